@@ -1,0 +1,2 @@
+/** System information resource. */
+package pro.codai.api.info;

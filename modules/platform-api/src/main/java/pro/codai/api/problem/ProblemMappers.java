@@ -1,0 +1,130 @@
+package pro.codai.api.problem;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.json.bind.JsonbException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Maps every exception that leaves a resource to a {@link Problem}. Clients never see a stack trace
+ * or an HTML error page; unexpected errors are logged with an incident id that the response names.
+ */
+public final class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
+
+    private ProblemMappers() {}
+
+    private static String path(UriInfo uriInfo) {
+        return uriInfo == null ? null : "/api/" + uriInfo.getPath(false).replaceFirst("^/", "");
+    }
+
+    /** JAX-RS errors (404, 405, 406, 415, …) keep their status. */
+    @Provider
+    public static class WebApplicationProblems implements ExceptionMapper<WebApplicationException> {
+
+        @Context UriInfo uriInfo;
+
+        @Override
+        public Response toResponse(WebApplicationException exception) {
+            Response.StatusType status = exception.getResponse().getStatusInfo();
+            if (status.getStatusCode() >= 500) {
+                return Unexpected.incident(exception, path(uriInfo));
+            }
+            return Problem.of(status, describe(status), path(uriInfo)).toResponse();
+        }
+
+        private static String describe(Response.StatusType status) {
+            return switch (status.getStatusCode()) {
+                case 404 -> "No resource here.";
+                case 405 -> "This resource does not support that method.";
+                case 406 -> "This resource cannot produce the requested media type.";
+                case 415 -> "This resource does not accept that media type.";
+                default -> status.getReasonPhrase() + ".";
+            };
+        }
+    }
+
+    /** Bean Validation failures: 400 with one entry per invalid field. */
+    @Provider
+    public static class ValidationProblems
+            implements ExceptionMapper<ConstraintViolationException> {
+
+        @Context UriInfo uriInfo;
+
+        @Override
+        public Response toResponse(ConstraintViolationException exception) {
+            List<Problem.FieldError> errors =
+                    exception.getConstraintViolations().stream()
+                            .map(ValidationProblems::fieldError)
+                            .sorted(Comparator.comparing(Problem.FieldError::field))
+                            .toList();
+            Response.Status status = Response.Status.BAD_REQUEST;
+            return new Problem(
+                            Problem.ABOUT_BLANK,
+                            status.getReasonPhrase(),
+                            status.getStatusCode(),
+                            "The request has invalid input.",
+                            path(uriInfo),
+                            errors)
+                    .toResponse();
+        }
+
+        private static Problem.FieldError fieldError(ConstraintViolation<?> violation) {
+            String property = violation.getPropertyPath().toString();
+            // "method.arg0.field" -> "field": the caller knows fields, not Java methods.
+            int lastDot = property.lastIndexOf('.');
+            String field = lastDot < 0 ? property : property.substring(lastDot + 1);
+            return new Problem.FieldError(field, violation.getMessage());
+        }
+    }
+
+    /** A body that is not the JSON the resource expects: 400. */
+    @Provider
+    public static class MalformedJsonProblems implements ExceptionMapper<JsonbException> {
+
+        @Context UriInfo uriInfo;
+
+        @Override
+        public Response toResponse(JsonbException exception) {
+            return Problem.of(
+                            Response.Status.BAD_REQUEST,
+                            "The request body is not valid JSON for this resource.",
+                            path(uriInfo))
+                    .toResponse();
+        }
+    }
+
+    /** Anything else: 500, logged with an incident id; the response leaks nothing else. */
+    @Provider
+    public static class Unexpected implements ExceptionMapper<Throwable> {
+
+        @Context UriInfo uriInfo;
+
+        @Override
+        public Response toResponse(Throwable exception) {
+            return incident(exception, path(uriInfo));
+        }
+
+        static Response incident(Throwable exception, String path) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, exception, () -> "Incident " + incident + " on " + path);
+            return Problem.of(
+                            Response.Status.INTERNAL_SERVER_ERROR,
+                            "An unexpected error occurred. Incident " + incident + " is logged.",
+                            path)
+                    .toResponse();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package pro.codai.platform.account;
+
+import java.time.Instant;
+import java.util.Objects;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.PrePersist;
+import jakarta.persistence.PreUpdate;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/**
+ * A person known to the appliance. Created on first sign-in from the identity provider's token; the
+ * identity provider owns credentials, so there is no password here.
+ */
+@Entity
+@Table(name = "user_profile")
+@NamedQuery(
+        name = UserProfile.FIND_BY_SUBJECT,
+        query = "SELECT p FROM UserProfile p WHERE p.subject = :subject")
+@NamedQuery(name = UserProfile.COUNT_ALL, query = "SELECT COUNT(p) FROM UserProfile p")
+public class UserProfile {
+
+    static final String FIND_BY_SUBJECT = "UserProfile.findBySubject";
+    static final String COUNT_ALL = "UserProfile.countAll";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    /** The identity provider's stable subject identifier ({@code sub} claim). */
+    @Column(name = "subject", nullable = false, unique = true, updatable = false, length = 255)
+    private String subject;
+
+    @Column(name = "email", nullable = false, length = 320)
+    private String email;
+
+    @Column(name = "display_name", nullable = false, length = 200)
+    private String displayName;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "role", nullable = false, length = 20)
+    private Role role;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "plan", nullable = false, length = 20)
+    private Plan plan;
+
+    @Column(name = "profile_completed", nullable = false)
+    private boolean profileCompleted;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Version
+    @Column(name = "version", nullable = false)
+    private long version;
+
+    protected UserProfile() {
+        // for JPA
+    }
+
+    public UserProfile(String subject, String email, String displayName, Role role, Plan plan) {
+        this.subject = requireText(subject, "subject");
+        this.email = requireText(email, "email");
+        this.displayName = requireText(displayName, "displayName");
+        this.role = Objects.requireNonNull(role, "role");
+        this.plan = Objects.requireNonNull(plan, "plan");
+    }
+
+    @PrePersist
+    void stampCreation() {
+        Instant now = Instant.now();
+        createdAt = now;
+        updatedAt = now;
+    }
+
+    @PreUpdate
+    void stampUpdate() {
+        updatedAt = Instant.now();
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public String getSubject() {
+        return subject;
+    }
+
+    public String getEmail() {
+        return email;
+    }
+
+    public String getDisplayName() {
+        return displayName;
+    }
+
+    public Role getRole() {
+        return role;
+    }
+
+    public Plan getPlan() {
+        return plan;
+    }
+
+    public boolean isProfileCompleted() {
+        return profileCompleted;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public long getVersion() {
+        return version;
+    }
+
+    /** Refreshes what the identity provider says about this person at sign-in. */
+    public void updateIdentity(String email, String displayName) {
+        this.email = requireText(email, "email");
+        this.displayName = requireText(displayName, "displayName");
+    }
+
+    public void changeRole(Role role) {
+        this.role = Objects.requireNonNull(role, "role");
+    }
+
+    public void changePlan(Plan plan) {
+        this.plan = Objects.requireNonNull(plan, "plan");
+    }
+
+    public void markProfileCompleted() {
+        this.profileCompleted = true;
+    }
+
+    private static String requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value.strip();
+    }
+}

@@ -1,0 +1,2 @@
+/** Facts about the running appliance: build, database. */
+package pro.codai.platform.system;

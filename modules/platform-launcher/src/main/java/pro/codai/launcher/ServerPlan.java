@@ -1,0 +1,204 @@
+package pro.codai.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to start Payara Micro for these settings: the command line, the environment it needs and the
+ * asadmin commands that create the database resource after boot.
+ *
+ * <p>Payara Micro does not deploy EAR files, so the plan deploys the sandbox connector RAR first
+ * and then the WARs, all from the server's {@code deploy/} directory.
+ */
+public record ServerPlan(
+        List<String> command, Map<String, String> environment, List<String> postBootCommands) {
+
+    /** JNDI name the application looks the data source up by. */
+    static final String DATASOURCE_JNDI = "jdbc/codaipro";
+
+    static final String POOL_NAME = "codaipro";
+
+    /** Deployment order matters: the connector must be up before the applications that use it. */
+    static final List<String> DEPLOYMENTS =
+            List.of("sandbox-connector.rar", "portal.war", "api.war");
+
+    /**
+     * @param serverHome the unpacked server directory ({@code bin/}, {@code lib/}, {@code deploy/})
+     * @param javaCommand the {@code java} executable to run the server with
+     */
+    public static ServerPlan create(Settings settings, Path serverHome, String javaCommand)
+            throws SettingException {
+        Path dataDir = settings.dataDir();
+        Path runDir = dataDir.resolve("run");
+        DatabaseTarget database = settings.database();
+
+        List<String> command = new ArrayList<>();
+        command.add(javaCommand);
+        command.add("-Xmx" + settings.heap());
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-Duser.timezone=UTC");
+        command.add("-Djava.awt.headless=true");
+        command.add("-Dcodaipro.config.file=" + settings.file());
+        command.add("-Dcodaipro.data.dir=" + dataDir);
+        command.add("-Dderby.system.home=" + dataDir.resolve("derby"));
+        String otelEndpoint = settings.otelEndpoint();
+        if (!otelEndpoint.isEmpty()) {
+            command.add("-Dotel.sdk.disabled=false");
+            command.add("-Dotel.service.name=codaipro");
+            command.add("-Dotel.exporter.otlp.protocol=http/protobuf");
+            command.add("-Dotel.exporter.otlp.endpoint=" + otelEndpoint);
+            command.add("-Dotel.traces.exporter=otlp");
+            command.add("-Dotel.metrics.exporter=none");
+            command.add("-Dotel.logs.exporter=none");
+        }
+        command.addAll(List.of(settings.jvmOptions()));
+        command.add("-jar");
+        command.add(serverHome.resolve("lib/payara-micro.jar").toString());
+        command.add("--name");
+        command.add("codaipro");
+        command.add("--nocluster");
+        command.add("--disablephonehome");
+        command.add("--port");
+        command.add(Integer.toString(settings.httpPort()));
+        command.add("--rootdir");
+        command.add(dataDir.resolve("payara").toString());
+        command.add("--addlibs");
+        command.add(serverHome.resolve("lib/jdbc").toString());
+        command.add("--postbootcommandfile");
+        command.add(runDir.resolve("post-boot.asadmin").toString());
+        for (String deployment : DEPLOYMENTS) {
+            command.add("--deploy");
+            command.add(serverHome.resolve("deploy").resolve(deployment).toString());
+        }
+
+        Map<String, String> environment = new LinkedHashMap<>();
+        // The pool reads the password from the environment, so it is in no file and no command
+        // line.
+        environment.put(Setting.DB_PASSWORD.environmentVariable(), settings.databasePassword());
+
+        return new ServerPlan(
+                List.copyOf(command),
+                Map.copyOf(environment),
+                postBootCommands(database, dataDir, settings.poolMax()));
+    }
+
+    static List<String> postBootCommands(DatabaseTarget database, Path dataDir, int poolMax) {
+        String pool;
+        if (database instanceof DatabaseTarget.PostgreSql postgres) {
+            pool =
+                    "create-jdbc-connection-pool"
+                            + " --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
+                            + " --restype javax.sql.DataSource"
+                            + poolSizing(poolMax)
+                            + " --isconnectvalidatereq true"
+                            + " --validationmethod custom-validation"
+                            + " --validationclassname"
+                            + " org.glassfish.api.jdbc.validation.PostgresConnectionValidation"
+                            + " --failconnection true"
+                            + " --property "
+                            + property("url", postgres.jdbcUrl())
+                            + ":"
+                            + property("user", postgres.user())
+                            + ":password=${ENV="
+                            + Setting.DB_PASSWORD.environmentVariable()
+                            + "}"
+                            + " "
+                            + POOL_NAME;
+        } else {
+            Path location = ((DatabaseTarget.EmbeddedDerby) database).location(dataDir);
+            pool =
+                    "create-jdbc-connection-pool"
+                            + " --datasourceclassname org.apache.derby.jdbc.EmbeddedDataSource"
+                            + " --restype javax.sql.DataSource"
+                            + poolSizing(poolMax)
+                            + " --isconnectvalidatereq true"
+                            + " --validationmethod custom-validation"
+                            + " --validationclassname"
+                            + " org.glassfish.api.jdbc.validation.DerbyConnectionValidation"
+                            + " --property "
+                            + property("databaseName", location.toString())
+                            + ":createDatabase=create"
+                            + " "
+                            + POOL_NAME;
+        }
+        return List.of(
+                pool,
+                "create-jdbc-resource --connectionpoolid " + POOL_NAME + " " + DATASOURCE_JNDI);
+    }
+
+    private static String poolSizing(int poolMax) {
+        int steady = Math.min(2, poolMax);
+        return " --steadypoolsize " + steady + " --maxpoolsize " + poolMax;
+    }
+
+    /** One asadmin property; ':' separates properties and '=' names them, so both are escaped. */
+    static String property(String name, String value) {
+        return name + "=" + value.replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\=");
+    }
+
+    /**
+     * Writes the plan into {@code runDir}: {@code command} and {@code environment} as NUL-separated
+     * lists for the start script, {@code post-boot.asadmin} for Payara Micro. Owner-only, since the
+     * environment holds the database password. Payara's runtime directory is emptied: it holds no
+     * data and is rebuilt at every start.
+     */
+    public void writeTo(Path runDir, Path payaraRoot) throws IOException {
+        Files.createDirectories(runDir);
+        Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
+        writePrivate(runDir.resolve("command"), String.join("\0", command) + "\0");
+        StringBuilder env = new StringBuilder();
+        environment.forEach(
+                (name, value) -> env.append(name).append('=').append(value).append('\0'));
+        writePrivate(runDir.resolve("environment"), env.toString());
+        writePrivate(
+                runDir.resolve("post-boot.asadmin"), String.join("\n", postBootCommands) + "\n");
+        deleteTree(payaraRoot);
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
+                file, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        // walkFileTree does not follow symbolic links: a link is deleted, not its target.
+        Files.walkFileTree(
+                root,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.delete(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                            throws IOException {
+                        if (e != null) {
+                            throw e;
+                        }
+                        Files.delete(dir);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+    }
+}

@@ -1,0 +1,2 @@
+/** The public landing page. */
+package pro.codai.portal.landing;
