@@ -104,7 +104,7 @@ public record ServerPlan(
                             + " --isconnectvalidatereq true"
                             + " --validationmethod custom-validation"
                             + " --validationclassname"
-                            + " org.glassfish.api.jdbc.validation.PostgresConnectionValidation"
+                            + " org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation"
                             + " --failconnection true"
                             + " --property "
                             + property("url", postgres.jdbcUrl())
@@ -125,7 +125,7 @@ public record ServerPlan(
                             + " --isconnectvalidatereq true"
                             + " --validationmethod custom-validation"
                             + " --validationclassname"
-                            + " org.glassfish.api.jdbc.validation.DerbyConnectionValidation"
+                            + " org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation"
                             + " --property "
                             + property("databaseName", location.toString())
                             + ":createDatabase=create"

@@ -2,29 +2,61 @@ package pro.codai.platform.persistence;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 
-import jakarta.annotation.Resource;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 
 /**
  * The appliance's database, as the server's {@code jdbc/codaipro} resource. Migrates the schema
- * when the application starts, before it serves a request: a failed migration fails the deployment
- * rather than serving against an old schema.
+ * when the application starts, before it serves a request. A failed migration keeps the application
+ * deployed but not ready: the readiness check reports why, where a failed deployment would leave
+ * the server reporting UP for the applications that did start.
  */
 @ApplicationScoped
 public class ApplicationDatabase {
 
+    private static final Logger LOG = Logger.getLogger(ApplicationDatabase.class.getName());
+
     /** JNDI name of the server-wide data source the launcher (or the admin) creates. */
     public static final String JNDI_NAME = "jdbc/codaipro";
 
-    @Resource(lookup = JNDI_NAME)
     DataSource dataSource;
 
+    @PostConstruct
+    void lookUpDataSource() {
+        try {
+            dataSource = InitialContext.doLookup(JNDI_NAME);
+        } catch (NamingException e) {
+            throw new IllegalStateException("no data source " + JNDI_NAME + ": " + e, e);
+        }
+    }
+
+    private volatile String schemaProblem = "schema not migrated yet";
+
     void migrateOnStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        SchemaMigrator.migrate(dataSource);
+        try {
+            SchemaMigrator.migrate(dataSource);
+            schemaProblem = null;
+        } catch (RuntimeException e) {
+            schemaProblem = e.getMessage();
+            LOG.log(
+                    Level.SEVERE,
+                    "Database schema migration failed; the application is not ready",
+                    e);
+        }
+    }
+
+    /** Why the schema is not usable, or empty when it is current. */
+    public Optional<String> schemaProblem() {
+        return Optional.ofNullable(schemaProblem);
     }
 
     /** Which database product this appliance runs on. */

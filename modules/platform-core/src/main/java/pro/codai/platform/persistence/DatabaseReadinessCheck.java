@@ -5,9 +5,10 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while the database answers. */
+/** Ready only while the database answers and its schema is current. */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadinessCheck implements HealthCheck {
@@ -18,7 +19,12 @@ public class DatabaseReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        boolean reachable = database.isReachable(TIMEOUT_SECONDS);
-        return HealthCheckResponse.named("database").status(reachable).build();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("database");
+        if (!database.isReachable(TIMEOUT_SECONDS)) {
+            return response.down().withData("problem", "no connection").build();
+        }
+        return database.schemaProblem()
+                .map(problem -> response.down().withData("problem", problem).build())
+                .orElseGet(() -> response.up().build());
     }
 }

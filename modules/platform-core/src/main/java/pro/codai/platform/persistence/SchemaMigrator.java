@@ -12,6 +12,8 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
+import liquibase.lockservice.LockService;
+import liquibase.lockservice.LockServiceFactory;
 import liquibase.resource.ClassLoaderResourceAccessor;
 
 /**
@@ -22,6 +24,8 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 public final class SchemaMigrator {
 
     static final String CHANGELOG = "db/changelog/db.changelog-master.xml";
+
+    static final int ATTEMPTS = 3;
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrator.class.getName());
 
@@ -41,16 +45,36 @@ public final class SchemaMigrator {
     }
 
     static List<String> migrate(Connection connection) {
+        // Several nodes (or both WARs) may start at once; the first to create Liquibase's own
+        // tables can race another, so a failed attempt is retried before it is reported.
+        LiquibaseException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return migrateOnce(connection);
+            } catch (LiquibaseException e) {
+                last = e;
+                LOG.warning(() -> "Schema migration attempt failed, retrying: " + e.getMessage());
+                pause(attempt);
+            }
+        }
+        throw new SchemaMigrationException("schema migration failed: " + last.getMessage(), last);
+    }
+
+    private static List<String> migrateOnce(Connection connection) throws LiquibaseException {
+        Database database =
+                DatabaseFactory.getInstance()
+                        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+        // Closing Liquibase would close the caller's connection; the caller owns it.
+        Liquibase liquibase =
+                new Liquibase(
+                        CHANGELOG,
+                        new ClassLoaderResourceAccessor(SchemaMigrator.class.getClassLoader()),
+                        database);
+        LockService lock = LockServiceFactory.getInstance().getLockService(database);
+        // Pending changesets are listed under the lock, so a concurrent caller that migrated
+        // first leaves this one nothing to report. The lock is re-entrant for update().
+        lock.waitForLock();
         try {
-            Database database =
-                    DatabaseFactory.getInstance()
-                            .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            // Closing Liquibase would close the caller's connection; the caller owns it.
-            Liquibase liquibase =
-                    new Liquibase(
-                            CHANGELOG,
-                            new ClassLoaderResourceAccessor(SchemaMigrator.class.getClassLoader()),
-                            database);
             List<String> pending =
                     liquibase.listUnrunChangeSets(null, null).stream()
                             .map(ChangeSet::getId)
@@ -60,8 +84,16 @@ public final class SchemaMigrator {
                 LOG.info(() -> "Database schema migrated: " + String.join(", ", pending));
             }
             return pending;
-        } catch (LiquibaseException e) {
-            throw new SchemaMigrationException("schema migration failed: " + e.getMessage(), e);
+        } finally {
+            lock.releaseLock();
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(500L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -21,6 +21,7 @@ public class LandingPage {
         figures = siteFigures.current();
     }
 
+    /** The figures; a record, so pages call its accessors: {@code figures.users()}. */
     public SiteFigures.Figures getFigures() {
         return figures;
     }

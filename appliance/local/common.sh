@@ -1,0 +1,82 @@
+# Shared steps of the local run and test commands. Each ensure_* step is idempotent.
+# Heavy downloads are cached outside the clone: Maven's repository (~/.m2) and /var/cache/codaipro.
+
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cache_dir=${CODAIPRO_CACHE_DIR:-/var/cache/codaipro}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'codaipro: %s\n' "$*" >&2; exit 1; }
+
+ensure_root() {
+    [[ $(id -u) -eq 0 ]] || die "run this as root (it installs Debian packages): sudo $0"
+}
+
+# Installs the Debian packages that are missing; apt-get update only when something is.
+ensure_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
+            || missing+=("$package")
+    done
+    if ((${#missing[@]})); then
+        log "Installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+ensure_java() {
+    if ! command -v java >/dev/null || ! java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])'; then
+        ensure_packages openjdk-17-jdk-headless
+    fi
+    command -v javac >/dev/null || ensure_packages openjdk-17-jdk-headless
+}
+
+ensure_base_tools() {
+    ensure_packages ca-certificates curl unzip git procps iproute2
+    ensure_java
+}
+
+# The app server runs as this unprivileged user, never as root.
+ensure_service_user() {
+    if ! id codaipro >/dev/null 2>&1; then
+        log "Creating system user codaipro"
+        useradd --system --home-dir /var/lib/codaipro --shell /usr/sbin/nologin codaipro
+    fi
+}
+
+mvnw() {
+    (cd "$repo_root" && ./mvnw --batch-mode --no-transfer-progress "$@")
+}
+
+# Starts the local PostgreSQL 15 cluster and makes a test role that may create databases.
+ensure_postgresql() {
+    ensure_packages postgresql
+    if ! pg_lsclusters -h 2>/dev/null | awk '{print $4}' | grep -q online; then
+        log "Starting PostgreSQL"
+        pg_ctlcluster 15 main start 2>/dev/null || service postgresql start
+    fi
+    local tries=0
+    until runuser -u postgres -- pg_isready -q -h 127.0.0.1; do
+        ((++tries < 30)) || die "PostgreSQL did not become ready"
+        sleep 1
+    done
+}
+
+ensure_postgresql_role() {
+    local role=$1 password=$2
+    runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -d postgres <<SQL
+DO \$\$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
+        CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password';
+    ELSE
+        ALTER ROLE $role LOGIN CREATEDB PASSWORD '$password';
+    END IF;
+END
+\$\$;
+SQL
+}

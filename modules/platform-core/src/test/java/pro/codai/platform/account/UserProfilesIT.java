@@ -1,0 +1,184 @@
+package pro.codai.platform.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceException;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import pro.codai.platform.persistence.SchemaMigrator;
+import pro.codai.platform.persistence.TestDatabase;
+
+class UserProfilesIT {
+
+    @TempDir Path tempDir;
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void provisionedProfileIsFoundBySubjectAndCounted(TestDatabase.Kind kind) throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
+            SchemaMigrator.migrate(database.dataSource());
+            EntityManagerFactory factory = database.entityManagerFactory();
+            try {
+                inTransaction(
+                        factory,
+                        em ->
+                                em.persist(
+                                        new UserProfile(
+                                                "kc-subject-1",
+                                                "ada@uni.example",
+                                                "Ada Lovelace",
+                                                Role.STUDENT,
+                                                Plan.FREE)));
+
+                EntityManager em = factory.createEntityManager();
+                UserProfiles profiles = new UserProfiles();
+                profiles.entityManager = em;
+                UserProfile found = profiles.findBySubject("kc-subject-1").orElseThrow();
+
+                assertThat(found.getEmail()).isEqualTo("ada@uni.example");
+                assertThat(found.getRole()).isEqualTo(Role.STUDENT);
+                assertThat(found.getPlan()).isEqualTo(Plan.FREE);
+                assertThat(found.isProfileCompleted()).isFalse();
+                assertThat(found.getCreatedAt()).isNotNull().isEqualTo(found.getUpdatedAt());
+                assertThat(profiles.findBySubject("nobody")).isEmpty();
+                assertThat(profiles.count()).isEqualTo(1);
+                em.close();
+            } finally {
+                factory.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void changesAreVersionedAndStamped(TestDatabase.Kind kind) throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
+            SchemaMigrator.migrate(database.dataSource());
+            EntityManagerFactory factory = database.entityManagerFactory();
+            try {
+                inTransaction(
+                        factory,
+                        em ->
+                                em.persist(
+                                        new UserProfile(
+                                                "kc-subject-2",
+                                                "grace@uni.example",
+                                                "Grace Hopper",
+                                                Role.STUDENT,
+                                                Plan.FREE)));
+                long versionAtCreation;
+                try (var em = new AutoClosingEntityManager(factory)) {
+                    versionAtCreation = find(em.get(), "kc-subject-2").getVersion();
+                }
+                Thread.sleep(5);
+                inTransaction(
+                        factory,
+                        em -> {
+                            UserProfile profile = find(em, "kc-subject-2");
+                            profile.changePlan(Plan.STUDENT);
+                            profile.markProfileCompleted();
+                        });
+
+                EntityManager em = factory.createEntityManager();
+                UserProfile changed = find(em, "kc-subject-2");
+                assertThat(changed.getPlan()).isEqualTo(Plan.STUDENT);
+                assertThat(changed.isProfileCompleted()).isTrue();
+                assertThat(changed.getVersion()).isEqualTo(versionAtCreation + 1);
+                assertThat(changed.getUpdatedAt()).isAfter(changed.getCreatedAt());
+                em.close();
+            } finally {
+                factory.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aSecondProfileForTheSameSubjectIsRefused(TestDatabase.Kind kind) throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
+            SchemaMigrator.migrate(database.dataSource());
+            EntityManagerFactory factory = database.entityManagerFactory();
+            try {
+                inTransaction(
+                        factory,
+                        em ->
+                                em.persist(
+                                        new UserProfile(
+                                                "kc-subject-3",
+                                                "a@uni.example",
+                                                "A",
+                                                Role.STUDENT,
+                                                Plan.FREE)));
+
+                assertThatThrownBy(
+                                () ->
+                                        inTransaction(
+                                                factory,
+                                                em ->
+                                                        em.persist(
+                                                                new UserProfile(
+                                                                        "kc-subject-3",
+                                                                        "b@uni.example",
+                                                                        "B",
+                                                                        Role.ADMIN,
+                                                                        Plan.PRO))))
+                        .isInstanceOf(PersistenceException.class);
+
+                EntityManager em = factory.createEntityManager();
+                assertThat(find(em, "kc-subject-3").getEmail()).isEqualTo("a@uni.example");
+                em.close();
+            } finally {
+                factory.close();
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void blankIdentityIsRefusedBeforeTheDatabase() {
+        assertThatThrownBy(
+                        () -> new UserProfile(" ", "a@uni.example", "A", Role.STUDENT, Plan.FREE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("subject");
+    }
+
+    private static UserProfile find(EntityManager em, String subject) {
+        return em.createNamedQuery(UserProfile.FIND_BY_SUBJECT, UserProfile.class)
+                .setParameter("subject", subject)
+                .getSingleResult();
+    }
+
+    static void inTransaction(
+            EntityManagerFactory factory, java.util.function.Consumer<EntityManager> work) {
+        EntityManager em = factory.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            work.accept(em);
+            em.getTransaction().commit();
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
+            em.close();
+        }
+    }
+
+    /** An EntityManager for try-with-resources. */
+    record AutoClosingEntityManager(EntityManager get) implements AutoCloseable {
+        AutoClosingEntityManager(EntityManagerFactory factory) {
+            this(factory.createEntityManager());
+        }
+
+        @Override
+        public void close() {
+            get.close();
+        }
+    }
+}

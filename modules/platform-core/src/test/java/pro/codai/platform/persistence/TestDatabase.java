@@ -1,0 +1,135 @@
+package pro.codai.platform.persistence;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A real, empty database for one test: embedded Derby in a temporary directory, or a fresh database
+ * on the PostgreSQL server the test command starts (dropped afterwards).
+ */
+public abstract sealed class TestDatabase implements AutoCloseable {
+
+    /** The databases every persistence test runs against. */
+    public enum Kind {
+        DERBY,
+        POSTGRESQL
+    }
+
+    public static TestDatabase create(Kind kind, Path tempDir) throws SQLException {
+        return kind == Kind.DERBY ? new Derby(tempDir) : new PostgreSql();
+    }
+
+    public abstract DataSource dataSource();
+
+    abstract Map<String, String> jdbcProperties();
+
+    /** An application-managed EntityManagerFactory over the product's persistence unit. */
+    public EntityManagerFactory entityManagerFactory() {
+        Map<String, String> properties = new HashMap<>(jdbcProperties());
+        properties.put("jakarta.persistence.transactionType", "RESOURCE_LOCAL");
+        properties.put("jakarta.persistence.jtaDataSource", "");
+        properties.put("eclipselink.logging.level", "WARNING");
+        return Persistence.createEntityManagerFactory("codaipro", properties);
+    }
+
+    static final class Derby extends TestDatabase {
+        private final EmbeddedDataSource dataSource = new EmbeddedDataSource();
+        private final String url;
+
+        Derby(Path tempDir) {
+            String location = tempDir.resolve("derby-" + UUID.randomUUID()).toString();
+            dataSource.setDatabaseName(location);
+            dataSource.setCreateDatabase("create");
+            url = "jdbc:derby:" + location + ";create=true";
+        }
+
+        @Override
+        public DataSource dataSource() {
+            return dataSource;
+        }
+
+        @Override
+        Map<String, String> jdbcProperties() {
+            return Map.of(
+                    "jakarta.persistence.jdbc.driver",
+                    "org.apache.derby.iapi.jdbc.AutoloadedDriver",
+                    "jakarta.persistence.jdbc.url",
+                    url);
+        }
+
+        @Override
+        public void close() {
+            // The temporary directory goes with the test.
+        }
+    }
+
+    static final class PostgreSql extends TestDatabase {
+        private final String adminUrl = System.getProperty("codaipro.it.postgres.url", "");
+        private final String user = System.getProperty("codaipro.it.postgres.user", "");
+        private final String password = System.getProperty("codaipro.it.postgres.password", "");
+        private final String database =
+                "codaipro_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        private final PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        private final String url;
+
+        PostgreSql() throws SQLException {
+            boolean required = Boolean.getBoolean("codaipro.it.require-all");
+            if (!required) {
+                assumeTrue(
+                        !adminUrl.isBlank(), "no PostgreSQL configured (codaipro.it.postgres.url)");
+            }
+            if (adminUrl.isBlank()) {
+                throw new IllegalStateException("codaipro.it.postgres.url is required but not set");
+            }
+            try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
+                    Statement statement = admin.createStatement()) {
+                statement.execute("CREATE DATABASE " + database);
+            }
+            url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+            dataSource.setUrl(url);
+            dataSource.setUser(user);
+            dataSource.setPassword(password);
+        }
+
+        @Override
+        public DataSource dataSource() {
+            return dataSource;
+        }
+
+        @Override
+        Map<String, String> jdbcProperties() {
+            return Map.of(
+                    "jakarta.persistence.jdbc.driver", "org.postgresql.Driver",
+                    "jakarta.persistence.jdbc.url", url,
+                    "jakarta.persistence.jdbc.user", user,
+                    "jakarta.persistence.jdbc.password", password);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
+                    Statement statement = admin.createStatement()) {
+                statement.execute(
+                        "DROP DATABASE IF EXISTS "
+                                + database.toLowerCase(Locale.ROOT)
+                                + " WITH (FORCE)");
+            }
+        }
+    }
+}
