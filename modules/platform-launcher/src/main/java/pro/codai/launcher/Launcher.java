@@ -1,6 +1,7 @@
 package pro.codai.launcher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -43,6 +44,10 @@ public final class Launcher {
             return 0;
         } catch (SettingException e) {
             System.err.println(e.operatorMessage());
+            return EXIT_CONFIG;
+        } catch (UncheckedIOException e) {
+            System.err.println(
+                    "codaipro: cannot start: " + e.getMessage() + " (" + e.getCause() + ")");
             return EXIT_CONFIG;
         } catch (IOException e) {
             System.err.println("codaipro: cannot start: cannot write the server plan: " + e);

@@ -29,6 +29,12 @@ public record ServerPlan(
 
     static final String POOL_NAME = "codaipro";
 
+    static final String DEPLOYMENT_COMPLETE = "codaipro.deployment.complete";
+
+    /** Runs after the last deployment: only then is the appliance ready. */
+    static final String POST_DEPLOY_COMMAND =
+            "create-system-properties " + DEPLOYMENT_COMPLETE + "=true";
+
     /** Deployment order matters: the connector must be up before the applications that use it. */
     static final List<String> DEPLOYMENTS =
             List.of("sandbox-connector.rar", "portal.war", "api.war");
@@ -52,6 +58,8 @@ public record ServerPlan(
         command.add("-Dcodaipro.config.file=" + settings.file());
         command.add("-Dcodaipro.data.dir=" + dataDir);
         command.add("-Dderby.system.home=" + dataDir.resolve("derby"));
+        // Readiness stays down until the post-deploy command flips this (DeploymentReadinessCheck).
+        command.add("-D" + DEPLOYMENT_COMPLETE + "=false");
         String otelEndpoint = settings.otelEndpoint();
         if (!otelEndpoint.isEmpty()) {
             command.add("-Dotel.sdk.disabled=false");
@@ -77,6 +85,8 @@ public record ServerPlan(
         command.add(serverHome.resolve("lib/jdbc").toString());
         command.add("--postbootcommandfile");
         command.add(runDir.resolve("post-boot.asadmin").toString());
+        command.add("--postdeploycommandfile");
+        command.add(runDir.resolve("post-deploy.asadmin").toString());
         for (String deployment : DEPLOYMENTS) {
             command.add("--deploy");
             command.add(serverHome.resolve("deploy").resolve(deployment).toString());
@@ -163,6 +173,7 @@ public record ServerPlan(
         writePrivate(runDir.resolve("environment"), env.toString());
         writePrivate(
                 runDir.resolve("post-boot.asadmin"), String.join("\n", postBootCommands) + "\n");
+        writePrivate(runDir.resolve("post-deploy.asadmin"), POST_DEPLOY_COMMAND + "\n");
         deleteTree(payaraRoot);
     }
 

@@ -1,0 +1,156 @@
+package pro.codai.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What the running appliance promises on any database: the landing page, health, the API's info and
+ * error shape, OpenAPI, metrics and branded error pages. Subclasses start the built server on one
+ * database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ServerContract {
+
+    protected RunningServer server;
+    protected Path workDir;
+
+    /** Settings (environment variables) for the server under test. */
+    abstract Map<String, String> settings() throws Exception;
+
+    /** {@code derby} or {@code postgresql}. */
+    abstract String expectedDatabase();
+
+    @BeforeAll
+    void startServer() throws Exception {
+        workDir =
+                Files.createTempDirectory(Path.of("target"), getClass().getSimpleName() + "-")
+                        .toAbsolutePath();
+        server = RunningServer.start(workDir.resolve("data"), settings());
+        System.out.printf(
+                "FIGURE %s: launcher start to ready %d ms, server resident memory %d MB%n",
+                getClass().getSimpleName(),
+                server.readyAfterMillis(),
+                server.residentKilobytes() / 1024);
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void landingPageOffersTryNowAndDownloadWithRealFigures() throws Exception {
+        HttpResponse<String> page = Http.get(server.uri("/"));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).contains("html");
+        assertThat(page.body())
+                .contains("<title>CodaiPro Campus")
+                .contains("Try Now")
+                .contains("Download")
+                .contains("id=\"figure-users\"")
+                .contains("id=\"plans\"")
+                .contains("lang=\"en\"");
+    }
+
+    @Test
+    void readinessCoversTheDatabase() throws Exception {
+        HttpResponse<String> ready = Http.get(server.uri("/health/ready"));
+
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body().replace(" ", ""))
+                .contains("\"status\":\"UP\"")
+                .contains("{\"name\":\"database\",\"status\":\"UP\"");
+        assertThat(Http.get(server.uri("/health/live")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void infoNamesVersionBuildAndDatabase() throws Exception {
+        HttpResponse<String> info = Http.get(server.uri("/api/v1/info"));
+
+        assertThat(info.statusCode()).isEqualTo(200);
+        assertThat(info.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/json");
+        assertThat(info.body().replace(" ", ""))
+                .contains("\"database\":\"" + expectedDatabase() + "\"")
+                .containsPattern("\"version\":\"\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\"")
+                .containsPattern("\"build\":\"[0-9a-f]{7,}\"");
+    }
+
+    @Test
+    void openApiDocumentsTheApi() throws Exception {
+        HttpResponse<String> openapi = Http.get(server.uri("/openapi"));
+
+        assertThat(openapi.statusCode()).isEqualTo(200);
+        assertThat(openapi.body()).contains("CodaiPro Campus API").contains("/v1/info");
+    }
+
+    @Test
+    void metricsAreServedInPrometheusFormat() throws Exception {
+        HttpResponse<String> metrics = Http.get(server.uri("/metrics"));
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("# TYPE")
+                .containsPattern("(?m)^\\w+\\{.*\\} [0-9.E+-]+$");
+    }
+
+    @Test
+    void anUnknownPageGetsTheBrandedNotFoundPageWithoutInternals() throws Exception {
+        HttpResponse<String> page = Http.get(server.uri("/no-such-page"));
+
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.body())
+                .contains("Page not found")
+                .contains("CodaiPro Campus")
+                .doesNotContain("Payara")
+                .doesNotContain("Caused by")
+                .doesNotContainPattern("\\.java:\\d+");
+    }
+
+    @Test
+    void facesSourcesAndDeploymentDescriptorsAreNotServed() throws Exception {
+        assertThat(Http.get(server.uri("/WEB-INF/web.xml")).statusCode()).isIn(403, 404);
+        assertThat(Http.get(server.uri("/WEB-INF/templates/site.xhtml")).statusCode())
+                .isIn(403, 404);
+    }
+
+    @Test
+    void apiErrorsAreProblemDetails() throws Exception {
+        HttpResponse<String> notFound = Http.get(server.uri("/api/v1/no-such-resource"));
+        HttpResponse<String> wrongMethod =
+                Http.send(HttpRequest.newBuilder(server.uri("/api/v1/info")).DELETE().build());
+        HttpResponse<String> wrongMediaType =
+                Http.send(
+                        HttpRequest.newBuilder(server.uri("/api/v1/info"))
+                                .header("Accept", "application/xml")
+                                .build());
+
+        assertProblem(notFound, 404, "/api/v1/no-such-resource");
+        assertProblem(wrongMethod, 405, "/api/v1/info");
+        assertProblem(wrongMediaType, 406, "/api/v1/info");
+    }
+
+    static void assertProblem(HttpResponse<String> response, int status, String instance) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/problem+json");
+        assertThat(response.body().replace(" ", ""))
+                .contains("\"status\":" + status)
+                .contains("\"title\":")
+                .contains("\"instance\":\"" + instance + "\"")
+                .doesNotContain("Exception");
+    }
+}

@@ -1,0 +1,110 @@
+package pro.codai.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerPlanTest {
+
+    @TempDir Path tempDir;
+
+    private Settings settings(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("CODAIPRO_CONFIG_FILE", tempDir.resolve("absent").toString());
+        all.putIfAbsent("CODAIPRO_DATA_DIR", tempDir.resolve("data").toString());
+        return Settings.load(all, new Properties());
+    }
+
+    @Test
+    void deploysTheConnectorBeforeTheApplications() throws Exception {
+        ServerPlan plan = ServerPlan.create(settings(Map.of()), Path.of("/opt/codaipro"), "java");
+
+        List<String> deployed =
+                plan.command().stream()
+                        .filter(argument -> argument.startsWith("/opt/codaipro/deploy/"))
+                        .toList();
+        assertThat(deployed)
+                .containsExactly(
+                        "/opt/codaipro/deploy/sandbox-connector.rar",
+                        "/opt/codaipro/deploy/portal.war",
+                        "/opt/codaipro/deploy/api.war");
+        assertThat(plan.command())
+                .contains("--nocluster", "--disablephonehome", "-Duser.timezone=UTC");
+        assertThat(plan.command()).noneMatch(argument -> argument.startsWith("-Dotel."));
+    }
+
+    @Test
+    void thePasswordTravelsOnlyInTheEnvironment() throws Exception {
+        ServerPlan plan =
+                ServerPlan.create(
+                        settings(
+                                Map.of(
+                                        "CODAIPRO_DB_URL", "jdbc:postgresql://db:5432/codaipro",
+                                        "CODAIPRO_DB_USER", "app",
+                                        "CODAIPRO_DB_PASSWORD", "s3cr:t=pw")),
+                        Path.of("/opt/codaipro"),
+                        "java");
+
+        assertThat(plan.environment()).containsEntry("CODAIPRO_DB_PASSWORD", "s3cr:t=pw");
+        assertThat(String.join(" ", plan.command())).doesNotContain("s3cr");
+        assertThat(String.join("\n", plan.postBootCommands()))
+                .doesNotContain("s3cr")
+                .contains("password=${ENV=CODAIPRO_DB_PASSWORD}")
+                .contains("url=jdbc\\:postgresql\\://db\\:5432/codaipro")
+                .contains("create-jdbc-resource --connectionpoolid codaipro jdbc/codaipro");
+    }
+
+    @Test
+    void telemetryIsExportedOverOtlpWhenAnEndpointIsSet() throws Exception {
+        ServerPlan plan =
+                ServerPlan.create(
+                        settings(Map.of("CODAIPRO_OTEL_ENDPOINT", "http://127.0.0.1:4318")),
+                        Path.of("/opt/codaipro"),
+                        "java");
+
+        assertThat(plan.command())
+                .contains(
+                        "-Dotel.sdk.disabled=false",
+                        "-Dotel.exporter.otlp.protocol=http/protobuf",
+                        "-Dotel.exporter.otlp.endpoint=http://127.0.0.1:4318");
+    }
+
+    @Test
+    void asadminPropertyValuesAreEscaped() {
+        assertThat(ServerPlan.property("url", "jdbc:x://h:1/d?a=b"))
+                .isEqualTo("url=jdbc\\:x\\://h\\:1/d?a\\=b");
+    }
+
+    @Test
+    void writtenPlanIsPrivateToTheServerUserAndResetsPayarasRuntimeDirectory() throws Exception {
+        ServerPlan plan = ServerPlan.create(settings(Map.of()), Path.of("/opt/codaipro"), "java");
+        Path payaraRoot = tempDir.resolve("data/payara");
+        Files.createDirectories(payaraRoot.resolve("old"));
+        Files.writeString(payaraRoot.resolve("old/domain.xml"), "stale");
+        Path outside = Files.writeString(tempDir.resolve("outside.txt"), "keep");
+        Files.createSymbolicLink(payaraRoot.resolve("link"), outside);
+
+        Path runDir = tempDir.resolve("data/run");
+        plan.writeTo(runDir, payaraRoot);
+
+        assertThat(Files.getPosixFilePermissions(runDir))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(runDir.resolve("environment")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(runDir.resolve("command"))).startsWith("java\0-Xmx768m\0");
+        assertThat(runDir.resolve("post-deploy.asadmin"))
+                .hasContent("create-system-properties codaipro.deployment.complete=true");
+        assertThat(payaraRoot).doesNotExist();
+        assertThat(outside)
+                .as("a link inside the runtime directory is removed, not followed")
+                .hasContent("keep");
+    }
+}
