@@ -103,7 +103,12 @@ public record ServerPlan(
                 postBootCommands(database, dataDir, settings.poolMax()));
     }
 
-    static List<String> postBootCommands(DatabaseTarget database, Path dataDir, int poolMax) {
+    /**
+     * The asadmin commands that create the {@code jdbc/codaipro} data source; the same on Payara
+     * Micro (post-boot) and a full Payara Server (run once with asadmin).
+     */
+    public static List<String> postBootCommands(
+            DatabaseTarget database, Path dataDir, int poolMax) {
         String pool;
         if (database instanceof DatabaseTarget.PostgreSql postgres) {
             pool =
