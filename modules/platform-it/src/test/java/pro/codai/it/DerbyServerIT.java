@@ -2,6 +2,9 @@ package pro.codai.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -9,12 +12,24 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** The appliance on its embedded default: Derby in the data directory. */
+/**
+ * The appliance on its embedded default: Derby in the data directory, configured by a settings
+ * file.
+ */
 class DerbyServerIT extends ServerContract {
 
     @Override
-    Map<String, String> settings() {
-        return Map.of();
+    Map<String, String> settings() throws IOException {
+        Path file =
+                Files.writeString(
+                        workDir.resolve("codaipro.properties"),
+                        "codaipro.site.name=Northfield University Code\n");
+        return Map.of("CODAIPRO_CONFIG_FILE", file.toString());
+    }
+
+    @Override
+    String expectedSiteName() {
+        return "Northfield University Code";
     }
 
     @Override

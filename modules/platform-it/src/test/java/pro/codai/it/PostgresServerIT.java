@@ -2,6 +2,9 @@ package pro.codai.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -15,12 +18,24 @@ class PostgresServerIT extends ServerContract {
 
     private final TestPostgres postgres = TestPostgres.createDatabase();
 
+    /** The settings file says one name, the environment another: the environment wins. */
     @Override
-    Map<String, String> settings() {
+    Map<String, String> settings() throws IOException {
+        Path file =
+                Files.writeString(
+                        workDir.resolve("codaipro.properties"),
+                        "codaipro.site.name=Name From File\ncodaipro.db.url=jdbc:postgresql://127.0.0.1:1/overridden\n");
         return Map.of(
+                "CODAIPRO_CONFIG_FILE", file.toString(),
+                "CODAIPRO_SITE_NAME", "Name From Environment",
                 "CODAIPRO_DB_URL", postgres.url(),
                 "CODAIPRO_DB_USER", postgres.user(),
                 "CODAIPRO_DB_PASSWORD", postgres.password());
+    }
+
+    @Override
+    String expectedSiteName() {
+        return "Name From Environment";
     }
 
     @Override

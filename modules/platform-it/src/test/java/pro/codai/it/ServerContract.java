@@ -30,6 +30,9 @@ abstract class ServerContract {
     /** {@code derby} or {@code postgresql}. */
     abstract String expectedDatabase();
 
+    /** The site name the server should show, given its settings file and environment. */
+    abstract String expectedSiteName();
+
     @BeforeAll
     void startServer() throws Exception {
         workDir =
@@ -57,7 +60,7 @@ abstract class ServerContract {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).contains("html");
         assertThat(page.body())
-                .contains("<title>CodaiPro Campus")
+                .contains("<title>" + expectedSiteName() + " — ")
                 .contains("Try Now")
                 .contains("Download")
                 .contains("id=\"figure-users\"")
@@ -114,7 +117,7 @@ abstract class ServerContract {
         assertThat(page.statusCode()).isEqualTo(404);
         assertThat(page.body())
                 .contains("Page not found")
-                .contains("CodaiPro Campus")
+                .contains(expectedSiteName())
                 .doesNotContain("Payara")
                 .doesNotContain("Caused by")
                 .doesNotContainPattern("\\.java:\\d+");

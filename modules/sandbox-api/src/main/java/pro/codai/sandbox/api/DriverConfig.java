@@ -1,0 +1,27 @@
+package pro.codai.sandbox.api;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Configuration every driver receives.
+ *
+ * @param stateDir where the driver keeps sandboxes (e.g. {@code /var/lib/codaipro/sandboxes})
+ * @param imageDir where base images live
+ * @param volumeRoot the only directory under which {@link Mount} volumes are resolved
+ * @param maximum limits no sandbox may exceed, whatever its spec asks
+ * @param namePrefix prefix of every sandbox id, so the reaper touches only its own
+ */
+public record DriverConfig(
+        Path stateDir, Path imageDir, Path volumeRoot, Limits maximum, String namePrefix) {
+
+    public DriverConfig {
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(imageDir, "imageDir");
+        Objects.requireNonNull(volumeRoot, "volumeRoot");
+        Objects.requireNonNull(maximum, "maximum");
+        if (namePrefix == null || !namePrefix.matches("[a-z][a-z0-9-]{0,15}")) {
+            throw new IllegalArgumentException("not a name prefix: " + namePrefix);
+        }
+    }
+}

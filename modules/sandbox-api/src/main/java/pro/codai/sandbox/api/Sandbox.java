@@ -1,0 +1,37 @@
+package pro.codai.sandbox.api;
+
+/**
+ * One sandbox: a container created from a {@link SandboxSpec}. Thread-safe: runs may be issued
+ * concurrently. Closing it destroys it.
+ */
+public interface Sandbox extends AutoCloseable {
+
+    /** Driver-assigned id, unique on this host, safe as a file name. */
+    String id();
+
+    SandboxSpec spec();
+
+    SandboxState state();
+
+    /** Starts the sandbox's init; returns when it can run commands. */
+    void start() throws SandboxException;
+
+    /** Runs a command to completion under the request's and the sandbox's limits. */
+    ExecResult exec(ExecRequest request) throws SandboxException;
+
+    /** Opens a login shell on a pseudo-terminal of the given size. */
+    PtySession openPty(int columns, int rows) throws SandboxException;
+
+    SandboxStats stats() throws SandboxException;
+
+    /** Stops every process in the sandbox; the sandbox can be started again. */
+    void stop() throws SandboxException;
+
+    /** Stops it and removes everything it wrote outside its mounted volumes. */
+    void destroy() throws SandboxException;
+
+    @Override
+    default void close() throws SandboxException {
+        destroy();
+    }
+}

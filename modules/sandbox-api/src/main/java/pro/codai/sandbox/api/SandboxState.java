@@ -1,0 +1,8 @@
+package pro.codai.sandbox.api;
+
+/** Lifecycle state of a sandbox. */
+public enum SandboxState {
+    CREATED,
+    RUNNING,
+    STOPPED
+}

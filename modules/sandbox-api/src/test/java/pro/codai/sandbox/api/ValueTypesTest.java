@@ -1,0 +1,102 @@
+package pro.codai.sandbox.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ValueTypesTest {
+
+    @Test
+    void limitsAreCappedFieldByFieldByTheConfiguredMaximum() {
+        Limits asked =
+                new Limits(
+                        8L << 30,
+                        4000,
+                        10_000,
+                        1L << 40,
+                        65_536,
+                        Duration.ofHours(1),
+                        Duration.ofHours(2));
+        Limits maximum =
+                new Limits(
+                        1L << 30,
+                        1000,
+                        512,
+                        1L << 30,
+                        4096,
+                        Duration.ofMinutes(5),
+                        Duration.ofMinutes(10));
+
+        assertThat(asked.cappedBy(maximum)).isEqualTo(maximum);
+        assertThat(Limits.DEFAULT.cappedBy(Limits.DEFAULT)).isEqualTo(Limits.DEFAULT);
+    }
+
+    @Test
+    void limitsMustBePositive() {
+        assertThatThrownBy(() -> Limits.DEFAULT.withMemoryBytes(0))
+                .hasMessageContaining("memoryBytes");
+        assertThatThrownBy(() -> Limits.DEFAULT.withPids(-1)).hasMessageContaining("pids");
+        assertThatThrownBy(() -> Limits.DEFAULT.withTimes(Duration.ZERO, Duration.ofSeconds(1)))
+                .hasMessageContaining("positive");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "..", "../etc", "a/b", "/abs", "with space", "x\0y"})
+    void volumeNamesCannotNameAPath(String volume) {
+        assertThatThrownBy(() -> new Mount(volume, "/home/student", false))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"relative", "/", "/home/../etc", "/home/./x", "/home//x", "/home/x/"})
+    void mountTargetsMustBeAbsoluteAndNormalised(String target) {
+        assertThatThrownBy(() -> new Mount("ws-1", target, false))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aWorkspaceMountIsAccepted() {
+        assertThat(new Mount("ws-42.student", "/home/student", false).target())
+                .isEqualTo("/home/student");
+    }
+
+    @Test
+    void execRequestsRefuseWhatCannotReachExecve() {
+        assertThatThrownBy(() -> ExecRequest.of()).hasMessageContaining("program");
+        assertThatThrownBy(() -> ExecRequest.of("echo", "a\0b")).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> ExecRequest.of("env").withEnv(Map.of("BAD NAME", "x")))
+                .hasMessageContaining("BAD NAME");
+        assertThatThrownBy(() -> ExecRequest.of("ls").withCwd("tmp"))
+                .hasMessageContaining("absolute");
+    }
+
+    @Test
+    void execRequestsCopyTheirInput() {
+        byte[] input = {1, 2, 3};
+        ExecRequest request = ExecRequest.of("cat").withStdin(input);
+        input[0] = 9;
+
+        assertThat(request.stdin()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void networkPolicyNamesHostsOnly() {
+        assertThat(NetworkPolicy.NONE.isNone()).isTrue();
+        assertThat(new NetworkPolicy(List.of("deb.debian.org")).isNone()).isFalse();
+        assertThatThrownBy(() -> new NetworkPolicy(List.of("http://x/")))
+                .hasMessageContaining("host");
+    }
+
+    @Test
+    void imageNamesAreSimpleNames() {
+        assertThat(SandboxSpec.defaults("base-1.0").image()).isEqualTo("base-1.0");
+        assertThatThrownBy(() -> SandboxSpec.defaults("../x")).hasMessageContaining("image");
+    }
+}
