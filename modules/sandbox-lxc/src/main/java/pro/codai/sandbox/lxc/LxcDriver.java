@@ -1,0 +1,222 @@
+package pro.codai.sandbox.lxc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import pro.codai.sandbox.api.DriverConfig;
+import pro.codai.sandbox.api.Sandbox;
+import pro.codai.sandbox.api.SandboxDriver;
+import pro.codai.sandbox.api.SandboxException;
+import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.lxc.internal.Container;
+import pro.codai.sandbox.lxc.internal.LxcAbi;
+import pro.codai.sandbox.lxc.internal.LxcLibrary;
+
+/**
+ * Sandboxes as unprivileged LXC containers driven through liblxc. Must run as root (it is meant for
+ * sandboxd, never the app server). Each sandbox lives in {@code stateDir/<id>/}: its LXC config,
+ * its overlay upper and work directories.
+ */
+public final class LxcDriver implements SandboxDriver {
+
+    /** Host uid/gid that root inside every sandbox maps to; the base image is shifted by it. */
+    public static final int ID_OFFSET = 1_000_000;
+
+    private static final Logger LOG = Logger.getLogger(LxcDriver.class.getName());
+
+    private DriverConfig config;
+    private CgroupVersion cgroups;
+    private boolean apparmor;
+    private Path seccompProfile;
+
+    @Override
+    public String id() {
+        return "lxc";
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return unavailableReason().isEmpty();
+    }
+
+    @Override
+    public String unavailableReason() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "must run as root (sandboxd)";
+        }
+        try {
+            String version = LxcLibrary.load().lxc_get_version();
+            if (!LxcAbi.supports(version)) {
+                return "liblxc "
+                        + version
+                        + " is not supported (needs "
+                        + LxcAbi.SUPPORTED_VERSION_PREFIX
+                        + "x)";
+            }
+        } catch (UnsatisfiedLinkError e) {
+            return "liblxc is not installed (" + e.getMessage() + ")";
+        }
+        return "";
+    }
+
+    @Override
+    public void init(DriverConfig driverConfig) throws SandboxException {
+        this.config = driverConfig;
+        this.cgroups = CgroupVersion.detect();
+        this.apparmor = Files.exists(Path.of("/sys/kernel/security/apparmor/profiles"));
+        try {
+            Files.createDirectories(config.stateDir());
+            // Sandboxes' root (a mapped uid) must traverse the state directory to mount its
+            // overlay.
+            Files.setPosixFilePermissions(
+                    config.stateDir(), PosixFilePermissions.fromString("rwx--x--x"));
+            seccompProfile = config.stateDir().resolve("seccomp.policy");
+            Files.writeString(seccompProfile, LxcConfig.seccompProfile());
+        } catch (IOException e) {
+            throw new SandboxException(
+                    "cannot prepare " + config.stateDir() + ": " + e.getMessage(), e);
+        }
+        LOG.info(
+                () ->
+                        "LXC driver ready: liblxc "
+                                + LxcLibrary.load().lxc_get_version()
+                                + ", cgroup "
+                                + cgroups);
+    }
+
+    @Override
+    public Sandbox create(SandboxSpec requested) throws SandboxException {
+        SandboxSpec spec = requested.withLimits(requested.limits().cappedBy(config.maximum()));
+        Path rootfs = config.imageDir().resolve(spec.image()).resolve("rootfs");
+        if (!Files.isDirectory(rootfs)) {
+            throw new SandboxException("no image named " + spec.image());
+        }
+        String id =
+                config.namePrefix()
+                        + "-"
+                        + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
+        Path dir = config.stateDir().resolve(id);
+        try {
+            Files.createDirectory(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            for (String sub : List.of("upper", "work")) {
+                Path path = Files.createDirectory(dir.resolve(sub));
+                Files.setAttribute(path, "unix:uid", ID_OFFSET);
+                Files.setAttribute(path, "unix:gid", ID_OFFSET);
+            }
+            for (var mount : spec.mounts()) {
+                Path volume = config.volumeRoot().resolve(mount.volume());
+                if (!Files.isDirectory(volume, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new SandboxException("no volume named " + mount.volume());
+                }
+            }
+            List<String> lines =
+                    LxcConfig.render(
+                            id,
+                            spec,
+                            rootfs,
+                            dir,
+                            ID_OFFSET,
+                            cgroups,
+                            apparmor,
+                            seccompProfile,
+                            config.volumeRoot());
+            Files.write(dir.resolve("config"), lines);
+        } catch (IOException e) {
+            Trees.deleteQuietly(dir);
+            throw new SandboxException("cannot create sandbox " + id + ": " + e.getMessage(), e);
+        }
+        return new LxcSandbox(id, spec, config.stateDir(), cgroups);
+    }
+
+    @Override
+    public List<String> list() throws SandboxException {
+        try (Stream<Path> entries = Files.list(config.stateDir())) {
+            return entries.filter(Files::isDirectory)
+                    .map(path -> path.getFileName().toString())
+                    .filter(name -> name.startsWith(config.namePrefix() + "-"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new SandboxException(
+                    "cannot list " + config.stateDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> reap() throws SandboxException {
+        List<String> reaped = new ArrayList<>();
+        for (String id : list()) {
+            try (Container container = Container.open(id, config.stateDir().toString())) {
+                if (container.isRunning()) {
+                    container.stop();
+                    container.waitFor("STOPPED", 10);
+                }
+            }
+            Trees.deleteQuietly(config.stateDir().resolve(id));
+            reaped.add(id);
+        }
+        if (!reaped.isEmpty()) {
+            LOG.info(() -> "Reaped sandboxes left by a previous run: " + reaped);
+        }
+        return reaped;
+    }
+
+    @Override
+    public void close() {
+        // sandboxes outlive the driver object; sandboxd destroys or reaps them
+    }
+
+    /** Deletes a tree without following links: sandbox contents are untrusted. */
+    static final class Trees {
+        private Trees() {}
+
+        static void deleteQuietly(Path root) {
+            try {
+                delete(root);
+            } catch (UncheckedIOException | IOException e) {
+                LOG.warning(() -> "could not delete " + root + ": " + e.getMessage());
+            }
+        }
+
+        static void delete(Path root) throws IOException {
+            if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            Files.walkFileTree(
+                    root,
+                    new java.nio.file.SimpleFileVisitor<>() {
+                        @Override
+                        public java.nio.file.FileVisitResult visitFile(
+                                Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                                throws IOException {
+                            Files.delete(file);
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult postVisitDirectory(
+                                Path dir, IOException e) throws IOException {
+                            if (e != null) {
+                                throw e;
+                            }
+                            Files.delete(dir);
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                    });
+        }
+    }
+}

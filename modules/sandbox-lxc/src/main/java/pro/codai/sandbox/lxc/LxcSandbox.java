@@ -1,0 +1,404 @@
+package pro.codai.sandbox.lxc;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.sun.jna.Memory;
+
+import pro.codai.sandbox.api.ExecRequest;
+import pro.codai.sandbox.api.ExecResult;
+import pro.codai.sandbox.api.LimitHit;
+import pro.codai.sandbox.api.PtySession;
+import pro.codai.sandbox.api.Sandbox;
+import pro.codai.sandbox.api.SandboxException;
+import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.api.SandboxState;
+import pro.codai.sandbox.api.SandboxStats;
+import pro.codai.sandbox.lxc.internal.AttachCommand;
+import pro.codai.sandbox.lxc.internal.AttachOptions;
+import pro.codai.sandbox.lxc.internal.Container;
+import pro.codai.sandbox.lxc.internal.LibC;
+
+/** One LXC sandbox. Thread-safe: lifecycle calls are serialised, runs may overlap. */
+final class LxcSandbox implements Sandbox {
+
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final int START_TIMEOUT_SECONDS = 10;
+    static final String CLEANEXEC = "/usr/local/lib/codaipro/cleanexec";
+
+    /** The wrappers report a death by signal n as exit status 128 + n. */
+    static final int SIGNAL_EXIT_BASE = 128;
+
+    private final String id;
+    private final SandboxSpec spec;
+    private final Path stateDir;
+    private final CgroupVersion cgroups;
+    private volatile SandboxState state = SandboxState.CREATED;
+
+    LxcSandbox(String id, SandboxSpec spec, Path stateDir, CgroupVersion cgroups) {
+        this.id = id;
+        this.spec = spec;
+        this.stateDir = stateDir;
+        this.cgroups = cgroups;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public SandboxSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public SandboxState state() {
+        return state;
+    }
+
+    private Container open() {
+        return Container.open(id, stateDir.toString());
+    }
+
+    @Override
+    public synchronized void start() throws SandboxException {
+        try (Container container = open()) {
+            if (!container.start() || !container.waitFor("RUNNING", START_TIMEOUT_SECONDS)) {
+                throw new SandboxException(
+                        "sandbox " + id + " did not start (see " + stateDir.resolve(id) + ")");
+            }
+        }
+        state = SandboxState.RUNNING;
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) throws SandboxException {
+        if (state != SandboxState.RUNNING) {
+            throw new SandboxException("sandbox " + id + " is not running");
+        }
+        Duration cpu = min(request.cpuTime(), spec.limits().cpuTime());
+        Duration wall = min(request.wallTime(), spec.limits().wallTime());
+        List<String> argv = new ArrayList<>();
+        // Attached as the sandbox's root: cleanexec closes every inherited descriptor, setpriv
+        // drops to the student, setsid gives the run a process group of its own (killed as one),
+        // and RLIMIT_CPU makes the kernel kill a process that uses more CPU than the run may.
+        argv.addAll(
+                List.of(
+                        CLEANEXEC,
+                        "/usr/bin/setpriv",
+                        "--reuid=" + LxcConfig.SANDBOX_UID,
+                        "--regid=" + LxcConfig.SANDBOX_UID,
+                        "--clear-groups",
+                        "--",
+                        "/usr/bin/setsid",
+                        "--wait",
+                        "/usr/bin/prlimit",
+                        "--cpu=" + Math.max(1, cpu.toSeconds()),
+                        "--"));
+        argv.addAll(request.argv());
+
+        Pipe stdin = Pipe.open();
+        Pipe stdout = Pipe.open();
+        Pipe stderr = Pipe.open();
+        long oomBefore = oomKills();
+        long started = System.nanoTime();
+        int pid;
+        try (Container container = open()) {
+            pid =
+                    container.attach(
+                            new AttachOptions(
+                                    0,
+                                    0,
+                                    request.cwd(),
+                                    environment(request.env()),
+                                    stdin.read(),
+                                    stdout.write(),
+                                    stderr.write()),
+                            new AttachCommand(argv));
+        } catch (RuntimeException e) {
+            stdin.closeBoth();
+            stdout.closeBoth();
+            stderr.closeBoth();
+            throw new SandboxException("cannot run in sandbox " + id + ": " + e.getMessage(), e);
+        }
+        stdin.closeRead();
+        stdout.closeWrite();
+        stderr.closeWrite();
+
+        AtomicBoolean truncated = new AtomicBoolean();
+        CompletableFuture<byte[]> out =
+                CompletableFuture.supplyAsync(
+                        () -> drain(stdout.read(), request.outputLimitBytes(), truncated));
+        CompletableFuture<byte[]> err =
+                CompletableFuture.supplyAsync(
+                        () -> drain(stderr.read(), request.outputLimitBytes(), truncated));
+        CompletableFuture.runAsync(() -> feed(stdin.write(), request.stdin()));
+        CompletableFuture<int[]> exit = CompletableFuture.supplyAsync(() -> waitFor(pid));
+
+        LimitHit limitHit = LimitHit.NONE;
+        int[] status;
+        try {
+            status = exit.get(wall.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            limitHit = LimitHit.WALL_TIME;
+            LibC.INSTANCE.kill(-pid, LibC.SIGKILL);
+            LibC.INSTANCE.kill(pid, LibC.SIGKILL);
+            status = join(exit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LibC.INSTANCE.kill(-pid, LibC.SIGKILL);
+            throw new SandboxException("interrupted");
+        } catch (ExecutionException e) {
+            throw new SandboxException("waiting for the run failed: " + e.getCause(), e.getCause());
+        }
+        // What is left of the run's process group (e.g. a background child) ends with it.
+        LibC.INSTANCE.kill(-pid, LibC.SIGKILL);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        int rawStatus = status[0];
+        int signal = rawStatus & 0x7f;
+        int exitCode = signal == 0 ? (rawStatus >> 8) & 0xff : -1;
+        if (signal == 0 && exitCode > SIGNAL_EXIT_BASE && exitCode <= SIGNAL_EXIT_BASE + 64) {
+            signal = exitCode - SIGNAL_EXIT_BASE;
+            exitCode = -1;
+        }
+        Duration cpuUsed = Duration.ofNanos(((long) status[1]) * 1000L);
+        byte[] stdoutBytes = join(out);
+        byte[] stderrBytes = join(err);
+        if (limitHit == LimitHit.NONE) {
+            if (signal == 9 && oomKills() > oomBefore) {
+                limitHit = LimitHit.MEMORY;
+            } else if (signal == 24 || (signal == 9 && cpuUsed.compareTo(cpu) >= 0)) {
+                limitHit = LimitHit.CPU_TIME;
+            } else if (truncated.get()) {
+                limitHit = LimitHit.OUTPUT;
+            }
+        }
+        return new ExecResult(
+                exitCode,
+                signal,
+                stdoutBytes,
+                stderrBytes,
+                truncated.get(),
+                cpuUsed,
+                elapsed,
+                limitHit);
+    }
+
+    private static List<String> environment(Map<String, String> extra) {
+        List<String> env =
+                new ArrayList<>(
+                        List.of(
+                                "PATH=" + PATH,
+                                "HOME=/home/student",
+                                "USER=student",
+                                "LOGNAME=student",
+                                "LANG=C.UTF-8",
+                                "TERM=xterm-256color"));
+        extra.forEach((name, value) -> env.add(name + "=" + value));
+        return env;
+    }
+
+    /** Reads a pipe to its end, keeping at most {@code limit} bytes and discarding the rest. */
+    private static byte[] drain(int fd, int limit, AtomicBoolean truncated) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(Math.min(limit, 64 * 1024));
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (true) {
+                long n = LibC.INSTANCE.read(fd, buffer, buffer.length);
+                if (n < 0 && com.sun.jna.Native.getLastError() == LibC.EINTR) {
+                    continue;
+                }
+                if (n <= 0) {
+                    break;
+                }
+                int room = limit - kept.size();
+                if (n > room) {
+                    truncated.set(true);
+                }
+                kept.write(buffer, 0, (int) Math.max(0, Math.min(n, room)));
+            }
+        } finally {
+            LibC.INSTANCE.close(fd);
+        }
+        return kept.toByteArray();
+    }
+
+    private static void feed(int fd, byte[] input) {
+        try {
+            int offset = 0;
+            while (offset < input.length) {
+                byte[] chunk =
+                        java.util.Arrays.copyOfRange(
+                                input, offset, Math.min(input.length, offset + 64 * 1024));
+                long n = LibC.INSTANCE.write(fd, chunk, chunk.length);
+                if (n <= 0) {
+                    break; // the program closed its input
+                }
+                offset += (int) n;
+            }
+        } finally {
+            LibC.INSTANCE.close(fd);
+        }
+    }
+
+    /** Waits for the process; returns {raw status, CPU microseconds (user + system)}. */
+    private static int[] waitFor(int pid) {
+        int[] status = new int[1];
+        try (Memory rusage = new Memory(144)) {
+            while (LibC.INSTANCE.wait4(pid, status, 0, rusage) < 0) {
+                if (com.sun.jna.Native.getLastError() != LibC.EINTR) {
+                    return new int[] {0x7f, 0};
+                }
+            }
+            long micros =
+                    rusage.getLong(0) * 1_000_000
+                            + rusage.getLong(8)
+                            + rusage.getLong(16) * 1_000_000
+                            + rusage.getLong(24);
+            return new int[] {status[0], (int) Math.min(Integer.MAX_VALUE, micros)};
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws SandboxException {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new SandboxException("run did not finish cleanly: " + e, e);
+        }
+    }
+
+    private long oomKills() {
+        String key = cgroups == CgroupVersion.V2 ? "memory.events" : "memory.oom_control";
+        try (Container container = open()) {
+            String events = container.cgroupItem(key);
+            if (events == null) {
+                return 0;
+            }
+            for (String line : events.split("\n")) {
+                if (line.startsWith("oom_kill ")) {
+                    return Long.parseLong(line.substring("oom_kill ".length()).trim());
+                }
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public PtySession openPty(int columns, int rows) throws SandboxException {
+        throw new SandboxException("terminals are not available from this driver yet");
+    }
+
+    @Override
+    public SandboxStats stats() throws SandboxException {
+        try (Container container = open()) {
+            if (cgroups == CgroupVersion.V2) {
+                return new SandboxStats(
+                        number(container.cgroupItem("memory.current")),
+                        number(container.cgroupItem("memory.peak")),
+                        field(container.cgroupItem("cpu.stat"), "usage_usec") * 1000,
+                        (int) number(container.cgroupItem("pids.current")),
+                        oomKills());
+            }
+            return new SandboxStats(
+                    number(container.cgroupItem("memory.usage_in_bytes")),
+                    number(container.cgroupItem("memory.max_usage_in_bytes")),
+                    number(container.cgroupItem("cpuacct.usage")),
+                    (int) number(container.cgroupItem("pids.current")),
+                    oomKills());
+        }
+    }
+
+    private static long number(String value) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long field(String stat, String name) {
+        if (stat == null) {
+            return -1;
+        }
+        for (String line : stat.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return number(line.substring(name.length()));
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public synchronized void stop() throws SandboxException {
+        try (Container container = open()) {
+            if (container.isRunning()) {
+                container.stop();
+                container.waitFor("STOPPED", START_TIMEOUT_SECONDS);
+            }
+        }
+        state = SandboxState.STOPPED;
+    }
+
+    @Override
+    public synchronized void destroy() throws SandboxException {
+        stop();
+        try {
+            LxcDriver.Trees.delete(stateDir.resolve(id));
+        } catch (java.io.IOException e) {
+            throw new SandboxException("cannot remove sandbox " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** A pipe made with O_CLOEXEC, so neither end leaks into other attached processes. */
+    record Pipe(int[] fds) {
+        static Pipe open() throws SandboxException {
+            int[] fds = new int[2];
+            if (LibC.INSTANCE.pipe2(fds, LibC.O_CLOEXEC) != 0) {
+                throw new SandboxException(
+                        "cannot create a pipe (errno " + com.sun.jna.Native.getLastError() + ")");
+            }
+            return new Pipe(fds);
+        }
+
+        int read() {
+            return fds[0];
+        }
+
+        int write() {
+            return fds[1];
+        }
+
+        void closeRead() {
+            LibC.INSTANCE.close(fds[0]);
+        }
+
+        void closeWrite() {
+            LibC.INSTANCE.close(fds[1]);
+        }
+
+        void closeBoth() {
+            closeRead();
+            closeWrite();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package pro.codai.sandbox.lxc.internal;
+
+import java.nio.charset.StandardCharsets;
+
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+/**
+ * One {@code struct lxc_container}, held with a reference taken by {@code lxc_container_new} and
+ * released by {@link #close()}. Each method makes one liblxc call through the structure's function
+ * pointers. Not thread-safe: liblxc serialises per container itself, the driver calls one at a
+ * time.
+ */
+public final class Container implements AutoCloseable {
+
+    private final LxcLibrary lxc;
+    private final Pointer handle;
+    private final String name;
+
+    private Container(LxcLibrary lxc, Pointer handle, String name) {
+        this.lxc = lxc;
+        this.handle = handle;
+        this.name = name;
+    }
+
+    /** Opens the container {@code name} whose config lives in {@code configPath/name/config}. */
+    public static Container open(String name, String configPath) {
+        LxcLibrary lxc = LxcLibrary.load();
+        Pointer handle = lxc.lxc_container_new(name, configPath);
+        if (handle == null) {
+            throw new IllegalStateException("liblxc could not open container " + name);
+        }
+        return new Container(lxc, handle, name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private Function member(int offset) {
+        return Function.getFunction(handle.getPointer(offset));
+    }
+
+    private boolean callBoolean(int offset, Object... arguments) {
+        Object[] all = new Object[arguments.length + 1];
+        all[0] = handle;
+        System.arraycopy(arguments, 0, all, 1, arguments.length);
+        return (Boolean) member(offset).invoke(Boolean.class, all);
+    }
+
+    public boolean isDefined() {
+        return callBoolean(LxcAbi.IS_DEFINED);
+    }
+
+    public boolean isRunning() {
+        return callBoolean(LxcAbi.IS_RUNNING);
+    }
+
+    public String state() {
+        return (String) member(LxcAbi.STATE).invoke(String.class, new Object[] {handle});
+    }
+
+    public int initPid() {
+        return member(LxcAbi.INIT_PID).invokeInt(new Object[] {handle});
+    }
+
+    /** Starts the container's configured init (liblxc forks the caller and daemonizes). */
+    public boolean start() {
+        callBoolean(LxcAbi.WANT_DAEMONIZE, true);
+        // The container's init must not inherit the daemon's descriptors.
+        callBoolean(LxcAbi.WANT_CLOSE_ALL_FDS, true);
+        return callBoolean(LxcAbi.START, 0, null);
+    }
+
+    public boolean stop() {
+        return callBoolean(LxcAbi.STOP);
+    }
+
+    /** Waits until the container reaches {@code state} (e.g. RUNNING, STOPPED). */
+    public boolean waitFor(String state, int timeoutSeconds) {
+        return callBoolean(LxcAbi.WAIT, state, timeoutSeconds);
+    }
+
+    public String configItem(String key) {
+        return readString(LxcAbi.GET_CONFIG_ITEM, key);
+    }
+
+    /** A cgroup file of the running container, e.g. {@code memory.events}; null if unavailable. */
+    public String cgroupItem(String key) {
+        return readString(LxcAbi.GET_CGROUP_ITEM, key);
+    }
+
+    private String readString(int offset, String key) {
+        int length = member(offset).invokeInt(new Object[] {handle, key, null, 0});
+        if (length < 0) {
+            return null;
+        }
+        try (Memory buffer = new Memory(length + 1L)) {
+            member(offset).invokeInt(new Object[] {handle, key, buffer, length + 1});
+            return buffer.getString(0, StandardCharsets.UTF_8.name());
+        }
+    }
+
+    /**
+     * Runs a program in the container: liblxc forks this process, enters the container's namespaces
+     * and cgroup, applies the options and execs. Returns the host pid of the program.
+     */
+    public int attach(AttachOptions options, AttachCommand command) {
+        int[] pid = new int[1];
+        Pointer pidOut = new Memory(4);
+        int result =
+                member(LxcAbi.ATTACH)
+                        .invokeInt(
+                                new Object[] {
+                                    handle,
+                                    LxcLibrary.attachRunCommand(),
+                                    command.pointer(),
+                                    options.pointer(),
+                                    pidOut
+                                });
+        if (result != 0) {
+            throw new IllegalStateException(
+                    "liblxc attach to " + name + " failed (" + result + ")");
+        }
+        pid[0] = pidOut.getInt(0);
+        return pid[0];
+    }
+
+    @Override
+    public void close() {
+        lxc.lxc_container_put(handle);
+    }
+}

@@ -1,0 +1,340 @@
+package pro.codai.sandbox.lxc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import pro.codai.sandbox.api.DriverConfig;
+import pro.codai.sandbox.api.ExecRequest;
+import pro.codai.sandbox.api.ExecResult;
+import pro.codai.sandbox.api.LimitHit;
+import pro.codai.sandbox.api.Limits;
+import pro.codai.sandbox.api.Sandbox;
+import pro.codai.sandbox.api.SandboxDriver;
+import pro.codai.sandbox.api.SandboxDrivers;
+import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.api.SandboxState;
+
+/**
+ * The LXC driver against real, unprivileged LXC containers, including the hostile workloads that
+ * apply at this layer (numbers refer to the hostile-workloads list in the docs). Needs root, liblxc
+ * 5.0 and the base image ({@code build-base-image}); the test command provides all three.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LxcDriverIT {
+
+    static final Limits SMALL =
+            new Limits(
+                    128L << 20,
+                    1000,
+                    64,
+                    1L << 30,
+                    256,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(10));
+
+    private SandboxDriver driver;
+    private Path stateDir;
+    private final List<Sandbox> created = new ArrayList<>();
+
+    @BeforeAll
+    void initDriver() throws Exception {
+        String imageDir = System.getProperty("codaipro.it.image.dir", "");
+        boolean required = Boolean.getBoolean("codaipro.it.require-all");
+        if (!required) {
+            assumeTrue(
+                    !imageDir.isBlank() && Files.isDirectory(Path.of(imageDir, "base", "rootfs")),
+                    "no base image (codaipro.it.image.dir)");
+            assumeTrue(new LxcDriver().isAvailable(), new LxcDriver().unavailableReason());
+        }
+        stateDir = Files.createTempDirectory("codaipro-sandboxes-");
+        Path volumes = Files.createDirectories(stateDir.resolve("volumes"));
+        driver =
+                SandboxDrivers.best(
+                        new DriverConfig(stateDir, Path.of(imageDir), volumes, SMALL, "it"));
+        assertThat(driver.id()).isEqualTo("lxc");
+    }
+
+    @AfterEach
+    void destroySandboxes() throws Exception {
+        for (Sandbox sandbox : created) {
+            sandbox.destroy();
+        }
+        created.clear();
+    }
+
+    @AfterAll
+    void removeState() throws Exception {
+        if (driver != null) {
+            assertThat(driver.list()).as("no sandbox left behind").isEmpty();
+            LxcDriver.Trees.delete(stateDir);
+        }
+    }
+
+    private Sandbox started() throws Exception {
+        return started(SMALL);
+    }
+
+    private Sandbox started(Limits limits) throws Exception {
+        Sandbox sandbox = driver.create(SandboxSpec.defaults("base").withLimits(limits));
+        created.add(sandbox);
+        sandbox.start();
+        return sandbox;
+    }
+
+    private static ExecResult sh(Sandbox sandbox, String script) throws Exception {
+        return sandbox.exec(ExecRequest.of("/bin/sh", "-c", script));
+    }
+
+    @Test
+    void lifecycleCreateStartExecStopDestroy() throws Exception {
+        Sandbox sandbox = driver.create(SandboxSpec.defaults("base").withLimits(SMALL));
+        assertThat(driver.list()).contains(sandbox.id());
+        assertThat(sandbox.state()).isEqualTo(SandboxState.CREATED);
+
+        sandbox.start();
+        ExecResult hello = sandbox.exec(ExecRequest.of("python3", "-c", "print(6*7)"));
+        assertThat(sandbox.stats().pids()).isPositive();
+        sandbox.stop();
+        assertThat(sandbox.state()).isEqualTo(SandboxState.STOPPED);
+        sandbox.destroy();
+
+        assertThat(hello.succeeded()).isTrue();
+        assertThat(hello.stdoutText()).isEqualTo("42\n");
+        assertThat(driver.list()).doesNotContain(sandbox.id());
+        assertThat(stateDir.resolve(sandbox.id())).doesNotExist();
+    }
+
+    @Test
+    void execPassesStdinEnvAndWorkingDirectoryAndReportsExitCodeAndStderr() throws Exception {
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of("/bin/sh", "-c", "cat; echo \"$GREETING\" >&2; pwd; exit 3")
+                                .withStdin("from stdin\n".getBytes(StandardCharsets.UTF_8))
+                                .withEnv(Map.of("GREETING", "hello"))
+                                .withCwd("/tmp"));
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stdoutText()).isEqualTo("from stdin\n/tmp\n");
+        assertThat(result.stderrText()).isEqualTo("hello\n");
+        assertThat(result.limitHit()).isEqualTo(LimitHit.NONE);
+    }
+
+    @Test
+    void programsRunAsAnUnprivilegedUserWhoseRootIsNotHostRoot() throws Exception {
+        Sandbox sandbox = started();
+
+        ExecResult ids =
+                sh(sandbox, "id -u; cat /proc/self/uid_map; grep NoNewPrivs /proc/self/status");
+
+        List<String> lines = ids.stdoutText().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("1000");
+        assertThat(lines.get(1).trim().split("\\s+"))
+                .containsExactly("0", "1000000", "65536"); // 13
+        assertThat(lines.get(2)).matches("NoNewPrivs:\\s+1"); // 14
+    }
+
+    @Test
+    void aMemoryBombIsKilledInsideItsSandboxOnly() throws Exception { // 3
+        Sandbox bomb = started();
+        Sandbox neighbour = started();
+
+        ExecResult result =
+                bomb.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                "b = []\nwhile True: b.append(bytearray(16 << 20))"));
+
+        assertThat(result.limitHit()).isEqualTo(LimitHit.MEMORY);
+        assertThat(result.signal()).isEqualTo(9);
+        assertThat(sh(neighbour, "echo alive").stdoutText()).isEqualTo("alive\n");
+        assertThat(sh(bomb, "echo survived").stdoutText()).isEqualTo("survived\n");
+    }
+
+    @Test
+    void aForkBombHitsThePidsLimitAndTheSandboxStaysUsable() throws Exception { // 1
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of(
+                                        "python3",
+                                        "-c",
+                                        "import os\nn = 0\nwhile True:\n    try:\n        if os.fork() == 0:\n            import time; time.sleep(30)\n        n += 1\n    except OSError:\n        print(n); break")
+                                .withTimes(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+
+        int forked = Integer.parseInt(result.stdoutText().lines().findFirst().orElse("-1").trim());
+        assertThat(forked).isBetween(1, SMALL.pids());
+        sandbox.stop();
+        sandbox.start();
+        assertThat(sh(sandbox, "echo usable").stdoutText()).isEqualTo("usable\n");
+    }
+
+    @Test
+    void aRunPastItsWallTimeIsKilled() throws Exception { // 10
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of("sleep", "1000")
+                                .withTimes(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+
+        assertThat(result.limitHit()).isEqualTo(LimitHit.WALL_TIME);
+        assertThat(result.wallTime()).isLessThan(Duration.ofSeconds(5));
+        assertThat(sh(sandbox, "ps -eo args= | grep -cx 'sleep 1000' || true").stdoutText().trim())
+                .isEqualTo("0");
+    }
+
+    @Test
+    void aRunPastItsCpuTimeIsKilled() throws Exception { // 10
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of("python3", "-c", "while True: pass")
+                                .withTimes(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+
+        assertThat(result.limitHit()).isEqualTo(LimitHit.CPU_TIME);
+        assertThat(result.cpuTime()).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
+    void anOutputFloodIsCutAtTheLimit() throws Exception { // 9
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of("yes")
+                                .withOutputLimit(64 * 1024)
+                                .withTimes(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+
+        assertThat(result.outputTruncated()).isTrue();
+        assertThat(result.stdout()).hasSize(64 * 1024);
+    }
+
+    @Test
+    void thereIsNoNetworkButLoopback() throws Exception { // 29
+        Sandbox sandbox = started();
+
+        ExecResult interfaces = sh(sandbox, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '");
+        ExecResult connect =
+                sandbox.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                "import socket\ns = socket.socket(); s.settimeout(2)\ntry:\n    s.connect(('10.0.0.1', 80)); print('connected')\nexcept OSError as e:\n    print('refused', e.errno)"));
+
+        assertThat(interfaces.stdoutText().trim()).isEqualTo("lo");
+        assertThat(connect.stdoutText()).startsWith("refused");
+    }
+
+    @Test
+    void theRunHoldsNoDescriptorOfTheDaemon() throws Exception { // 19
+        Sandbox sandbox = started();
+
+        ExecResult fds = sh(sandbox, "ls /proc/self/fd");
+        ExecResult detail = sh(sandbox, "ls -l /proc/self/fd");
+
+        assertThat(fds.stdoutText().lines().toList())
+                .as(detail.stdoutText())
+                .containsExactlyInAnyOrder("0", "1", "2", "3");
+    }
+
+    @Test
+    void dangerousSystemCallsAreRefused() throws Exception { // 15, 16
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                String.join(
+                                        "\n",
+                                        "import ctypes, socket",
+                                        "libc = ctypes.CDLL(None, use_errno=True)",
+                                        "for name, number in [('keyctl', 250), ('bpf', 321), ('perf_event_open', 298), ('userfaultfd', 323), ('io_uring_setup', 425), ('open_by_handle_at', 304)]:",
+                                        "    r = libc.syscall(number, 0, 0, 0, 0, 0)",
+                                        "    print(name, r, ctypes.get_errno())",
+                                        "try:",
+                                        "    socket.socket(40, socket.SOCK_STREAM); print('vsock', 'created')",
+                                        "except OSError as e:",
+                                        "    print('vsock', -1, e.errno)")));
+        ExecResult unshare = sh(sandbox, "unshare -Ur true; echo $?");
+
+        assertThat(result.stdoutText().lines().toList())
+                .hasSize(7)
+                .allSatisfy(line -> assertThat(line).matches("\\w+ -1 (1|38)"));
+        assertThat(unshare.stdoutText().trim()).isNotEqualTo("0");
+    }
+
+    @Test
+    void procSysAndDevicesAreOutOfReach() throws Exception { // 17, 18, 20
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sh(
+                        sandbox,
+                        String.join(
+                                "; ",
+                                "echo 1 > /proc/sysrq-trigger 2>/dev/null && echo sysrq-written",
+                                "echo 1 > /proc/sys/kernel/panic 2>/dev/null && echo sysctl-written",
+                                "mount -t proc proc /mnt 2>/dev/null && echo proc-mounted",
+                                "mount -t cgroup cgroup /mnt 2>/dev/null && echo cgroup-mounted",
+                                "mknod /tmp/mem c 1 1 2>/dev/null && echo mknod-done",
+                                "cat /dev/kmsg >/dev/null 2>&1 && echo kmsg-read",
+                                "echo done"));
+
+        assertThat(result.stdoutText()).isEqualTo("done\n");
+    }
+
+    @Test
+    void sandboxesSeeNeitherEachOthersProcessesNorTheirTemporaryFiles() throws Exception { // 26, 27
+        Sandbox first = started();
+        Sandbox second = started();
+
+        sh(first, "echo secret > /tmp/left-behind; echo secret > /dev/shm/left-behind");
+        ExecResult processes = sh(second, "ps -eo comm --no-headers | sort -u | tr '\\n' ' '");
+        ExecResult files = sh(second, "ls /tmp /dev/shm");
+
+        assertThat(processes.stdoutText()).doesNotContain("java").contains("sleep");
+        assertThat(files.stdoutText()).doesNotContain("left-behind");
+    }
+
+    @Test
+    void theReaperRemovesSandboxesLeftByACrashedOwner() throws Exception {
+        Sandbox orphan = driver.create(SandboxSpec.defaults("base").withLimits(SMALL));
+        orphan.start();
+
+        // A new driver on the same state directory stands for sandboxd after a crash.
+        SandboxDriver restarted = new LxcDriver();
+        restarted.init(
+                new DriverConfig(
+                        stateDir,
+                        Path.of(System.getProperty("codaipro.it.image.dir")),
+                        stateDir.resolve("volumes"),
+                        SMALL,
+                        "it"));
+        List<String> reaped = restarted.reap();
+
+        assertThat(reaped).contains(orphan.id());
+        assertThat(restarted.list()).isEmpty();
+        assertThat(stateDir.resolve(orphan.id())).doesNotExist();
+    }
+}
