@@ -80,3 +80,22 @@ END
 \$\$;
 SQL
 }
+
+# LXC for the sandboxes: the library, its headers (the ABI test compiles against them), the
+# image builder, and a subordinate id range for root (the sandboxes' ids start at 1000000).
+ensure_lxc() {
+    ensure_packages lxc lxc-dev mmdebstrap gcc libc6-dev
+    grep -q '^root:1000000:' /etc/subuid 2>/dev/null || echo 'root:1000000:1000000000' >> /etc/subuid
+    grep -q '^root:1000000:' /etc/subgid 2>/dev/null || echo 'root:1000000:1000000000' >> /etc/subgid
+}
+
+sandbox_image_dir=/var/lib/codaipro-sandboxes/images
+
+# Builds the sandboxes' base image once per recipe (cached tarball in $cache_dir/images).
+ensure_sandbox_image() {
+    log "Ensuring the sandbox base image"
+    mvnw -q -DskipTests -Dspotless.check.skip=true -pl modules/sandbox-lxc -am install
+    install -d -m 0711 /var/lib/codaipro-sandboxes "$sandbox_image_dir"
+    CODAIPRO_CACHE_DIR=$cache_dir bash "$repo_root/modules/sandbox-lxc/src/main/sh/build-base-image" \
+        "$sandbox_image_dir" "$repo_root/modules/sandbox-lxc/target/classes"
+}

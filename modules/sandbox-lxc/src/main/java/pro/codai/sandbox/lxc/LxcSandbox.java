@@ -38,6 +38,8 @@ final class LxcSandbox implements Sandbox {
     /** The wrappers report a death by signal n as exit status 128 + n. */
     static final int SIGNAL_EXIT_BASE = 128;
 
+    static final int SIGXCPU = 24;
+
     private final String id;
     private final SandboxSpec spec;
     private final Path stateDir;
@@ -88,6 +90,8 @@ final class LxcSandbox implements Sandbox {
         }
         Duration cpu = min(request.cpuTime(), spec.limits().cpuTime());
         Duration wall = min(request.wallTime(), spec.limits().wallTime());
+        // SIGXCPU at the soft limit names the cause; SIGKILL at the hard one catches a handler.
+        long cpuSeconds = Math.max(1, (cpu.toMillis() + 999) / 1000);
         List<String> argv = new ArrayList<>();
         // Attached as the sandbox's root: cleanexec closes every inherited descriptor, setpriv
         // drops to the student, setsid gives the run a process group of its own (killed as one),
@@ -103,7 +107,7 @@ final class LxcSandbox implements Sandbox {
                         "/usr/bin/setsid",
                         "--wait",
                         "/usr/bin/prlimit",
-                        "--cpu=" + Math.max(1, cpu.toSeconds()),
+                        "--cpu=" + cpuSeconds + ":" + (cpuSeconds + 1),
                         "--"));
         argv.addAll(request.argv());
 
@@ -177,7 +181,8 @@ final class LxcSandbox implements Sandbox {
         if (limitHit == LimitHit.NONE) {
             if (signal == 9 && oomKills() > oomBefore) {
                 limitHit = LimitHit.MEMORY;
-            } else if (signal == 24 || (signal == 9 && cpuUsed.compareTo(cpu) >= 0)) {
+            } else if (signal == SIGXCPU
+                    || (signal == 9 && cpuUsed.compareTo(cpu.multipliedBy(9).dividedBy(10)) >= 0)) {
                 limitHit = LimitHit.CPU_TIME;
             } else if (truncated.get()) {
                 limitHit = LimitHit.OUTPUT;

@@ -210,7 +210,11 @@ class LxcDriverIT {
                         ExecRequest.of("python3", "-c", "while True: pass")
                                 .withTimes(Duration.ofSeconds(1), Duration.ofSeconds(10)));
 
-        assertThat(result.limitHit()).isEqualTo(LimitHit.CPU_TIME);
+        assertThat(result.limitHit())
+                .as(
+                        "exit %d signal %d cpu %s",
+                        result.exitCode(), result.signal(), result.cpuTime())
+                .isEqualTo(LimitHit.CPU_TIME);
         assertThat(result.cpuTime()).isGreaterThanOrEqualTo(Duration.ofMillis(900));
     }
 
