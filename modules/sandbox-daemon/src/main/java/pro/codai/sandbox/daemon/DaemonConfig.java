@@ -1,0 +1,135 @@
+package pro.codai.sandbox.daemon;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import pro.codai.sandbox.api.Limits;
+
+/**
+ * sandboxd's settings, from {@code /etc/codaipro/sandboxd.properties} (or the file named by {@code
+ * -Dsandboxd.config}); each overridable by a system property of the same name.
+ *
+ * @param socket the Unix socket it listens on
+ * @param socketGroup the group allowed to connect (mode 0660); the app server's group
+ * @param stateDir where sandboxes live
+ * @param imageDir where base images live
+ * @param volumeRoot the only directory volumes are resolved under
+ * @param maximum limits no sandbox may exceed
+ * @param defaults limits of a sandbox whose request names none
+ * @param warmPoolSize started sandboxes kept ready for {@code acquire}
+ * @param maxConnections concurrent client connections
+ * @param maxSandboxes sandboxes alive at once; more are refused as overload
+ */
+public record DaemonConfig(
+        Path socket,
+        String socketGroup,
+        Path stateDir,
+        Path imageDir,
+        Path volumeRoot,
+        Limits maximum,
+        Limits defaults,
+        int warmPoolSize,
+        int maxConnections,
+        int maxSandboxes) {
+
+    public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
+
+    /** Reads the settings file (absent: defaults), then system properties. */
+    public static DaemonConfig load() throws IOException {
+        Properties properties = new Properties();
+        Path file = Path.of(System.getProperty("sandboxd.config", DEFAULT_FILE.toString()));
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (NoSuchFileException e) {
+            // defaults
+        }
+        properties.putAll(System.getProperties());
+        return from(properties);
+    }
+
+    static DaemonConfig from(Properties p) {
+        Limits maximum =
+                new Limits(
+                        bytes(p, "sandboxd.max.memory", 2L << 30),
+                        integer(p, "sandboxd.max.cpu-millicores", 2000),
+                        integer(p, "sandboxd.max.pids", 512),
+                        bytes(p, "sandboxd.max.disk", 4L << 30),
+                        integer(p, "sandboxd.max.open-files", 4096),
+                        Duration.ofSeconds(integer(p, "sandboxd.max.cpu-seconds", 3600)),
+                        Duration.ofSeconds(integer(p, "sandboxd.max.wall-seconds", 8 * 3600)));
+        Limits defaults =
+                new Limits(
+                                bytes(p, "sandboxd.default.memory", 512L << 20),
+                                integer(p, "sandboxd.default.cpu-millicores", 1000),
+                                integer(p, "sandboxd.default.pids", 256),
+                                bytes(p, "sandboxd.default.disk", 1L << 30),
+                                integer(p, "sandboxd.default.open-files", 1024),
+                                Duration.ofSeconds(integer(p, "sandboxd.default.cpu-seconds", 600)),
+                                Duration.ofSeconds(
+                                        integer(p, "sandboxd.default.wall-seconds", 1800)))
+                        .cappedBy(maximum);
+        return new DaemonConfig(
+                Path.of(p.getProperty("sandboxd.socket", "/run/codaipro/sandboxd.sock")),
+                p.getProperty("sandboxd.socket-group", "codaipro"),
+                Path.of(
+                        p.getProperty(
+                                "sandboxd.state-dir", "/var/lib/codaipro-sandboxes/sandboxes")),
+                Path.of(p.getProperty("sandboxd.image-dir", "/var/lib/codaipro-sandboxes/images")),
+                Path.of(
+                        p.getProperty(
+                                "sandboxd.volume-root", "/var/lib/codaipro-sandboxes/volumes")),
+                maximum,
+                defaults,
+                integer(p, "sandboxd.warm-pool.size", 4),
+                integer(p, "sandboxd.max-connections", 128),
+                integer(p, "sandboxd.max-sandboxes", 1000));
+    }
+
+    private static int integer(Properties p, String key, int fallback) {
+        String value = p.getProperty(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < 0) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "setting " + key + ": '" + value + "' is not a non-negative integer");
+        }
+    }
+
+    /** A size such as {@code 512m}, {@code 2g} or a plain number of bytes. */
+    static long bytes(Properties p, String key, long fallback) {
+        String value = p.getProperty(key);
+        if (value == null) {
+            return fallback;
+        }
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit =
+                switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
+                    case 'k' -> 1L << 10;
+                    case 'm' -> 1L << 20;
+                    case 'g' -> 1L << 30;
+                    default -> 1;
+                };
+        try {
+            long number = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
+            if (number <= 0) {
+                throw new NumberFormatException();
+            }
+            return Math.multiplyExact(number, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    "setting " + key + ": '" + value + "' is not a size such as 512m or 2g");
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package pro.codai.sandbox.daemon;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+
+import pro.codai.sandbox.api.DriverConfig;
+import pro.codai.sandbox.api.NetworkPolicy;
+import pro.codai.sandbox.api.Sandbox;
+import pro.codai.sandbox.api.SandboxDriver;
+import pro.codai.sandbox.api.SandboxDrivers;
+import pro.codai.sandbox.api.SandboxException;
+import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.daemon.protocol.Frames;
+import pro.codai.sandbox.daemon.protocol.Messages;
+import pro.codai.sandbox.daemon.protocol.ProtocolException;
+
+/**
+ * sandboxd's server: owns the driver, the sandboxes, the warm pool and the reaper, and serves the
+ * protocol on a Unix socket only the app server's group can open. It is the privilege boundary:
+ * every request is validated, limits are capped by the configured maxima, volumes are names under
+ * the configured root, and a bad request gets an error answer, never a crash.
+ */
+public final class SandboxDaemon implements AutoCloseable {
+
+    static final String ID_PREFIX = "sbx";
+
+    private static final Logger LOG = Logger.getLogger(SandboxDaemon.class.getName());
+
+    private final DaemonConfig config;
+    private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
+    private final ExecutorService connections =
+            Executors.newCachedThreadPool(
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "sandboxd-connection");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+    private final Semaphore connectionSlots;
+    private SandboxDriver driver;
+    private WarmPool pool;
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private List<String> reapedAtStart = List.of();
+    private volatile boolean closing;
+
+    public SandboxDaemon(DaemonConfig config) {
+        this.config = config;
+        this.connectionSlots = new Semaphore(config.maxConnections());
+    }
+
+    /** Initialises the driver, reaps what a crash left, fills the pool and starts listening. */
+    public void start() throws IOException, SandboxException {
+        Files.createDirectories(config.volumeRoot());
+        driver =
+                SandboxDrivers.best(
+                        new DriverConfig(
+                                config.stateDir(),
+                                config.imageDir(),
+                                config.volumeRoot(),
+                                config.maximum(),
+                                ID_PREFIX));
+        reapedAtStart = driver.reap();
+        pool =
+                new WarmPool(
+                        driver,
+                        new SandboxSpec("base", config.defaults(), NetworkPolicy.NONE, List.of()),
+                        config.warmPoolSize());
+        listen();
+        LOG.info(
+                () ->
+                        "sandboxd listening on "
+                                + config.socket()
+                                + " (driver "
+                                + driver.id()
+                                + ", warm pool "
+                                + config.warmPoolSize()
+                                + ", reaped "
+                                + reapedAtStart.size()
+                                + ")");
+    }
+
+    WarmPool pool() {
+        return pool;
+    }
+
+    private void listen() throws IOException {
+        Path socket = config.socket();
+        Files.createDirectories(socket.getParent());
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (!isSocket(socket)) {
+                throw new IOException(
+                        socket + " exists and is not a socket; refusing to replace it");
+            }
+            Files.delete(socket);
+        }
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        try {
+            GroupPrincipal group =
+                    socket.getFileSystem()
+                            .getUserPrincipalLookupService()
+                            .lookupPrincipalByGroupName(config.socketGroup());
+            Files.getFileAttributeView(
+                            socket, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setGroup(group);
+        } catch (IOException e) {
+            LOG.warning(
+                    () ->
+                            "group "
+                                    + config.socketGroup()
+                                    + " not found: only root can connect to "
+                                    + socket);
+        }
+        acceptor = new Thread(this::acceptLoop, "sandboxd-accept");
+        acceptor.start();
+    }
+
+    private static boolean isSocket(Path path) throws IOException {
+        return Files.readAttributes(
+                        path,
+                        java.nio.file.attribute.BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS)
+                .isOther();
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            try {
+                SocketChannel channel = server.accept();
+                if (!connectionSlots.tryAcquire()) {
+                    refuse(channel);
+                    continue;
+                }
+                connections.execute(
+                        () -> {
+                            try (channel) {
+                                serve(channel);
+                            } catch (IOException e) {
+                                LOG.log(Level.FINE, "connection ended", e);
+                            } finally {
+                                connectionSlots.release();
+                            }
+                        });
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.log(Level.WARNING, "accept failed", e);
+                }
+            }
+        }
+    }
+
+    private static void refuse(SocketChannel channel) {
+        try (channel) {
+            DataOutputStream out = new DataOutputStream(Channels.newOutputStream(channel));
+            Frames.write(
+                    out,
+                    error(
+                            null,
+                            new ProtocolException(
+                                    ProtocolException.OVERLOADED, "too many connections")));
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private void serve(SocketChannel channel) throws IOException {
+        DataInputStream in =
+                new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+        DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
+        while (!closing) {
+            JsonObject request;
+            try {
+                request = Frames.read(in);
+            } catch (ProtocolException e) {
+                Frames.write(out, error(null, e));
+                if (ProtocolException.FRAME_TOO_LARGE.equals(e.code())) {
+                    return; // the rest of the stream cannot be framed any more
+                }
+                continue;
+            } catch (EOFException e) {
+                return;
+            }
+            if (request == null) {
+                return;
+            }
+            Frames.write(out, handle(request));
+        }
+    }
+
+    /** Answers one request; never throws. */
+    JsonObject handle(JsonObject request) {
+        JsonValue id = request.get("id");
+        JsonValue requestId = id instanceof JsonNumber ? id : null;
+        try {
+            long version = Messages.number(request, "v", 0, Integer.MAX_VALUE);
+            if (version != Messages.VERSION) {
+                throw new ProtocolException(
+                        ProtocolException.UNSUPPORTED_VERSION,
+                        "protocol version "
+                                + version
+                                + " is not supported (this daemon speaks "
+                                + Messages.VERSION
+                                + ")");
+            }
+            JsonObjectBuilder body = dispatch(Messages.string(request, "op"), request);
+            return ok(requestId, body);
+        } catch (ProtocolException e) {
+            return error(requestId, e);
+        } catch (SandboxException e) {
+            LOG.log(Level.WARNING, "sandbox operation failed", e);
+            return error(
+                    requestId,
+                    new ProtocolException(ProtocolException.SANDBOX_FAILED, e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unexpected error answering a request", e);
+            return error(
+                    requestId,
+                    new ProtocolException(ProtocolException.SANDBOX_FAILED, "internal error"));
+        }
+    }
+
+    private JsonObjectBuilder dispatch(String op, JsonObject request)
+            throws ProtocolException, SandboxException {
+        return switch (op) {
+            case "hello" ->
+                    Json.createObjectBuilder()
+                            .add("version", Messages.VERSION)
+                            .add("driver", driver.id())
+                            .add("warmPool", pool.available())
+                            .add("reapedAtStart", reapedAtStart.size());
+            case "ping" -> Json.createObjectBuilder();
+            case "list" ->
+                    Json.createObjectBuilder()
+                            .add(
+                                    "sandboxes",
+                                    Messages.array(sandboxes.keySet().stream().sorted().toList()));
+            case "create" -> {
+                Sandbox sandbox = create(Messages.spec(request, config.defaults()));
+                yield Json.createObjectBuilder().add("sandbox", sandbox.id());
+            }
+            case "acquire" -> acquire(request);
+            case "start" -> {
+                sandbox(request).start();
+                yield Json.createObjectBuilder();
+            }
+            case "exec" -> Messages.execResult(sandbox(request).exec(Messages.exec(request)));
+            case "stats" -> Messages.stats(sandbox(request).stats());
+            case "stop" -> {
+                sandbox(request).stop();
+                yield Json.createObjectBuilder();
+            }
+            case "destroy", "kill" -> {
+                Sandbox sandbox = sandbox(request);
+                sandboxes.remove(sandbox.id());
+                sandbox.destroy();
+                yield Json.createObjectBuilder();
+            }
+            default ->
+                    throw new ProtocolException(
+                            ProtocolException.UNKNOWN_OP, "no operation '" + op + "'");
+        };
+    }
+
+    /** A started sandbox: from the warm pool when the request asks for the pool's spec. */
+    private JsonObjectBuilder acquire(JsonObject request)
+            throws ProtocolException, SandboxException {
+        SandboxSpec spec = Messages.spec(request, config.defaults());
+        SandboxSpec capped = spec.withLimits(spec.limits().cappedBy(config.maximum()));
+        if (capped.equals(pool.spec())) {
+            Sandbox warm = pool.poll();
+            if (warm != null) {
+                sandboxes.put(warm.id(), warm);
+                return Json.createObjectBuilder().add("sandbox", warm.id()).add("warm", true);
+            }
+        }
+        Sandbox sandbox = create(capped);
+        try {
+            sandbox.start();
+        } catch (SandboxException e) {
+            sandboxes.remove(sandbox.id());
+            sandbox.destroy();
+            throw e;
+        }
+        return Json.createObjectBuilder().add("sandbox", sandbox.id()).add("warm", false);
+    }
+
+    private Sandbox create(SandboxSpec spec) throws ProtocolException, SandboxException {
+        if (sandboxes.size() >= config.maxSandboxes()) {
+            throw new ProtocolException(
+                    ProtocolException.OVERLOADED,
+                    "at capacity: " + config.maxSandboxes() + " sandboxes");
+        }
+        Sandbox sandbox = driver.create(spec);
+        sandboxes.put(sandbox.id(), sandbox);
+        return sandbox;
+    }
+
+    private Sandbox sandbox(JsonObject request) throws ProtocolException {
+        String id = Messages.string(request, "sandbox");
+        Sandbox sandbox = sandboxes.get(id);
+        if (sandbox == null) {
+            throw new ProtocolException(ProtocolException.NOT_FOUND, "no sandbox '" + id + "'");
+        }
+        return sandbox;
+    }
+
+    private static JsonObject ok(JsonValue id, JsonObjectBuilder body) {
+        JsonObjectBuilder response =
+                Json.createObjectBuilder().add("v", Messages.VERSION).add("ok", true);
+        if (id != null) {
+            response.add("id", id);
+        }
+        body.build().forEach(response::add);
+        return response.build();
+    }
+
+    private static JsonObject error(JsonValue id, ProtocolException e) {
+        JsonObjectBuilder response =
+                Json.createObjectBuilder()
+                        .add("v", Messages.VERSION)
+                        .add("ok", false)
+                        .add(
+                                "error",
+                                Json.createObjectBuilder()
+                                        .add("code", e.code())
+                                        .add("message", e.getMessage()));
+        if (id != null) {
+            response.add("id", id);
+        }
+        return response.build();
+    }
+
+    /** Stops listening, drains the pool and destroys every sandbox. */
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        try {
+            if (server != null) {
+                server.close();
+                Files.deleteIfExists(config.socket());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the socket failed", e);
+        }
+        connections.shutdownNow();
+        if (pool != null) {
+            pool.close();
+        }
+        for (Sandbox sandbox : sandboxes.values()) {
+            try {
+                sandbox.destroy();
+            } catch (SandboxException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not destroy " + sandbox.id(), e);
+            }
+        }
+        sandboxes.clear();
+        if (acceptor != null) {
+            acceptor.join(5000);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package pro.codai.sandbox.daemon.protocol;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.JsonWriter;
+
+/**
+ * The wire format of the sandboxd protocol: each message is a 4-byte big-endian length followed by
+ * that many bytes of UTF-8 JSON holding one object. Frames larger than the limit are refused before
+ * they are read, so a client cannot make the daemon buffer an arbitrary amount.
+ */
+public final class Frames {
+
+    /** Largest frame either side accepts: 16 MiB (stdin and captured output travel in frames). */
+    public static final int MAX_FRAME_BYTES = 16 << 20;
+
+    private Frames() {}
+
+    /** Reads one frame; returns null at a clean end of stream. */
+    public static JsonObject read(DataInputStream in) throws IOException, ProtocolException {
+        int length;
+        try {
+            length = in.readInt();
+        } catch (EOFException e) {
+            return null;
+        }
+        if (length <= 0 || length > MAX_FRAME_BYTES) {
+            throw new ProtocolException(
+                    ProtocolException.FRAME_TOO_LARGE,
+                    "frame of " + length + " bytes refused (1.." + MAX_FRAME_BYTES + ")");
+        }
+        byte[] payload = in.readNBytes(length);
+        if (payload.length != length) {
+            throw new EOFException("connection closed inside a frame");
+        }
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(payload))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new ProtocolException(
+                        ProtocolException.BAD_REQUEST, "a frame must hold a JSON object");
+            }
+            return value.asJsonObject();
+        } catch (JsonException e) {
+            throw new ProtocolException(ProtocolException.BAD_REQUEST, "frame is not valid JSON");
+        }
+    }
+
+    public static void write(DataOutputStream out, JsonObject message) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JsonWriter writer = Json.createWriter(text)) {
+            writer.writeObject(message);
+        }
+        byte[] payload = text.toString().getBytes(StandardCharsets.UTF_8);
+        out.writeInt(payload.length);
+        out.write(payload);
+        out.flush();
+    }
+}

@@ -1,0 +1,243 @@
+package pro.codai.sandbox.daemon.protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import pro.codai.sandbox.api.ExecRequest;
+import pro.codai.sandbox.api.ExecResult;
+import pro.codai.sandbox.api.Limits;
+import pro.codai.sandbox.api.Mount;
+import pro.codai.sandbox.api.NetworkPolicy;
+import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.api.SandboxStats;
+
+/**
+ * Converts between protocol JSON and the sandbox API's value types, validating every field: wrong
+ * types, missing fields and out-of-range values become {@link ProtocolException}s naming the field,
+ * never a crash.
+ */
+public final class Messages {
+
+    /** The protocol version this code speaks. */
+    public static final int VERSION = 1;
+
+    private Messages() {}
+
+    public static String string(JsonObject message, String field) throws ProtocolException {
+        JsonValue value = message.get(field);
+        if (!(value instanceof JsonString text)) {
+            throw bad(field + " must be a string");
+        }
+        return text.getString();
+    }
+
+    static String optionalString(JsonObject message, String field, String fallback)
+            throws ProtocolException {
+        return message.containsKey(field) ? string(message, field) : fallback;
+    }
+
+    public static long number(JsonObject message, String field, long min, long max)
+            throws ProtocolException {
+        JsonValue value = message.get(field);
+        if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
+            throw bad(field + " must be an integer");
+        }
+        long result;
+        try {
+            result = number.longValueExact();
+        } catch (ArithmeticException e) {
+            throw bad(field + " is out of range");
+        }
+        if (result < min || result > max) {
+            throw bad(field + " must be between " + min + " and " + max);
+        }
+        return result;
+    }
+
+    static long optionalNumber(JsonObject message, String field, long min, long max, long fallback)
+            throws ProtocolException {
+        return message.containsKey(field) ? number(message, field, min, max) : fallback;
+    }
+
+    private static List<String> strings(JsonObject message, String field) throws ProtocolException {
+        JsonValue value = message.get(field);
+        if (value == null) {
+            return List.of();
+        }
+        if (value.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw bad(field + " must be an array of strings");
+        }
+        List<String> result = new ArrayList<>();
+        for (JsonValue item : value.asJsonArray()) {
+            if (!(item instanceof JsonString text)) {
+                throw bad(field + " must be an array of strings");
+            }
+            result.add(text.getString());
+        }
+        return result;
+    }
+
+    /** Limits from a request: absent fields take the default; the daemon caps them later. */
+    public static Limits limits(JsonObject message, Limits defaults) throws ProtocolException {
+        JsonValue value = message.get("limits");
+        if (value == null) {
+            return defaults;
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw bad("limits must be an object");
+        }
+        JsonObject limits = value.asJsonObject();
+        try {
+            return new Limits(
+                    optionalNumber(
+                            limits, "memoryBytes", 1 << 20, Long.MAX_VALUE, defaults.memoryBytes()),
+                    (int)
+                            optionalNumber(
+                                    limits,
+                                    "cpuMillicores",
+                                    1,
+                                    1_000_000,
+                                    defaults.cpuMillicores()),
+                    (int) optionalNumber(limits, "pids", 1, 1_000_000, defaults.pids()),
+                    optionalNumber(
+                            limits, "diskBytes", 1 << 20, Long.MAX_VALUE, defaults.diskBytes()),
+                    (int) optionalNumber(limits, "openFiles", 16, 1_048_576, defaults.openFiles()),
+                    Duration.ofMillis(
+                            optionalNumber(
+                                    limits,
+                                    "cpuMillis",
+                                    1,
+                                    Long.MAX_VALUE / 1_000_000,
+                                    defaults.cpuTime().toMillis())),
+                    Duration.ofMillis(
+                            optionalNumber(
+                                    limits,
+                                    "wallMillis",
+                                    1,
+                                    Long.MAX_VALUE / 1_000_000,
+                                    defaults.wallTime().toMillis())));
+        } catch (IllegalArgumentException e) {
+            throw bad("limits: " + e.getMessage());
+        }
+    }
+
+    public static SandboxSpec spec(JsonObject message, Limits defaults) throws ProtocolException {
+        String image = optionalString(message, "image", "base");
+        List<Mount> mounts = new ArrayList<>();
+        JsonValue mountsValue = message.get("mounts");
+        if (mountsValue != null) {
+            if (mountsValue.getValueType() != JsonValue.ValueType.ARRAY) {
+                throw bad("mounts must be an array");
+            }
+            for (JsonValue item : mountsValue.asJsonArray()) {
+                if (item.getValueType() != JsonValue.ValueType.OBJECT) {
+                    throw bad("each mount must be an object");
+                }
+                JsonObject mount = item.asJsonObject();
+                try {
+                    mounts.add(
+                            new Mount(
+                                    string(mount, "volume"),
+                                    string(mount, "target"),
+                                    mount.getBoolean("readOnly", false)));
+                } catch (IllegalArgumentException e) {
+                    throw bad("mount: " + e.getMessage());
+                }
+            }
+        }
+        try {
+            return new SandboxSpec(
+                    image,
+                    limits(message, defaults),
+                    new NetworkPolicy(strings(message, "allowedHosts")),
+                    mounts);
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
+    public static ExecRequest exec(JsonObject message) throws ProtocolException {
+        List<String> argv = strings(message, "argv");
+        Map<String, String> env = new LinkedHashMap<>();
+        JsonValue envValue = message.get("env");
+        if (envValue != null) {
+            if (envValue.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw bad("env must be an object of strings");
+            }
+            for (var entry : envValue.asJsonObject().entrySet()) {
+                if (!(entry.getValue() instanceof JsonString text)) {
+                    throw bad("env must be an object of strings");
+                }
+                env.put(entry.getKey(), text.getString());
+            }
+        }
+        byte[] stdin;
+        try {
+            stdin = Base64.getDecoder().decode(optionalString(message, "stdin", ""));
+        } catch (IllegalArgumentException e) {
+            throw bad("stdin must be base64");
+        }
+        try {
+            return new ExecRequest(
+                    argv,
+                    env,
+                    optionalString(message, "cwd", "/home/student"),
+                    stdin,
+                    (int)
+                            optionalNumber(
+                                    message,
+                                    "outputLimit",
+                                    0,
+                                    Frames.MAX_FRAME_BYTES / 3,
+                                    ExecRequest.DEFAULT_OUTPUT_LIMIT),
+                    Duration.ofMillis(optionalNumber(message, "cpuMillis", 1, 86_400_000, 10_000)),
+                    Duration.ofMillis(
+                            optionalNumber(message, "wallMillis", 1, 86_400_000, 20_000)));
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
+    public static JsonObjectBuilder execResult(ExecResult result) {
+        return Json.createObjectBuilder()
+                .add("exitCode", result.exitCode())
+                .add("signal", result.signal())
+                .add("stdout", Base64.getEncoder().encodeToString(result.stdout()))
+                .add("stderr", Base64.getEncoder().encodeToString(result.stderr()))
+                .add("outputTruncated", result.outputTruncated())
+                .add("cpuMillis", result.cpuTime().toMillis())
+                .add("wallMillis", result.wallTime().toMillis())
+                .add("limitHit", result.limitHit().name());
+    }
+
+    public static JsonObjectBuilder stats(SandboxStats stats) {
+        return Json.createObjectBuilder()
+                .add("memoryBytes", stats.memoryBytes())
+                .add("memoryPeakBytes", stats.memoryPeakBytes())
+                .add("cpuNanos", stats.cpuNanos())
+                .add("pids", stats.pids())
+                .add("oomKills", stats.oomKills());
+    }
+
+    public static JsonArrayBuilder array(List<String> values) {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        values.forEach(array::add);
+        return array;
+    }
+
+    private static ProtocolException bad(String message) {
+        return new ProtocolException(ProtocolException.BAD_REQUEST, message);
+    }
+}

@@ -1,0 +1,386 @@
+package pro.codai.sandbox.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import pro.codai.sandbox.daemon.protocol.ProtocolException;
+import pro.codai.sandbox.lxc.LxcDriver;
+
+/** sandboxd on a real Unix socket with real LXC sandboxes: every operation, and bad input. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SandboxdIT {
+
+    private Path root;
+    private DaemonConfig config;
+    private SandboxDaemon daemon;
+
+    @BeforeAll
+    void startDaemon() throws Exception {
+        String imageDir = System.getProperty("codaipro.it.image.dir", "");
+        if (!Boolean.getBoolean("codaipro.it.require-all")) {
+            assumeTrue(
+                    !imageDir.isBlank() && Files.isDirectory(Path.of(imageDir, "base", "rootfs")),
+                    "no base image");
+            assumeTrue(new LxcDriver().isAvailable(), new LxcDriver().unavailableReason());
+        }
+        root = Files.createTempDirectory("sandboxd-it-");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+        Properties settings = new Properties();
+        settings.setProperty("sandboxd.socket", root.resolve("run/sandboxd.sock").toString());
+        settings.setProperty("sandboxd.socket-group", "root");
+        settings.setProperty("sandboxd.state-dir", root.resolve("sandboxes").toString());
+        settings.setProperty("sandboxd.image-dir", imageDir);
+        settings.setProperty("sandboxd.volume-root", root.resolve("volumes").toString());
+        settings.setProperty("sandboxd.max.memory", "256m");
+        settings.setProperty("sandboxd.default.memory", "128m");
+        settings.setProperty("sandboxd.warm-pool.size", "2");
+        settings.setProperty("sandboxd.max-sandboxes", "20");
+        config = DaemonConfig.from(settings);
+        daemon = new SandboxDaemon(config);
+        daemon.start();
+        assertThat(daemon.pool().awaitFull(30_000)).isTrue();
+    }
+
+    @AfterAll
+    void stopDaemon() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+            try (var left = Files.list(config.stateDir())) {
+                assertThat(left.filter(Files::isDirectory).toList())
+                        .as("nothing left after shutdown")
+                        .isEmpty();
+            }
+            assertThat(config.socket()).doesNotExist();
+        }
+    }
+
+    private SandboxClient client() throws Exception {
+        return SandboxClient.connect(config.socket());
+    }
+
+    @Test
+    void theSocketIsOpenOnlyToItsGroup() throws Exception {
+        assertThat(Files.getPosixFilePermissions(config.socket()))
+                .isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
+    }
+
+    @Test
+    void helloNamesTheProtocolVersionAndDriver() throws Exception {
+        try (SandboxClient client = client()) {
+            JsonObject hello = client.call("hello", SandboxClient.fields());
+
+            assertThat(hello.getInt("version")).isEqualTo(1);
+            assertThat(hello.getString("driver")).isEqualTo("lxc");
+        }
+    }
+
+    @Test
+    void aWarmSandboxIsAcquiredRunsCodeAndIsDestroyed() throws Exception {
+        try (SandboxClient client = client()) {
+            JsonObject acquired = client.call("acquire", SandboxClient.fields());
+            String id = acquired.getString("sandbox");
+
+            JsonObject run =
+                    client.call(
+                            "exec",
+                            SandboxClient.fields()
+                                    .add("sandbox", id)
+                                    .add(
+                                            "argv",
+                                            Json.createArrayBuilder()
+                                                    .add("python3")
+                                                    .add("-c")
+                                                    .add("print(input()[::-1])"))
+                                    .add(
+                                            "stdin",
+                                            Base64.getEncoder()
+                                                    .encodeToString(
+                                                            "stressed\n"
+                                                                    .getBytes(
+                                                                            StandardCharsets
+                                                                                    .UTF_8))));
+            JsonObject stats = client.call("stats", SandboxClient.fields().add("sandbox", id));
+            client.call("destroy", SandboxClient.fields().add("sandbox", id));
+
+            assertThat(acquired.getBoolean("warm")).isTrue();
+            assertThat(decode(run.getString("stdout"))).isEqualTo("desserts\n");
+            assertThat(run.getInt("exitCode")).isZero();
+            assertThat(run.getString("limitHit")).isEqualTo("NONE");
+            assertThat(stats.getInt("pids")).isPositive();
+            assertThat(
+                            client.call("list", SandboxClient.fields())
+                                    .getJsonArray("sandboxes")
+                                    .toString())
+                    .doesNotContain(id);
+            assertThat(config.stateDir().resolve(id)).doesNotExist();
+        }
+    }
+
+    @Test
+    void aSandboxGoesThroughCreateStartStopAndDestroy() throws Exception {
+        try (SandboxClient client = client()) {
+            String id = client.call("create", SandboxClient.fields()).getString("sandbox");
+            client.call("start", SandboxClient.fields().add("sandbox", id));
+            JsonObject run =
+                    client.call(
+                            "exec",
+                            SandboxClient.fields()
+                                    .add("sandbox", id)
+                                    .add(
+                                            "argv",
+                                            Json.createArrayBuilder()
+                                                    .add("sh")
+                                                    .add("-c")
+                                                    .add("exit 7")));
+            client.call("stop", SandboxClient.fields().add("sandbox", id));
+            client.call("kill", SandboxClient.fields().add("sandbox", id));
+
+            assertThat(run.getInt("exitCode")).isEqualTo(7);
+            assertThat(config.stateDir().resolve(id)).doesNotExist();
+        }
+    }
+
+    @Test
+    void limitsAboveTheConfiguredMaximumAreCapped() throws Exception {
+        try (SandboxClient client = client()) {
+            String id =
+                    client.call(
+                                    "create",
+                                    SandboxClient.fields()
+                                            .add(
+                                                    "limits",
+                                                    Json.createObjectBuilder()
+                                                            .add("memoryBytes", 100L << 30)
+                                                            .add("pids", 1_000_000)))
+                            .getString("sandbox");
+            List<String> lxcConfig =
+                    Files.readAllLines(config.stateDir().resolve(id).resolve("config"));
+            client.call("destroy", SandboxClient.fields().add("sandbox", id));
+
+            assertThat(lxcConfig)
+                    .anyMatch(
+                            line ->
+                                    line.matches(
+                                            "lxc\\.cgroup2?\\.memory\\.(limit_in_bytes|max) = "
+                                                    + (256L << 20)));
+            assertThat(lxcConfig)
+                    .anyMatch(
+                            line ->
+                                    line.matches(
+                                            "lxc\\.cgroup2?\\.pids\\.max = "
+                                                    + config.maximum().pids()));
+        }
+    }
+
+    @Test
+    void badRequestsGetErrorAnswersAndTheConnectionStaysUsable() throws Exception {
+        try (SandboxClient client = client()) {
+            assertError(
+                    () -> client.call("format-disk", SandboxClient.fields()),
+                    ProtocolException.UNKNOWN_OP);
+            assertError(
+                    () -> client.call("create", SandboxClient.fields().add("image", "../../etc")),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () ->
+                            client.call(
+                                    "create", SandboxClient.fields().add("image", "no-such-image")),
+                    ProtocolException.SANDBOX_FAILED);
+            assertError(
+                    () ->
+                            client.call(
+                                    "create",
+                                    SandboxClient.fields()
+                                            .add(
+                                                    "mounts",
+                                                    Json.createArrayBuilder()
+                                                            .add(
+                                                                    Json.createObjectBuilder()
+                                                                            .add(
+                                                                                    "volume",
+                                                                                    "../../etc")
+                                                                            .add(
+                                                                                    "target",
+                                                                                    "/home/student")))),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () ->
+                            client.call(
+                                    "create",
+                                    SandboxClient.fields()
+                                            .add(
+                                                    "mounts",
+                                                    Json.createArrayBuilder()
+                                                            .add(
+                                                                    Json.createObjectBuilder()
+                                                                            .add("volume", "ws-1")
+                                                                            .add(
+                                                                                    "target",
+                                                                                    "/proc/../etc")))),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () ->
+                            client.call(
+                                    "create",
+                                    SandboxClient.fields()
+                                            .add(
+                                                    "limits",
+                                                    Json.createObjectBuilder().add("pids", -5))),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () -> client.call("create", SandboxClient.fields().add("limits", "lots")),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () -> client.call("exec", SandboxClient.fields().add("sandbox", "sbx-nope")),
+                    ProtocolException.NOT_FOUND);
+            assertError(
+                    () -> client.call("exec", SandboxClient.fields().add("sandbox", 42)),
+                    ProtocolException.BAD_REQUEST);
+            JsonObject wrongVersion =
+                    client.send(Json.createObjectBuilder().add("v", 99).add("op", "ping").build());
+            JsonObject noOp = client.send(Json.createObjectBuilder().add("v", 1).build());
+            client.sendRaw(frame("{not json".getBytes(StandardCharsets.UTF_8)));
+            JsonObject notJson = client.readAnswer();
+            client.sendRaw(frame("[1,2,3]".getBytes(StandardCharsets.UTF_8)));
+            JsonObject notObject = client.readAnswer();
+
+            assertThat(wrongVersion.getJsonObject("error").getString("code"))
+                    .isEqualTo(ProtocolException.UNSUPPORTED_VERSION);
+            assertThat(noOp.getJsonObject("error").getString("code"))
+                    .isEqualTo(ProtocolException.BAD_REQUEST);
+            assertThat(notJson.getJsonObject("error").getString("code"))
+                    .isEqualTo(ProtocolException.BAD_REQUEST);
+            assertThat(notObject.getJsonObject("error").getString("code"))
+                    .isEqualTo(ProtocolException.BAD_REQUEST);
+            assertThat(client.call("ping", SandboxClient.fields()).getBoolean("ok")).isTrue();
+        }
+    }
+
+    @Test
+    void anOversizedFrameIsRefusedBeforeItIsReadAndOnlyThatConnectionCloses() throws Exception {
+        try (SandboxClient client = client()) {
+            client.sendRaw(new byte[] {0x7f, 0, 0, 0});
+            JsonObject answer = client.readAnswer();
+
+            assertThat(answer.getJsonObject("error").getString("code"))
+                    .isEqualTo(ProtocolException.FRAME_TOO_LARGE);
+            assertThat(client.readAnswer()).as("connection closed").isNull();
+        }
+        try (SandboxClient other = client()) {
+            assertThat(other.call("ping", SandboxClient.fields()).getBoolean("ok")).isTrue();
+        }
+    }
+
+    @Test
+    void randomFramesNeverCrashTheDaemon() throws Exception {
+        Random random = new Random(20261125);
+        String[] fragments = {
+            "{",
+            "}",
+            "\"v\":1",
+            "\"op\":",
+            "\"exec\"",
+            "\"create\"",
+            "\"sandbox\":",
+            "[",
+            "]",
+            ",",
+            "\"limits\":",
+            "\"argv\":",
+            "null",
+            "1e999",
+            "-1",
+            "\"\\u0000\"",
+            "true",
+            "\"mounts\":",
+            ":",
+            "\"../\""
+        };
+        try (SandboxClient client = client()) {
+            for (int i = 0; i < 300; i++) {
+                byte[] payload;
+                if (random.nextBoolean()) {
+                    StringBuilder text = new StringBuilder();
+                    for (int j = random.nextInt(12); j >= 0; j--) {
+                        text.append(fragments[random.nextInt(fragments.length)]);
+                    }
+                    payload = text.toString().getBytes(StandardCharsets.UTF_8);
+                } else {
+                    payload = new byte[1 + random.nextInt(200)];
+                    random.nextBytes(payload);
+                }
+                client.sendRaw(frame(payload));
+                JsonObject answer = client.readAnswer();
+                assertThat(answer).as("answer to frame %d", i).isNotNull();
+            }
+            assertThat(client.call("ping", SandboxClient.fields()).getBoolean("ok")).isTrue();
+            assertThat(client.call("list", SandboxClient.fields()).getJsonArray("sandboxes"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void sandboxctlListsStatsAndKills() throws Exception {
+        String socket = config.socket().toString();
+        String id;
+        try (SandboxClient client = client()) {
+            id = client.call("acquire", SandboxClient.fields()).getString("sandbox");
+        }
+
+        assertThat(Sandboxctl.run(new String[] {"--socket", socket, "ping"})).isZero();
+        assertThat(Sandboxctl.run(new String[] {"--socket", socket, "list"})).isZero();
+        assertThat(Sandboxctl.run(new String[] {"--socket", socket, "stats", id})).isZero();
+        assertThat(Sandboxctl.run(new String[] {"--socket", socket, "kill", id})).isZero();
+        assertThat(Sandboxctl.run(new String[] {"--socket", socket, "kill", id})).isEqualTo(1);
+        assertThat(Sandboxctl.run(new String[] {"--socket", socket})).isEqualTo(64);
+        assertThat(
+                        Sandboxctl.run(
+                                new String[] {
+                                    "--socket", root.resolve("nothing.sock").toString(), "list"
+                                }))
+                .isEqualTo(2);
+    }
+
+    private static String decode(String base64) {
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] frame(byte[] payload) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(payload.length);
+        out.write(payload);
+        return bytes.toByteArray();
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    private static void assertError(Call call, String code) {
+        assertThatThrownBy(call::run)
+                .isInstanceOf(ProtocolException.class)
+                .extracting("code")
+                .isEqualTo(code);
+    }
+}
