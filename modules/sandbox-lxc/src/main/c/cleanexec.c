@@ -1,26 +1,67 @@
 /*
- * cleanexec: closes every inherited descriptor above stderr, then execs its arguments.
+ * cleanexec: the first program of every run in a sandbox. Installed in the base image as
+ * /usr/local/lib/codaipro/cleanexec; sandboxd attaches as the sandbox's root and runs
  *
- * Installed in the sandboxes' base image as /usr/local/lib/codaipro/cleanexec. sandboxd attaches
- * to a sandbox as the sandbox's root (an unprivileged host uid) and runs this first, so no
- * descriptor of the attaching process can reach student code, and no student process (uid 1000)
- * can open one through /proc in between: it belongs to another user.
+ *     cleanexec UID GID CPU_SECONDS PROGRAM [ARG...]
+ *
+ * which, in one process and before any student code runs:
+ *   1. closes every inherited descriptor above stderr (liblxc's attach passes on the attaching
+ *      process's descriptors; as the sandbox's root no student process can open them via /proc);
+ *   2. starts a new session, so the whole run can be killed as one process group;
+ *   3. sets RLIMIT_CPU to CPU_SECONDS (SIGXCPU) and one second more (SIGKILL);
+ *   4. drops to UID/GID with no supplementary groups;
+ *   5. execs PROGRAM, looked up on PATH.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+static long number(const char *text, const char *what)
+{
+	char *end;
+	errno = 0;
+	long value = strtol(text, &end, 10);
+	if (errno || *end || value < 0) {
+		fprintf(stderr, "cleanexec: bad %s: %s\n", what, text);
+		exit(127);
+	}
+	return value;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs("usage: cleanexec PROGRAM [ARG...]\n", stderr);
+	if (argc < 5) {
+		fputs("usage: cleanexec UID GID CPU_SECONDS PROGRAM [ARG...]\n", stderr);
 		return 127;
 	}
+	uid_t uid = (uid_t)number(argv[1], "uid");
+	gid_t gid = (gid_t)number(argv[2], "gid");
+	rlim_t cpu = (rlim_t)number(argv[3], "cpu seconds");
+
 	if (close_range(3, ~0U, 0) != 0) {
 		for (int fd = 3; fd < 65536; fd++)
 			close(fd);
 	}
-	execvp(argv[1], argv + 1);
-	perror(argv[1]);
+	/* Fails only when already a session leader, which is as good. */
+	setsid();
+	struct rlimit limit = { .rlim_cur = cpu, .rlim_max = cpu + 1 };
+	if (setrlimit(RLIMIT_CPU, &limit) != 0) {
+		perror("cleanexec: setrlimit");
+		return 127;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0) {
+		perror("cleanexec: dropping privileges");
+		return 127;
+	}
+	if (uid != 0 && setuid(0) == 0) {
+		fputs("cleanexec: privileges could be regained\n", stderr);
+		return 127;
+	}
+	execvp(argv[4], argv + 4);
+	perror(argv[4]);
 	return 127;
 }

@@ -52,7 +52,8 @@ public record DaemonConfig(
         return from(properties);
     }
 
-    static DaemonConfig from(Properties p) {
+    /** Settings from properties (keys as in the settings file). */
+    public static DaemonConfig from(Properties p) {
         Limits maximum =
                 new Limits(
                         bytes(p, "sandboxd.max.memory", 2L << 30),

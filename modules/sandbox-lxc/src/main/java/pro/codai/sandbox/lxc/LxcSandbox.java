@@ -26,6 +26,7 @@ import pro.codai.sandbox.api.SandboxStats;
 import pro.codai.sandbox.lxc.internal.AttachCommand;
 import pro.codai.sandbox.lxc.internal.AttachOptions;
 import pro.codai.sandbox.lxc.internal.Container;
+import pro.codai.sandbox.lxc.internal.Descriptors;
 import pro.codai.sandbox.lxc.internal.LibC;
 
 /** One LXC sandbox. Thread-safe: lifecycle calls are serialised, runs may overlap. */
@@ -35,9 +36,6 @@ final class LxcSandbox implements Sandbox {
     static final int START_TIMEOUT_SECONDS = 10;
     static final String CLEANEXEC = "/usr/local/lib/codaipro/cleanexec";
 
-    /** The wrappers report a death by signal n as exit status 128 + n. */
-    static final int SIGNAL_EXIT_BASE = 128;
-
     static final int SIGXCPU = 24;
 
     private final String id;
@@ -45,6 +43,17 @@ final class LxcSandbox implements Sandbox {
     private final Path stateDir;
     private final CgroupVersion cgroups;
     private volatile SandboxState state = SandboxState.CREATED;
+    private final java.util.concurrent.atomic.AtomicLong oomKillsSeen =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /** Blocking pipe and wait threads; never the common pool, which has one thread on 2 cores. */
+    private static final java.util.concurrent.ExecutorService IO =
+            java.util.concurrent.Executors.newCachedThreadPool(
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "sandbox-io");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
 
     LxcSandbox(String id, SandboxSpec spec, Path stateDir, CgroupVersion cgroups) {
         this.id = id;
@@ -72,6 +81,23 @@ final class LxcSandbox implements Sandbox {
         return Container.open(id, stateDir.toString());
     }
 
+    /** One handle for all runs while the sandbox runs: opening one parses its config each time. */
+    private Container execHandle;
+
+    private synchronized Container execHandle() {
+        if (execHandle == null) {
+            execHandle = open();
+        }
+        return execHandle;
+    }
+
+    private synchronized void closeExecHandle() {
+        if (execHandle != null) {
+            execHandle.close();
+            execHandle = null;
+        }
+    }
+
     @Override
     public synchronized void start() throws SandboxException {
         try (Container container = open()) {
@@ -93,42 +119,37 @@ final class LxcSandbox implements Sandbox {
         // SIGXCPU at the soft limit names the cause; SIGKILL at the hard one catches a handler.
         long cpuSeconds = Math.max(1, (cpu.toMillis() + 999) / 1000);
         List<String> argv = new ArrayList<>();
-        // Attached as the sandbox's root: cleanexec closes every inherited descriptor, setpriv
-        // drops to the student, setsid gives the run a process group of its own (killed as one),
-        // and RLIMIT_CPU makes the kernel kill a process that uses more CPU than the run may.
+        // Attached as the sandbox's root, cleanexec closes every inherited descriptor, starts a
+        // session (the run is killed as one process group), sets RLIMIT_CPU and drops to the
+        // student before it execs the program (modules/sandbox-lxc/src/main/c/cleanexec.c).
         argv.addAll(
                 List.of(
                         CLEANEXEC,
-                        "/usr/bin/setpriv",
-                        "--reuid=" + LxcConfig.SANDBOX_UID,
-                        "--regid=" + LxcConfig.SANDBOX_UID,
-                        "--clear-groups",
-                        "--",
-                        "/usr/bin/setsid",
-                        "--wait",
-                        "/usr/bin/prlimit",
-                        "--cpu=" + cpuSeconds + ":" + (cpuSeconds + 1),
-                        "--"));
+                        Integer.toString(LxcConfig.SANDBOX_UID),
+                        Integer.toString(LxcConfig.SANDBOX_UID),
+                        Long.toString(cpuSeconds)));
         argv.addAll(request.argv());
 
         Pipe stdin = Pipe.open();
         Pipe stdout = Pipe.open();
         Pipe stderr = Pipe.open();
-        long oomBefore = oomKills();
         long started = System.nanoTime();
         int pid;
-        try (Container container = open()) {
+        try {
+            // Defence in depth: cleanexec closes inherited descriptors too.
+            Descriptors.markAllCloseOnExec();
             pid =
-                    container.attach(
-                            new AttachOptions(
-                                    0,
-                                    0,
-                                    request.cwd(),
-                                    environment(request.env()),
-                                    stdin.read(),
-                                    stdout.write(),
-                                    stderr.write()),
-                            new AttachCommand(argv));
+                    execHandle()
+                            .attach(
+                                    new AttachOptions(
+                                            0,
+                                            0,
+                                            request.cwd(),
+                                            environment(request.env()),
+                                            stdin.read(),
+                                            stdout.write(),
+                                            stderr.write()),
+                                    new AttachCommand(argv));
         } catch (RuntimeException e) {
             stdin.closeBoth();
             stdout.closeBoth();
@@ -142,12 +163,12 @@ final class LxcSandbox implements Sandbox {
         AtomicBoolean truncated = new AtomicBoolean();
         CompletableFuture<byte[]> out =
                 CompletableFuture.supplyAsync(
-                        () -> drain(stdout.read(), request.outputLimitBytes(), truncated));
+                        () -> drain(stdout.read(), request.outputLimitBytes(), truncated), IO);
         CompletableFuture<byte[]> err =
                 CompletableFuture.supplyAsync(
-                        () -> drain(stderr.read(), request.outputLimitBytes(), truncated));
-        CompletableFuture.runAsync(() -> feed(stdin.write(), request.stdin()));
-        CompletableFuture<int[]> exit = CompletableFuture.supplyAsync(() -> waitFor(pid));
+                        () -> drain(stderr.read(), request.outputLimitBytes(), truncated), IO);
+        CompletableFuture.runAsync(() -> feed(stdin.write(), request.stdin()), IO);
+        CompletableFuture<int[]> exit = CompletableFuture.supplyAsync(() -> waitFor(pid), IO);
 
         LimitHit limitHit = LimitHit.NONE;
         int[] status;
@@ -171,15 +192,11 @@ final class LxcSandbox implements Sandbox {
         int rawStatus = status[0];
         int signal = rawStatus & 0x7f;
         int exitCode = signal == 0 ? (rawStatus >> 8) & 0xff : -1;
-        if (signal == 0 && exitCode > SIGNAL_EXIT_BASE && exitCode <= SIGNAL_EXIT_BASE + 64) {
-            signal = exitCode - SIGNAL_EXIT_BASE;
-            exitCode = -1;
-        }
         Duration cpuUsed = Duration.ofNanos(((long) status[1]) * 1000L);
         byte[] stdoutBytes = join(out);
         byte[] stderrBytes = join(err);
         if (limitHit == LimitHit.NONE) {
-            if (signal == 9 && oomKills() > oomBefore) {
+            if (signal == 9 && newOomKill()) {
                 limitHit = LimitHit.MEMORY;
             } else if (signal == SIGXCPU
                     || (signal == 9 && cpuUsed.compareTo(cpu.multipliedBy(9).dividedBy(10)) >= 0)) {
@@ -285,6 +302,12 @@ final class LxcSandbox implements Sandbox {
         }
     }
 
+    /** Whether the sandbox's OOM-kill counter rose since last asked; read only after a SIGKILL. */
+    private boolean newOomKill() {
+        long now = oomKills();
+        return oomKillsSeen.getAndSet(now) < now;
+    }
+
     private long oomKills() {
         String key = cgroups == CgroupVersion.V2 ? "memory.events" : "memory.oom_control";
         try (Container container = open()) {
@@ -351,6 +374,7 @@ final class LxcSandbox implements Sandbox {
 
     @Override
     public synchronized void stop() throws SandboxException {
+        closeExecHandle();
         try (Container container = open()) {
             if (container.isRunning()) {
                 container.stop();
