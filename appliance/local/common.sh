@@ -92,9 +92,10 @@ ensure_lxc() {
 sandbox_image_dir=/var/lib/codaipro-sandboxes/images
 
 # Builds the sandboxes' base image once per recipe (cached tarball in $cache_dir/images).
+# Needs modules/sandbox-lxc compiled (its ImageShifter); pass --built when the caller built it.
 ensure_sandbox_image() {
     log "Ensuring the sandbox base image"
-    mvnw -q -DskipTests -Dspotless.check.skip=true -pl modules/sandbox-lxc -am install
+    [[ ${1:-} == --built ]] || mvnw -q -DskipTests -Dspotless.check.skip=true -pl modules/sandbox-lxc -am install
     install -d -m 0711 /var/lib/codaipro-sandboxes "$sandbox_image_dir"
     CODAIPRO_CACHE_DIR=$cache_dir bash "$repo_root/modules/sandbox-lxc/src/main/sh/build-base-image" \
         "$sandbox_image_dir" "$repo_root/modules/sandbox-lxc/target/classes"

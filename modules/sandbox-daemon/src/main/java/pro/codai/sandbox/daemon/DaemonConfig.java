@@ -24,6 +24,7 @@ import pro.codai.sandbox.api.Limits;
  * @param warmPoolSize started sandboxes kept ready for {@code acquire}
  * @param maxConnections concurrent client connections
  * @param maxSandboxes sandboxes alive at once; more are refused as overload
+ * @param maxConcurrentRuns runs executing at once; more wait their turn
  */
 public record DaemonConfig(
         Path socket,
@@ -35,7 +36,8 @@ public record DaemonConfig(
         Limits defaults,
         int warmPoolSize,
         int maxConnections,
-        int maxSandboxes) {
+        int maxSandboxes,
+        int maxConcurrentRuns) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
 
@@ -88,7 +90,8 @@ public record DaemonConfig(
                 defaults,
                 integer(p, "sandboxd.warm-pool.size", 4),
                 integer(p, "sandboxd.max-connections", 128),
-                integer(p, "sandboxd.max-sandboxes", 1000));
+                integer(p, "sandboxd.max-sandboxes", 1000),
+                Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)));
     }
 
     private static int integer(Properties p, String key, int fallback) {

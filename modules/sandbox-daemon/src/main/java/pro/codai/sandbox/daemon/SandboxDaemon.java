@@ -65,6 +65,10 @@ public final class SandboxDaemon implements AutoCloseable {
                         return thread;
                     });
     private final Semaphore connectionSlots;
+
+    /** Runs in flight; each may hold two capped output buffers, so the small heap is bounded. */
+    private final Semaphore runSlots;
+
     private SandboxDriver driver;
     private WarmPool pool;
     private ServerSocketChannel server;
@@ -75,6 +79,7 @@ public final class SandboxDaemon implements AutoCloseable {
     public SandboxDaemon(DaemonConfig config) {
         this.config = config;
         this.connectionSlots = new Semaphore(config.maxConnections());
+        this.runSlots = new Semaphore(config.maxConcurrentRuns(), true);
     }
 
     /** Initialises the driver, reaps what a crash left, fills the pool and starts listening. */
@@ -274,7 +279,7 @@ public final class SandboxDaemon implements AutoCloseable {
                 sandbox(request).start();
                 yield Json.createObjectBuilder();
             }
-            case "exec" -> Messages.execResult(sandbox(request).exec(Messages.exec(request)));
+            case "exec" -> exec(request);
             case "stats" -> Messages.stats(sandbox(request).stats());
             case "stop" -> {
                 sandbox(request).stop();
@@ -290,6 +295,22 @@ public final class SandboxDaemon implements AutoCloseable {
                     throw new ProtocolException(
                             ProtocolException.UNKNOWN_OP, "no operation '" + op + "'");
         };
+    }
+
+    private JsonObjectBuilder exec(JsonObject request) throws ProtocolException, SandboxException {
+        Sandbox sandbox = sandbox(request);
+        var run = Messages.exec(request);
+        try {
+            runSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProtocolException(ProtocolException.OVERLOADED, "shutting down");
+        }
+        try {
+            return Messages.execResult(sandbox.exec(run));
+        } finally {
+            runSlots.release();
+        }
     }
 
     /** A started sandbox: from the warm pool when the request asks for the pool's spec. */
