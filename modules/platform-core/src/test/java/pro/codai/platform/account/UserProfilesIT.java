@@ -2,6 +2,7 @@ package pro.codai.platform.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static pro.codai.platform.persistence.TestDatabase.inTransaction;
 
 import java.nio.file.Path;
 
@@ -153,21 +154,6 @@ class UserProfilesIT {
         return em.createNamedQuery(UserProfile.FIND_BY_SUBJECT, UserProfile.class)
                 .setParameter("subject", subject)
                 .getSingleResult();
-    }
-
-    static void inTransaction(
-            EntityManagerFactory factory, java.util.function.Consumer<EntityManager> work) {
-        EntityManager em = factory.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            work.accept(em);
-            em.getTransaction().commit();
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
     }
 
     /** An EntityManager for try-with-resources. */

@@ -2,12 +2,12 @@ package pro.codai.platform.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static pro.codai.platform.persistence.TestDatabase.inTransaction;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.function.Consumer;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
@@ -66,7 +66,10 @@ class AuditLogIT {
                 inTransaction(
                         factory, em -> log(em).record("admin", "plan.change", "kc-1", "FREE->PRO"));
 
-                assertThatThrownBy(() -> inTransaction(factory, em -> em.remove(first(em))))
+                assertThatThrownBy(
+                                () ->
+                                        TestDatabase.inTransaction(
+                                                factory, em -> em.remove(first(em))))
                         .isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("append-only");
 
@@ -116,19 +119,5 @@ class AuditLogIT {
 
     private static AuditEvent first(EntityManager em) {
         return em.createNamedQuery(AuditEvent.MOST_RECENT, AuditEvent.class).getResultList().get(0);
-    }
-
-    private static void inTransaction(EntityManagerFactory factory, Consumer<EntityManager> work) {
-        EntityManager em = factory.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            work.accept(em);
-            em.getTransaction().commit();
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
     }
 }

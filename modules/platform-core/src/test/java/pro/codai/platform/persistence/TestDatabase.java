@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
 
@@ -38,6 +40,21 @@ public abstract sealed class TestDatabase implements AutoCloseable {
     public abstract DataSource dataSource();
 
     abstract Map<String, String> jdbcProperties();
+
+    /** Runs {@code work} in a resource-local transaction, committed unless it throws. */
+    public static void inTransaction(EntityManagerFactory factory, Consumer<EntityManager> work) {
+        EntityManager em = factory.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            work.accept(em);
+            em.getTransaction().commit();
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
+            em.close();
+        }
+    }
 
     /** An application-managed EntityManagerFactory over the product's persistence unit. */
     public EntityManagerFactory entityManagerFactory() {

@@ -58,12 +58,7 @@ public final class SandboxDaemon implements AutoCloseable {
     private final DaemonConfig config;
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
     private final ExecutorService connections =
-            Executors.newCachedThreadPool(
-                    runnable -> {
-                        Thread thread = new Thread(runnable, "sandboxd-connection");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+            Executors.newCachedThreadPool(DaemonThreads.named("sandboxd-connection"));
     private final Semaphore connectionSlots;
 
     /** Runs in flight; each may hold two capped output buffers, so the small heap is bounded. */

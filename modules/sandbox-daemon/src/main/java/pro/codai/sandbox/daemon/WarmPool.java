@@ -27,12 +27,7 @@ final class WarmPool implements AutoCloseable {
     private final LinkedBlockingDeque<Sandbox> ready = new LinkedBlockingDeque<>();
     private final AtomicInteger filling = new AtomicInteger();
     private final ExecutorService refill =
-            Executors.newSingleThreadExecutor(
-                    runnable -> {
-                        Thread thread = new Thread(runnable, "sandboxd-warm-pool");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+            Executors.newSingleThreadExecutor(DaemonThreads.named("sandboxd-warm-pool"));
     private volatile boolean closed;
 
     WarmPool(SandboxDriver driver, SandboxSpec spec, int size) {
