@@ -62,7 +62,9 @@ public final class LxcConfig {
         lines.add("lxc.apparmor.profile = " + (apparmor ? "generated" : "unconfined"));
         lines.add("lxc.no_new_privs = 1");
         lines.add("lxc.seccomp.profile = " + seccompProfile);
-        lines.add("lxc.init.cmd = /usr/bin/tini -s -- /bin/sleep infinity");
+        // tini reaps orphans; the image's init brings loopback up (a new network namespace
+        // starts with it down) and then sleeps.
+        lines.add("lxc.init.cmd = /usr/bin/tini -s -- /usr/local/lib/codaipro/init");
         lines.add("lxc.mount.auto = proc:mixed sys:ro");
         lines.add("lxc.autodev = 1");
         lines.add("lxc.pty.max = " + MAX_PTYS);

@@ -1,6 +1,7 @@
 package pro.codai.sandbox.lxc;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ final class LxcSandbox implements Sandbox {
     static final String CLEANEXEC = "/usr/local/lib/codaipro/cleanexec";
 
     static final int SIGXCPU = 24;
+
+    static final Duration OUTPUT_GRACE = Duration.ofMillis(500);
 
     private final String id;
     private final SandboxSpec spec;
@@ -160,6 +163,7 @@ final class LxcSandbox implements Sandbox {
         stdout.closeWrite();
         stderr.closeWrite();
 
+        List<String> outputPipes = List.of(pipeName(stdout.read()), pipeName(stderr.read()));
         AtomicBoolean truncated = new AtomicBoolean();
         CompletableFuture<byte[]> out =
                 CompletableFuture.supplyAsync(
@@ -188,6 +192,11 @@ final class LxcSandbox implements Sandbox {
         }
         // What is left of the run's process group (e.g. a background child) ends with it.
         LibC.INSTANCE.kill(-pid, LibC.SIGKILL);
+        // Output ends when its last writer is gone. A descendant that left the run's process group
+        // (setsid, double fork) may still hold it: such holders are the run's, and end with it.
+        if (!finishesWithin(CompletableFuture.allOf(out, err), OUTPUT_GRACE)) {
+            killHolders(outputPipes);
+        }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         int rawStatus = status[0];
         int signal = rawStatus & 0x7f;
@@ -228,6 +237,61 @@ final class LxcSandbox implements Sandbox {
                                 "TERM=xterm-256color"));
         extra.forEach((name, value) -> env.add(name + "=" + value));
         return env;
+    }
+
+    /** The kernel's name of a pipe ({@code pipe:[inode]}), as {@code /proc/<pid>/fd} shows it. */
+    private static String pipeName(int fd) throws SandboxException {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (java.io.IOException e) {
+            throw new SandboxException("cannot name pipe " + fd + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean finishesWithin(CompletableFuture<?> future, Duration timeout) {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        }
+    }
+
+    /** SIGKILLs every other process that holds one of these pipes open. */
+    private static void killHolders(List<String> pipes) {
+        long self = ProcessHandle.current().pid();
+        try (var processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                int pid = Integer.parseInt(process.getFileName().toString());
+                if (pid != self && holdsAny(process, pipes)) {
+                    LibC.INSTANCE.kill(pid, LibC.SIGKILL);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // /proc is always there; a vanished process is simply skipped below
+        }
+    }
+
+    private static boolean holdsAny(Path process, List<String> pipes) {
+        try (var fds = Files.newDirectoryStream(process.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (pipes.contains(Files.readSymbolicLink(fd).toString())) {
+                        return true;
+                    }
+                } catch (java.io.IOException closed) {
+                    // closed meanwhile
+                }
+            }
+        } catch (java.io.IOException | SecurityException gone) {
+            // the process ended meanwhile
+        }
+        return false;
     }
 
     /** Reads a pipe to its end, keeping at most {@code limit} bytes and discarding the rest. */

@@ -341,4 +341,239 @@ class LxcDriverIT {
         assertThat(restarted.list()).isEmpty();
         assertThat(stateDir.resolve(orphan.id())).doesNotExist();
     }
+
+    @Test
+    void aJavaThreadBombFailsInsideItsSandboxOnly() throws Exception { // 2
+        Sandbox sandbox = started(SMALL.withMemoryBytes(256L << 20));
+        Sandbox neighbour = started();
+        sh(
+                sandbox,
+                "mkdir -p /tmp/bomb && cat > /tmp/bomb/Bomb.java <<'EOF'\n"
+                        + "public class Bomb { public static void main(String[] a) throws Exception {\n"
+                        + "  int n = 0; try { while (true) { Thread t = new Thread(() -> { try { Thread.sleep(60000); } catch (Exception e) {} });"
+                        + " t.setDaemon(true); t.start(); n++; } } catch (Throwable e) { System.out.println(\"stopped after \" + n); } } }\nEOF");
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of("java", "-Xmx64m", "-Xss256k", "/tmp/bomb/Bomb.java")
+                                .withCwd("/tmp/bomb")
+                                .withTimes(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+
+        assertThat(result.stdoutText() + result.stderrText())
+                .containsAnyOf("stopped after", "unable to create", "pthread_create");
+        assertThat(sh(neighbour, "echo alive").stdoutText()).isEqualTo("alive\n");
+    }
+
+    @Test
+    void fillingSharedMemoryIsCappedByItsSize() throws Exception { // 4
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sh(
+                        sandbox,
+                        "dd if=/dev/zero of=/dev/shm/fill bs=1M count=1000 2>&1; du -m /dev/shm/fill | cut -f1");
+
+        long megabytes =
+                Long.parseLong(result.stdoutText().lines().reduce((a, b) -> b).orElse("-1").trim());
+        assertThat(result.stdoutText()).contains("No space left on device");
+        assertThat(megabytes).isLessThanOrEqualTo(SMALL.memoryBytes() / 4 / (1 << 20));
+    }
+
+    @Test
+    void burningEveryCoreIsThrottledToTheSandboxsShare() throws Exception { // 7
+        Sandbox burner =
+                started(
+                        new Limits(
+                                128L << 20,
+                                500,
+                                64,
+                                1L << 30,
+                                256,
+                                Duration.ofSeconds(20),
+                                Duration.ofSeconds(20)));
+        long before = burner.stats().cpuNanos();
+
+        burner.exec(
+                ExecRequest.of(
+                                "sh",
+                                "-c",
+                                "for i in 1 2 3 4; do (while :; do :; done) & done; sleep 3; kill 0")
+                        .withTimes(Duration.ofSeconds(20), Duration.ofSeconds(3)));
+
+        double coresUsed = (burner.stats().cpuNanos() - before) / 3e9;
+        assertThat(coresUsed)
+                .as("cores used by 4 busy loops under a half-core quota")
+                .isLessThan(0.75);
+    }
+
+    @Test
+    void nothingOfASandboxOutlivesItsStop() throws Exception { // 8
+        Sandbox sandbox = started();
+        sh(
+                sandbox,
+                "setsid -f sleep 1000 >/dev/null 2>&1 < /dev/null; (setsid -f sh -c 'sleep 1001 >/dev/null 2>&1 &'); sleep 0.5");
+        assertThat(sh(sandbox, "ps -eo args= | grep -c '^sleep 100[01]$'").stdoutText().trim())
+                .isEqualTo("2");
+
+        sandbox.stop();
+
+        assertThat(hostProcessesOf(sandbox)).isZero();
+    }
+
+    @Test
+    void aBackgroundChildHoldingTheRunsOutputEndsWithTheRun() throws Exception { // 8, 10
+        Sandbox sandbox = started();
+
+        ExecResult result = sh(sandbox, "(setsid sh -c 'sleep 1002 &' &); echo done");
+
+        assertThat(result.stdoutText()).isEqualTo("done\n");
+        assertThat(result.wallTime()).isLessThan(Duration.ofSeconds(5));
+        assertThat(sh(sandbox, "ps -eo args= | grep -c '^sleep 1002$' || true").stdoutText().trim())
+                .isEqualTo("0");
+    }
+
+    @Test
+    void descriptorsAndTerminalsAreLimited() throws Exception { // 11
+        Sandbox sandbox = started();
+
+        ExecResult files =
+                sandbox.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                String.join(
+                                        "\n",
+                                        "import os",
+                                        "fds = []",
+                                        "try:",
+                                        "    while True: fds.append(os.open('/dev/null', os.O_RDONLY))",
+                                        "except OSError as e: print(len(fds), e.errno)")));
+        ExecResult ptys =
+                sandbox.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                String.join(
+                                        "\n",
+                                        "import os, pty",
+                                        "n = 0",
+                                        "try:",
+                                        "    while True: pty.openpty(); n += 1",
+                                        "except OSError as e: print(n)")));
+
+        String[] opened = files.stdoutText().trim().split(" ");
+        assertThat(Integer.parseInt(opened[0])).isLessThan(SMALL.openFiles());
+        assertThat(opened[1]).isEqualTo("24"); // EMFILE
+        assertThat(Integer.parseInt(ptys.stdoutText().trim()))
+                .isLessThanOrEqualTo(LxcConfig.MAX_PTYS);
+    }
+
+    @Test
+    void manyParallelRunsCompleteAndLeaveNothingBehind() throws Exception { // 12
+        List<Sandbox> sandboxes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sandboxes.add(started());
+        }
+        java.util.concurrent.ExecutorService clients =
+                java.util.concurrent.Executors.newFixedThreadPool(25);
+        List<java.util.concurrent.Future<ExecResult>> runs = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Sandbox target = sandboxes.get(i % sandboxes.size());
+            int n = i;
+            runs.add(
+                    clients.submit(() -> target.exec(ExecRequest.of("sh", "-c", "echo run-" + n))));
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            assertThat(runs.get(i).get().stdoutText()).isEqualTo("run-" + i + "\n");
+        }
+        clients.shutdown();
+        for (Sandbox sandbox : sandboxes) {
+            assertThat(
+                            sh(sandbox, "ps -eo args= | grep -c '^sh -c echo run-' || true")
+                                    .stdoutText()
+                                    .trim())
+                    .isEqualTo("0");
+        }
+    }
+
+    @Test
+    void theSandboxHoldsNoSocketsOrSecretsOfTheHost() throws Exception { // 28
+        Sandbox sandbox = started();
+
+        ExecResult sockets =
+                sh(
+                        sandbox,
+                        "find / -xdev -type s 2>/dev/null; ls /var/run/docker.sock /var/lib/lxd /run/dbus 2>/dev/null; echo end");
+        ExecResult env = sandbox.exec(ExecRequest.of("env"));
+
+        assertThat(sockets.stdoutText().trim()).isEqualTo("end");
+        assertThat(env.stdoutText())
+                .doesNotContain("PASSWORD", "CODAIPRO_DB", "JAVA_HOME", "MAVEN");
+    }
+
+    @Test
+    void aServerInOneSandboxCannotBeReachedFromAnother() throws Exception { // 30
+        Sandbox server = started();
+        Sandbox client = started();
+        server.exec(
+                ExecRequest.of(
+                        "sh",
+                        "-c",
+                        "setsid -f python3 -m http.server 8000 >/dev/null 2>&1 < /dev/null; sleep 0.5"));
+
+        ExecResult local =
+                server.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                String.join(
+                                        "\n",
+                                        "import time, urllib.request as u",
+                                        "for attempt in range(100):",
+                                        "    try:",
+                                        "        print(u.urlopen('http://127.0.0.1:8000/').status); break",
+                                        "    except OSError:",
+                                        "        time.sleep(0.1)")));
+        ExecResult remote =
+                client.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                String.join(
+                                        "\n",
+                                        "import socket",
+                                        "for host in ['127.0.0.1', '10.0.3.1', '172.17.0.1']:",
+                                        "    s = socket.socket(); s.settimeout(1)",
+                                        "    try:",
+                                        "        s.connect((host, 8000)); print('reached', host)",
+                                        "    except OSError:",
+                                        "        print('unreachable', host)")));
+
+        assertThat(local.stdoutText().trim())
+                .as(
+                        "%s %s",
+                        local, sh(server, "ps -ef; cat /sys/class/net/lo/operstate").stdoutText())
+                .isEqualTo("200");
+        assertThat(remote.stdoutText()).doesNotContain("reached");
+    }
+
+    /** Host processes in the sandbox's cgroup. */
+    private static long hostProcessesOf(Sandbox sandbox) throws Exception {
+        long count = 0;
+        try (var pids = Files.list(Path.of("/proc"))) {
+            for (Path pid : pids.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    // lxc.payload.<id> holds the sandbox's processes (lxc.monitor.<id> its
+                    // monitor).
+                    if (Files.readString(pid.resolve("cgroup"))
+                            .contains("lxc.payload." + sandbox.id())) {
+                        count++;
+                    }
+                } catch (java.io.IOException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return count;
+    }
 }

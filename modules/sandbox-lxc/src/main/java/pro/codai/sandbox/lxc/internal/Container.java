@@ -14,6 +14,9 @@ import com.sun.jna.Pointer;
  */
 public final class Container implements AutoCloseable {
 
+    /** The one lock all liblxc calls of this process take. */
+    public static final Object LIBLXC = new Object();
+
     private final LxcLibrary lxc;
     private final Pointer handle;
     private final String name;
@@ -27,7 +30,10 @@ public final class Container implements AutoCloseable {
     /** Opens the container {@code name} whose config lives in {@code configPath/name/config}. */
     public static Container open(String name, String configPath) {
         LxcLibrary lxc = LxcLibrary.load();
-        Pointer handle = lxc.lxc_container_new(name, configPath);
+        Pointer handle;
+        synchronized (LIBLXC) {
+            handle = lxc.lxc_container_new(name, configPath);
+        }
         if (handle == null) {
             throw new IllegalStateException("liblxc could not open container " + name);
         }
@@ -46,7 +52,15 @@ public final class Container implements AutoCloseable {
         Object[] all = new Object[arguments.length + 1];
         all[0] = handle;
         System.arraycopy(arguments, 0, all, 1, arguments.length);
-        return (Boolean) member(offset).invoke(Boolean.class, all);
+        synchronized (LIBLXC) {
+            return (Boolean) member(offset).invoke(Boolean.class, all);
+        }
+    }
+
+    private int callInt(int offset, Object... arguments) {
+        synchronized (LIBLXC) {
+            return member(offset).invokeInt(arguments);
+        }
     }
 
     public boolean isDefined() {
@@ -58,11 +72,13 @@ public final class Container implements AutoCloseable {
     }
 
     public String state() {
-        return (String) member(LxcAbi.STATE).invoke(String.class, new Object[] {handle});
+        synchronized (LIBLXC) {
+            return (String) member(LxcAbi.STATE).invoke(String.class, new Object[] {handle});
+        }
     }
 
     public int initPid() {
-        return member(LxcAbi.INIT_PID).invokeInt(new Object[] {handle});
+        return callInt(LxcAbi.INIT_PID, handle);
     }
 
     /** Starts the container's configured init (liblxc forks the caller and daemonizes). */
@@ -92,12 +108,12 @@ public final class Container implements AutoCloseable {
     }
 
     private String readString(int offset, String key) {
-        int length = member(offset).invokeInt(new Object[] {handle, key, null, 0});
+        int length = callInt(offset, handle, key, null, 0);
         if (length < 0) {
             return null;
         }
         try (Memory buffer = new Memory(length + 1L)) {
-            member(offset).invokeInt(new Object[] {handle, key, buffer, length + 1});
+            callInt(offset, handle, key, buffer, length + 1);
             return buffer.getString(0, StandardCharsets.UTF_8.name());
         }
     }
@@ -110,15 +126,13 @@ public final class Container implements AutoCloseable {
         int[] pid = new int[1];
         Pointer pidOut = new Memory(4);
         int result =
-                member(LxcAbi.ATTACH)
-                        .invokeInt(
-                                new Object[] {
-                                    handle,
-                                    LxcLibrary.attachRunCommand(),
-                                    command.pointer(),
-                                    options.pointer(),
-                                    pidOut
-                                });
+                callInt(
+                        LxcAbi.ATTACH,
+                        handle,
+                        LxcLibrary.attachRunCommand(),
+                        command.pointer(),
+                        options.pointer(),
+                        pidOut);
         if (result != 0) {
             throw new IllegalStateException(
                     "liblxc attach to " + name + " failed (" + result + ")");
@@ -129,6 +143,8 @@ public final class Container implements AutoCloseable {
 
     @Override
     public void close() {
-        lxc.lxc_container_put(handle);
+        synchronized (LIBLXC) {
+            lxc.lxc_container_put(handle);
+        }
     }
 }
