@@ -1,5 +1,6 @@
 package pro.codai.sandbox.daemon;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class Sandboxctl {
         } catch (ProtocolException e) {
             System.err.println("sandboxctl: " + e.code() + ": " + e.getMessage());
             return 1;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println(
                     "sandboxctl: cannot talk to sandboxd at " + socket + ": " + e.getMessage());
             return 2;

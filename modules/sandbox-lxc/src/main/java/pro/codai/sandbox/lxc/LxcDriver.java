@@ -2,8 +2,12 @@ package pro.codai.sandbox.lxc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +123,7 @@ public final class LxcDriver implements SandboxDriver {
             }
             for (var mount : spec.mounts()) {
                 Path volume = config.volumeRoot().resolve(mount.volume());
-                if (!Files.isDirectory(volume, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
                     throw new SandboxException("no volume named " + mount.volume());
                 }
             }
@@ -193,28 +197,27 @@ public final class LxcDriver implements SandboxDriver {
         }
 
         static void delete(Path root) throws IOException {
-            if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }
             Files.walkFileTree(
                     root,
-                    new java.nio.file.SimpleFileVisitor<>() {
+                    new SimpleFileVisitor<>() {
                         @Override
-                        public java.nio.file.FileVisitResult visitFile(
-                                Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
                                 throws IOException {
                             Files.delete(file);
-                            return java.nio.file.FileVisitResult.CONTINUE;
+                            return FileVisitResult.CONTINUE;
                         }
 
                         @Override
-                        public java.nio.file.FileVisitResult postVisitDirectory(
-                                Path dir, IOException e) throws IOException {
+                        public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                                throws IOException {
                             if (e != null) {
                                 throw e;
                             }
                             Files.delete(dir);
-                            return java.nio.file.FileVisitResult.CONTINUE;
+                            return FileVisitResult.CONTINUE;
                         }
                     });
         }

@@ -1,6 +1,7 @@
 package pro.codai.sandbox.lxc;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,11 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 
 import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
@@ -46,12 +51,11 @@ final class LxcSandbox implements Sandbox {
     private final Path stateDir;
     private final CgroupVersion cgroups;
     private volatile SandboxState state = SandboxState.CREATED;
-    private final java.util.concurrent.atomic.AtomicLong oomKillsSeen =
-            new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong oomKillsSeen = new AtomicLong();
 
     /** Blocking pipe and wait threads; never the common pool, which has one thread on 2 cores. */
-    private static final java.util.concurrent.ExecutorService IO =
-            java.util.concurrent.Executors.newCachedThreadPool(
+    private static final ExecutorService IO =
+            Executors.newCachedThreadPool(
                     runnable -> {
                         Thread thread = new Thread(runnable, "sandbox-io");
                         thread.setDaemon(true);
@@ -243,7 +247,7 @@ final class LxcSandbox implements Sandbox {
     private static String pipeName(int fd) throws SandboxException {
         try {
             return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SandboxException("cannot name pipe " + fd + ": " + e.getMessage(), e);
         }
     }
@@ -272,7 +276,7 @@ final class LxcSandbox implements Sandbox {
                     LibC.INSTANCE.kill(pid, LibC.SIGKILL);
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // /proc is always there; a vanished process is simply skipped below
         }
     }
@@ -284,11 +288,11 @@ final class LxcSandbox implements Sandbox {
                     if (pipes.contains(Files.readSymbolicLink(fd).toString())) {
                         return true;
                     }
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     // closed meanwhile
                 }
             }
-        } catch (java.io.IOException | SecurityException gone) {
+        } catch (IOException | SecurityException gone) {
             // the process ended meanwhile
         }
         return false;
@@ -301,7 +305,7 @@ final class LxcSandbox implements Sandbox {
         try {
             while (true) {
                 long n = LibC.INSTANCE.read(fd, buffer, buffer.length);
-                if (n < 0 && com.sun.jna.Native.getLastError() == LibC.EINTR) {
+                if (n < 0 && Native.getLastError() == LibC.EINTR) {
                     continue;
                 }
                 if (n <= 0) {
@@ -342,7 +346,7 @@ final class LxcSandbox implements Sandbox {
         int[] status = new int[1];
         try (Memory rusage = new Memory(144)) {
             while (LibC.INSTANCE.wait4(pid, status, 0, rusage) < 0) {
-                if (com.sun.jna.Native.getLastError() != LibC.EINTR) {
+                if (Native.getLastError() != LibC.EINTR) {
                     return new int[] {0x7f, 0};
                 }
             }
@@ -453,7 +457,7 @@ final class LxcSandbox implements Sandbox {
         stop();
         try {
             LxcDriver.Trees.delete(stateDir.resolve(id));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SandboxException("cannot remove sandbox " + id + ": " + e.getMessage(), e);
         }
     }
@@ -468,7 +472,7 @@ final class LxcSandbox implements Sandbox {
             int[] fds = new int[2];
             if (LibC.INSTANCE.pipe2(fds, LibC.O_CLOEXEC) != 0) {
                 throw new SandboxException(
-                        "cannot create a pipe (errno " + com.sun.jna.Native.getLastError() + ")");
+                        "cannot create a pipe (errno " + Native.getLastError() + ")");
             }
             return new Pipe(fds);
         }

@@ -1,5 +1,6 @@
 package pro.codai.sandbox.lxc.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.sun.jna.Memory;
@@ -15,10 +16,7 @@ public final class AttachCommand {
     private final StringArray argv;
 
     public AttachCommand(List<String> arguments) {
-        program =
-                new Memory(
-                        arguments.get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                                + 1L);
+        program = new Memory(arguments.get(0).getBytes(StandardCharsets.UTF_8).length + 1L);
         program.setString(0, arguments.get(0), "UTF-8");
         argv = new StringArray(arguments.toArray(String[]::new), "UTF-8");
         command.setPointer(0, program);

@@ -1,5 +1,6 @@
 package pro.codai.sandbox.lxc.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.sun.jna.Memory;
@@ -26,10 +27,7 @@ public final class AttachOptions {
             int stdout,
             int stderr) {
         options.clear();
-        cwd =
-                new Memory(
-                        workingDirectory.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                                + 1L);
+        cwd = new Memory(workingDirectory.getBytes(StandardCharsets.UTF_8).length + 1L);
         cwd.setString(0, workingDirectory, "UTF-8");
         environment = new StringArray(env.toArray(String[]::new), "UTF-8");
         options.setInt(LxcAbi.OPT_ATTACH_FLAGS, LxcAbi.LXC_ATTACH_DEFAULT);

@@ -1,5 +1,7 @@
 package pro.codai.sandbox.lxc.internal;
 
+import com.sun.jna.Native;
+
 /**
  * Keeps this process's descriptors out of sandboxes. liblxc's attach forks this process and does
  * not close inherited descriptors (the CVE-2016-8649 pattern), and the JVM opens some files without
@@ -13,7 +15,7 @@ public final class Descriptors {
     public static synchronized void markAllCloseOnExec() {
         if (LibC.INSTANCE.close_range(3, -1, LibC.CLOSE_RANGE_CLOEXEC) != 0) {
             throw new IllegalStateException(
-                    "close_range failed (errno " + com.sun.jna.Native.getLastError() + ")");
+                    "close_range failed (errno " + Native.getLastError() + ")");
         }
     }
 }
