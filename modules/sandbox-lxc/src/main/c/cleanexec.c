@@ -7,7 +7,8 @@
  * which, in one process and before any student code runs:
  *   1. closes every inherited descriptor above stderr (liblxc's attach passes on the attaching
  *      process's descriptors; as the sandbox's root no student process can open them via /proc);
- *   2. starts a new session, so the whole run can be killed as one process group;
+ *   2. starts a new session, so the whole run can be killed as one process group, and takes
+ *      stdin as its controlling terminal when it is one (interactive shells);
  *   3. sets RLIMIT_CPU to CPU_SECONDS (SIGXCPU) and one second more (SIGKILL);
  *   4. drops to UID/GID with no supplementary groups;
  *   5. execs PROGRAM, looked up on PATH.
@@ -17,6 +18,7 @@
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
 	}
 	/* Fails only when already a session leader, which is as good. */
 	setsid();
+	if (isatty(STDIN_FILENO) && ioctl(STDIN_FILENO, TIOCSCTTY, 0) != 0)
+		perror("cleanexec: controlling terminal");
 	struct rlimit limit = { .rlim_cur = cpu, .rlim_max = cpu + 1 };
 	if (setrlimit(RLIMIT_CPU, &limit) != 0) {
 		perror("cleanexec: setrlimit");

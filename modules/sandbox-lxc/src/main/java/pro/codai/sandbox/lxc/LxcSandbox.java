@@ -394,7 +394,50 @@ final class LxcSandbox implements Sandbox {
 
     @Override
     public PtySession openPty(int columns, int rows) throws SandboxException {
-        throw new SandboxException("terminals are not available from this driver yet");
+        if (state != SandboxState.RUNNING) {
+            throw new SandboxException("sandbox " + id + " is not running");
+        }
+        if (columns < 1 || columns > 1000 || rows < 1 || rows > 1000) {
+            throw new SandboxException("terminal size out of range: " + columns + "x" + rows);
+        }
+        int[] master = new int[1];
+        int[] slave = new int[1];
+        if (LibC.INSTANCE.openpty(master, slave, null, null, null) != 0) {
+            throw new SandboxException(
+                    "cannot open a pseudo-terminal (errno " + Native.getLastError() + ")");
+        }
+        LxcPtySession.setSize(master[0], columns, rows);
+        List<String> argv =
+                List.of(
+                        CLEANEXEC,
+                        Integer.toString(LxcConfig.SANDBOX_UID),
+                        Integer.toString(LxcConfig.SANDBOX_UID),
+                        Long.toString(Math.max(1, spec.limits().cpuTime().toSeconds())),
+                        "/bin/bash",
+                        "--login");
+        int pid;
+        try {
+            Descriptors.markAllCloseOnExec();
+            pid =
+                    execHandle()
+                            .attach(
+                                    new AttachOptions(
+                                            0,
+                                            0,
+                                            "/home/student",
+                                            environment(Map.of()),
+                                            slave[0],
+                                            slave[0],
+                                            slave[0]),
+                                    new AttachCommand(argv));
+        } catch (RuntimeException e) {
+            LibC.INSTANCE.close(master[0]);
+            throw new SandboxException(
+                    "cannot open a terminal in sandbox " + id + ": " + e.getMessage(), e);
+        } finally {
+            LibC.INSTANCE.close(slave[0]);
+        }
+        return new LxcPtySession(master[0], pid, IO);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package pro.codai.sandbox.lxc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.LimitHit;
 import pro.codai.sandbox.api.Limits;
+import pro.codai.sandbox.api.PtySession;
 import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxDriver;
 import pro.codai.sandbox.api.SandboxDrivers;
@@ -555,6 +557,76 @@ class LxcDriverIT {
                         local, sh(server, "ps -ef; cat /sys/class/net/lo/operstate").stdoutText())
                 .isEqualTo("200");
         assertThat(remote.stdoutText()).doesNotContain("reached");
+    }
+
+    @Test
+    void aTerminalRunsALoginShellAsTheStudentWithResizeAndHangUp() throws Exception {
+        Sandbox sandbox = started();
+
+        try (PtySession terminal = sandbox.openPty(100, 30)) {
+            java.io.InputStream screen = terminal.output();
+            java.io.OutputStream keyboard = terminal.input();
+            keyboard.write(
+                    "echo \"$((6*7)) $(id -un) $(stty size)\"\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(readUntil(screen, "42 student 30 100")).contains("42 student 30 100");
+
+            terminal.resize(120, 40);
+            keyboard.write("stty size; sleep 1000 &\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(readUntil(screen, "40 120")).contains("40 120");
+        }
+
+        assertThat(sh(sandbox, "ps -eo args= | grep -c '^sleep 1000$' || true").stdoutText().trim())
+                .as("closing the terminal ends what it started")
+                .isEqualTo("0");
+        assertThatThrownBy(() -> sandbox.openPty(0, 10)).hasMessageContaining("size");
+    }
+
+    @Test
+    void exitingTheShellEndsTheTerminal() throws Exception {
+        Sandbox sandbox = started();
+
+        try (PtySession terminal = sandbox.openPty(80, 24)) {
+            terminal.input().write("exit\n".getBytes(StandardCharsets.UTF_8));
+            byte[] rest = terminal.output().readAllBytes();
+
+            assertThat(rest).isNotNull();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (terminal.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(terminal.isAlive()).isFalse();
+        }
+    }
+
+    /** Reads the terminal until {@code expected} appears (or 10 s pass); returns what was read. */
+    private static String readUntil(java.io.InputStream screen, String expected) throws Exception {
+        StringBuilder seen = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        java.util.concurrent.ExecutorService reader =
+                java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!seen.toString().replaceAll("\\r", "").contains(expected)
+                    && System.nanoTime() < deadline) {
+                var read = reader.submit(() -> screen.read(buffer, 0, buffer.length));
+                int n;
+                try {
+                    n =
+                            read.get(
+                                    Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                                    java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    break;
+                }
+                if (n < 0) {
+                    break;
+                }
+                seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+        } finally {
+            reader.shutdownNow();
+        }
+        return seen.toString().replaceAll("\r", "");
     }
 
     /** Host processes in the sandbox's cgroup. */
