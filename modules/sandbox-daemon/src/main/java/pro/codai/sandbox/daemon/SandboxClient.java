@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,9 +40,8 @@ public final class SandboxClient implements AutoCloseable {
 
     private SandboxClient(SocketChannel channel) {
         this.channel = channel;
-        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
-        this.out =
-                new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
+        this.in = new DataInputStream(new BufferedInputStream(ChannelStreams.input(channel)));
+        this.out = new DataOutputStream(new BufferedOutputStream(ChannelStreams.output(channel)));
     }
 
     public static SandboxClient connect(Path socket) throws IOException {

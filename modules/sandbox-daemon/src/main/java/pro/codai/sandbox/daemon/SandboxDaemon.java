@@ -8,7 +8,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -35,6 +34,7 @@ import jakarta.json.JsonValue;
 
 import pro.codai.sandbox.api.DriverConfig;
 import pro.codai.sandbox.api.NetworkPolicy;
+import pro.codai.sandbox.api.PtySession;
 import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxDriver;
 import pro.codai.sandbox.api.SandboxDrivers;
@@ -179,7 +179,7 @@ public final class SandboxDaemon implements AutoCloseable {
 
     private static void refuse(SocketChannel channel) {
         try (channel) {
-            DataOutputStream out = new DataOutputStream(Channels.newOutputStream(channel));
+            DataOutputStream out = new DataOutputStream(ChannelStreams.output(channel));
             Frames.write(
                     out,
                     error(
@@ -193,9 +193,9 @@ public final class SandboxDaemon implements AutoCloseable {
 
     private void serve(SocketChannel channel) throws IOException {
         DataInputStream in =
-                new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+                new DataInputStream(new BufferedInputStream(ChannelStreams.input(channel)));
         DataOutputStream out =
-                new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
+                new DataOutputStream(new BufferedOutputStream(ChannelStreams.output(channel)));
         while (!closing) {
             JsonObject request;
             try {
@@ -211,6 +211,11 @@ public final class SandboxDaemon implements AutoCloseable {
             }
             if (request == null) {
                 return;
+            }
+            if ("terminal".equals(request.getString("op", ""))
+                    && request.getInt("v", 0) == Messages.VERSION) {
+                openTerminal(request, in, out);
+                return; // a terminal connection ends with its terminal
             }
             Frames.write(out, handle(request));
         }
@@ -304,6 +309,35 @@ public final class SandboxDaemon implements AutoCloseable {
         } finally {
             runSlots.release();
         }
+    }
+
+    /**
+     * Switches the connection to a terminal: answers {@code ok}, then carries terminal frames until
+     * the shell exits or the client closes.
+     */
+    private void openTerminal(JsonObject request, DataInputStream in, DataOutputStream out)
+            throws IOException {
+        PtySession terminal;
+        try {
+            Sandbox sandbox = sandbox(request);
+            terminal =
+                    sandbox.openPty(
+                            (int) Messages.number(request, "columns", 1, 1000),
+                            (int) Messages.number(request, "rows", 1, 1000));
+        } catch (ProtocolException e) {
+            Frames.write(out, error(request.get("id"), e));
+            return;
+        } catch (SandboxException e) {
+            Frames.write(
+                    out,
+                    error(
+                            request.get("id"),
+                            new ProtocolException(
+                                    ProtocolException.SANDBOX_FAILED, e.getMessage())));
+            return;
+        }
+        Frames.write(out, ok(request.get("id"), Json.createObjectBuilder()));
+        TerminalBridge.run(terminal, in, out, connections);
     }
 
     /** A started sandbox: from the warm pool when the request asks for the pool's spec. */

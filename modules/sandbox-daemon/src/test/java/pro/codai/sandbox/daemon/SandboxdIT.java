@@ -361,6 +361,99 @@ class SandboxdIT {
                 .isEqualTo(2);
     }
 
+    @Test
+    void aTerminalCarriesKeystrokesAndScreenOutputUntilClosed() throws Exception {
+        String id;
+        try (SandboxClient client = client()) {
+            id = client.call("acquire", SandboxClient.fields()).getString("sandbox");
+        }
+        try (SandboxClient terminal = client()) {
+            JsonObject opened =
+                    terminal.send(
+                            Json.createObjectBuilder()
+                                    .add("v", 1)
+                                    .add("id", 1)
+                                    .add("op", "terminal")
+                                    .add("sandbox", id)
+                                    .add("columns", 100)
+                                    .add("rows", 30)
+                                    .build());
+            assertThat(opened.getBoolean("ok")).isTrue();
+
+            terminal.sendRaw(frame(input("echo \"$((6*7)) $(stty size)\"\n")));
+            assertThat(screenUntil(terminal, "42 30 100")).contains("42 30 100");
+
+            terminal.sendRaw(
+                    frame(
+                            "{\"type\":\"resize\",\"columns\":120,\"rows\":40}"
+                                    .getBytes(StandardCharsets.UTF_8)));
+            terminal.sendRaw(frame(input("stty size\n")));
+            assertThat(screenUntil(terminal, "40 120")).contains("40 120");
+
+            terminal.sendRaw(frame("{\"type\":\"teleport\"}".getBytes(StandardCharsets.UTF_8)));
+            terminal.sendRaw(
+                    frame(
+                            "{\"type\":\"input\",\"data\":\"***\"}"
+                                    .getBytes(StandardCharsets.UTF_8)));
+            assertThat(errorsUntil(terminal, 2)).containsOnly(ProtocolException.BAD_REQUEST);
+
+            terminal.sendRaw(frame(input("exit\n")));
+            assertThat(screenUntil(terminal, "\u0000exit")).contains("\u0000exit");
+        }
+        try (SandboxClient client = client()) {
+            client.call("destroy", SandboxClient.fields().add("sandbox", id));
+            assertThatThrownBy(
+                            () ->
+                                    client.call(
+                                            "terminal",
+                                            SandboxClient.fields()
+                                                    .add("sandbox", id)
+                                                    .add("columns", 80)
+                                                    .add("rows", 24)))
+                    .isInstanceOf(ProtocolException.class)
+                    .extracting("code")
+                    .isEqualTo(ProtocolException.NOT_FOUND);
+        }
+    }
+
+    private static byte[] input(String keys) {
+        return ("{\"type\":\"input\",\"data\":\""
+                        + Base64.getEncoder().encodeToString(keys.getBytes(StandardCharsets.UTF_8))
+                        + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads terminal frames until the screen shows {@code expected}; an exit frame reads as NUL
+     * "exit".
+     */
+    private static String screenUntil(SandboxClient terminal, String expected) throws Exception {
+        StringBuilder screen = new StringBuilder();
+        for (int frames = 0; frames < 500 && !screen.toString().contains(expected); frames++) {
+            JsonObject frame = terminal.readAnswer();
+            if (frame == null) {
+                break;
+            }
+            switch (frame.getString("type", "")) {
+                case "output" -> screen.append(decode(frame.getString("data")).replace("\r", ""));
+                case "exit" -> screen.append("\u0000exit");
+                default -> {}
+            }
+        }
+        return screen.toString();
+    }
+
+    private static List<String> errorsUntil(SandboxClient terminal, int count) throws Exception {
+        List<String> codes = new java.util.ArrayList<>();
+        for (int frames = 0; frames < 500 && codes.size() < count; frames++) {
+            JsonObject frame = terminal.readAnswer();
+            if (frame != null && "error".equals(frame.getString("type", ""))) {
+                codes.add(frame.getString("code"));
+            }
+        }
+        return codes;
+    }
+
     private static String decode(String base64) {
         return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
