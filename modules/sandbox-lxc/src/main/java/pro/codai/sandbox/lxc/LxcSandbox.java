@@ -91,11 +91,21 @@ final class LxcSandbox implements Sandbox {
     /** One handle for all runs while the sandbox runs: opening one parses its config each time. */
     private Container execHandle;
 
-    private synchronized Container execHandle() {
+    /**
+     * Attaches a program. Under this sandbox's lock, so {@link #stop} cannot release the handle
+     * while a run uses it.
+     */
+    private synchronized int attach(AttachOptions options, AttachCommand command)
+            throws SandboxException {
+        if (state != SandboxState.RUNNING) {
+            throw new SandboxException("sandbox " + id + " is not running");
+        }
         if (execHandle == null) {
             execHandle = open();
         }
-        return execHandle;
+        // Defence in depth: cleanexec closes inherited descriptors too.
+        Descriptors.markAllCloseOnExec();
+        return execHandle.attach(options, command);
     }
 
     private synchronized void closeExecHandle() {
@@ -143,25 +153,25 @@ final class LxcSandbox implements Sandbox {
         long started = System.nanoTime();
         int pid;
         try {
-            // Defence in depth: cleanexec closes inherited descriptors too.
-            Descriptors.markAllCloseOnExec();
             pid =
-                    execHandle()
-                            .attach(
-                                    new AttachOptions(
-                                            0,
-                                            0,
-                                            request.cwd(),
-                                            environment(request.env()),
-                                            stdin.read(),
-                                            stdout.write(),
-                                            stderr.write()),
-                                    new AttachCommand(argv));
-        } catch (RuntimeException e) {
+                    attach(
+                            new AttachOptions(
+                                    0,
+                                    0,
+                                    request.cwd(),
+                                    environment(request.env()),
+                                    stdin.read(),
+                                    stdout.write(),
+                                    stderr.write()),
+                            new AttachCommand(argv));
+        } catch (RuntimeException | SandboxException e) {
             stdin.closeBoth();
             stdout.closeBoth();
             stderr.closeBoth();
-            throw new SandboxException("cannot run in sandbox " + id + ": " + e.getMessage(), e);
+            throw e instanceof SandboxException refused
+                    ? refused
+                    : new SandboxException(
+                            "cannot run in sandbox " + id + ": " + e.getMessage(), e);
         }
         stdin.closeRead();
         stdout.closeWrite();
@@ -417,23 +427,23 @@ final class LxcSandbox implements Sandbox {
                         "--login");
         int pid;
         try {
-            Descriptors.markAllCloseOnExec();
             pid =
-                    execHandle()
-                            .attach(
-                                    new AttachOptions(
-                                            0,
-                                            0,
-                                            "/home/student",
-                                            environment(Map.of()),
-                                            slave[0],
-                                            slave[0],
-                                            slave[0]),
-                                    new AttachCommand(argv));
-        } catch (RuntimeException e) {
+                    attach(
+                            new AttachOptions(
+                                    0,
+                                    0,
+                                    "/home/student",
+                                    environment(Map.of()),
+                                    slave[0],
+                                    slave[0],
+                                    slave[0]),
+                            new AttachCommand(argv));
+        } catch (RuntimeException | SandboxException e) {
             LibC.INSTANCE.close(master[0]);
-            throw new SandboxException(
-                    "cannot open a terminal in sandbox " + id + ": " + e.getMessage(), e);
+            throw e instanceof SandboxException refused
+                    ? refused
+                    : new SandboxException(
+                            "cannot open a terminal in sandbox " + id + ": " + e.getMessage(), e);
         } finally {
             LibC.INSTANCE.close(slave[0]);
         }
