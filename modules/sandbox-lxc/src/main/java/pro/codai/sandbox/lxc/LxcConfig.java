@@ -55,7 +55,11 @@ public final class LxcConfig {
         Limits limits = spec.limits();
         List<String> lines = new ArrayList<>();
         lines.add("lxc.uts.name = sandbox");
-        lines.add("lxc.rootfs.path = overlay:" + baseRootfs + ":" + sandboxDir.resolve("upper"));
+        lines.add(
+                "lxc.rootfs.path = overlay:"
+                        + baseRootfs
+                        + ":"
+                        + sandboxDir.resolve(LxcDriver.WRITABLE_LAYER).resolve("upper"));
         lines.add("lxc.idmap = u 0 " + idOffset + " " + ID_RANGE);
         lines.add("lxc.idmap = g 0 " + idOffset + " " + ID_RANGE);
         lines.add("lxc.net.0.type = empty");

@@ -15,12 +15,15 @@ import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
+import com.sun.jna.Native;
+
 import pro.codai.sandbox.api.DriverConfig;
 import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxDriver;
 import pro.codai.sandbox.api.SandboxException;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.lxc.internal.Container;
+import pro.codai.sandbox.lxc.internal.LibC;
 import pro.codai.sandbox.lxc.internal.LxcAbi;
 import pro.codai.sandbox.lxc.internal.LxcLibrary;
 
@@ -30,6 +33,16 @@ import pro.codai.sandbox.lxc.internal.LxcLibrary;
  * its overlay upper and work directories.
  */
 public final class LxcDriver implements SandboxDriver {
+
+    /**
+     * A sandbox's writable layer (overlay upper and work directories) is a tmpfs of its own, sized
+     * by the disk limit and with an inode limit: filling it fails with ENOSPC in that sandbox only,
+     * never on the host's disk, and its pages count against the sandbox's memory.
+     */
+    static final String WRITABLE_LAYER = "rw";
+
+    /** Bytes of disk limit per inode of the writable layer. */
+    static final long BYTES_PER_INODE = 8192;
 
     /** Host uid/gid that root inside every sandbox maps to; the base image is shifted by it. */
     public static final int ID_OFFSET = 1_000_000;
@@ -116,8 +129,9 @@ public final class LxcDriver implements SandboxDriver {
         try {
             Files.createDirectory(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            mountWritableLayer(dir.resolve(WRITABLE_LAYER), spec.limits().diskBytes());
             for (String sub : List.of("upper", "work")) {
-                Path path = Files.createDirectory(dir.resolve(sub));
+                Path path = Files.createDirectory(dir.resolve(WRITABLE_LAYER).resolve(sub));
                 Files.setAttribute(path, "unix:uid", ID_OFFSET);
                 Files.setAttribute(path, "unix:gid", ID_OFFSET);
             }
@@ -140,10 +154,54 @@ public final class LxcDriver implements SandboxDriver {
                             config.volumeRoot());
             Files.write(dir.resolve("config"), lines);
         } catch (IOException e) {
-            Trees.deleteQuietly(dir);
+            removeQuietly(dir);
             throw new SandboxException("cannot create sandbox " + id + ": " + e.getMessage(), e);
         }
         return new LxcSandbox(id, spec, config.stateDir(), cgroups);
+    }
+
+    static void mountWritableLayer(Path target, long diskBytes) throws IOException {
+        Files.createDirectory(target);
+        long inodes = Math.max(4096, diskBytes / BYTES_PER_INODE);
+        String options =
+                "size="
+                        + diskBytes
+                        + ",nr_inodes="
+                        + inodes
+                        + ",mode=0711,uid="
+                        + ID_OFFSET
+                        + ",gid="
+                        + ID_OFFSET;
+        if (LibC.INSTANCE.mount(
+                        "codaipro-sandbox",
+                        target.toString(),
+                        "tmpfs",
+                        LibC.MS_NOSUID | LibC.MS_NODEV,
+                        options)
+                != 0) {
+            throw new IOException(
+                    "cannot mount the writable layer (errno " + Native.getLastError() + ")");
+        }
+    }
+
+    /** Unmounts a sandbox's writable layer (if mounted) and deletes its directory. */
+    static void remove(Path dir) throws IOException {
+        Path layer = dir.resolve(WRITABLE_LAYER);
+        if (LibC.INSTANCE.umount2(layer.toString(), LibC.MNT_DETACH) != 0) {
+            int errno = Native.getLastError();
+            if (errno != LibC.EINVAL && errno != LibC.ENOENT) { // EINVAL: not a mount point
+                throw new IOException("cannot unmount " + layer + " (errno " + errno + ")");
+            }
+        }
+        Trees.delete(dir);
+    }
+
+    static void removeQuietly(Path dir) {
+        try {
+            remove(dir);
+        } catch (IOException e) {
+            LOG.warning(() -> "could not remove " + dir + ": " + e.getMessage());
+        }
     }
 
     @Override
@@ -170,7 +228,7 @@ public final class LxcDriver implements SandboxDriver {
                     container.waitFor("STOPPED", 10);
                 }
             }
-            Trees.deleteQuietly(config.stateDir().resolve(id));
+            removeQuietly(config.stateDir().resolve(id));
             reaped.add(id);
         }
         if (!reaped.isEmpty()) {

@@ -509,7 +509,7 @@ final class LxcSandbox implements Sandbox {
     public synchronized void destroy() throws SandboxException {
         stop();
         try {
-            LxcDriver.Trees.delete(stateDir.resolve(id));
+            LxcDriver.remove(stateDir.resolve(id));
         } catch (IOException e) {
             throw new SandboxException("cannot remove sandbox " + id + ": " + e.getMessage(), e);
         }

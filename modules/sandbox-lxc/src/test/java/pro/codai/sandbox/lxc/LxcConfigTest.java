@@ -46,7 +46,7 @@ class LxcConfigTest {
 
         assertThat(config)
                 .contains(
-                        "lxc.rootfs.path = overlay:/images/base/rootfs:/state/sb-1/upper",
+                        "lxc.rootfs.path = overlay:/images/base/rootfs:/state/sb-1/rw/upper",
                         "lxc.idmap = u 0 1000000 65536",
                         "lxc.idmap = g 0 1000000 65536",
                         "lxc.net.0.type = empty",

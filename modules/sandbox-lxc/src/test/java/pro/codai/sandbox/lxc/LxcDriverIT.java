@@ -382,6 +382,79 @@ class LxcDriverIT {
     }
 
     @Test
+    void fillingTheDiskStopsAtTheSandboxsOwnLimit() throws Exception { // 5
+        Limits smallDisk =
+                new Limits(
+                        256L << 20,
+                        1000,
+                        64,
+                        64L << 20,
+                        256,
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(20));
+        Sandbox filler = started(smallDisk);
+        Sandbox neighbour = started(smallDisk);
+        long hostFreeBefore = Files.getFileStore(stateDir).getUsableSpace();
+
+        ExecResult fill =
+                sh(
+                        filler,
+                        "yes > /home/student/fill 2>&1; fallocate -l 100G /home/student/big 2>&1; du -m /home/student/fill | cut -f1");
+
+        assertThat(fill.stdoutText()).contains("No space left on device");
+        assertThat(
+                        Long.parseLong(
+                                fill.stdoutText().lines().reduce((a, b) -> b).orElse("-1").trim()))
+                .isLessThanOrEqualTo(64);
+        assertThat(
+                        sh(neighbour, "echo ok > /home/student/note && cat /home/student/note")
+                                .stdoutText())
+                .isEqualTo("ok\n");
+        assertThat(Files.getFileStore(stateDir).getUsableSpace())
+                .as("host disk untouched")
+                .isGreaterThan(hostFreeBefore - (16L << 20));
+    }
+
+    @Test
+    void exhaustingInodesStopsAtTheSandboxsOwnLimit() throws Exception { // 6
+        Limits smallDisk =
+                new Limits(
+                        256L << 20,
+                        1000,
+                        64,
+                        32L << 20,
+                        256,
+                        Duration.ofSeconds(20),
+                        Duration.ofSeconds(30));
+        Sandbox sandbox = started(smallDisk);
+        Sandbox neighbour = started(smallDisk);
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of(
+                                        "python3",
+                                        "-c",
+                                        String.join(
+                                                "\n",
+                                                "import os",
+                                                "os.makedirs('/home/student/many', exist_ok=True)",
+                                                "n = 0",
+                                                "try:",
+                                                "    while n < 1000000:",
+                                                "        open('/home/student/many/%d' % n, 'w').close(); n += 1",
+                                                "except OSError as e:",
+                                                "    print(n, e.errno)"))
+                                .withTimes(Duration.ofSeconds(20), Duration.ofSeconds(30)));
+
+        String[] stopped = result.stdoutText().trim().split(" ");
+        assertThat(stopped).hasSize(2);
+        assertThat(Integer.parseInt(stopped[0])).isLessThan(10_000);
+        assertThat(stopped[1]).isEqualTo("28"); // ENOSPC
+        assertThat(sh(neighbour, "touch /home/student/x && echo ok").stdoutText())
+                .isEqualTo("ok\n");
+    }
+
+    @Test
     void burningEveryCoreIsThrottledToTheSandboxsShare() throws Exception { // 7
         Sandbox burner =
                 started(

@@ -36,4 +36,14 @@ public interface LibC extends Library {
     int close_range(int first, int last, int flags);
 
     int CLOSE_RANGE_CLOEXEC = 4;
+
+    long MS_NOSUID = 2;
+    long MS_NODEV = 4;
+    int MNT_DETACH = 2;
+    int EINVAL = 22;
+    int ENOENT = 2;
+
+    int mount(String source, String target, String filesystemType, long flags, String data);
+
+    int umount2(String target, int flags);
 }
