@@ -1,5 +1,6 @@
 package pro.codai.sandbox.lxc.internal;
 
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 
 import com.sun.jna.Function;
@@ -123,22 +124,26 @@ public final class Container implements AutoCloseable {
      * and cgroup, applies the options and execs. Returns the host pid of the program.
      */
     public int attach(AttachOptions options, AttachCommand command) {
-        int[] pid = new int[1];
-        Pointer pidOut = new Memory(4);
-        int result =
-                callInt(
-                        LxcAbi.ATTACH,
-                        handle,
-                        LxcLibrary.attachRunCommand(),
-                        command.pointer(),
-                        options.pointer(),
-                        pidOut);
-        if (result != 0) {
-            throw new IllegalStateException(
-                    "liblxc attach to " + name + " failed (" + result + ")");
+        try (Memory pidOut = new Memory(4)) {
+            int result =
+                    callInt(
+                            LxcAbi.ATTACH,
+                            handle,
+                            LxcLibrary.attachRunCommand(),
+                            command.pointer(),
+                            options.pointer(),
+                            pidOut);
+            // The options and command own further native memory (strings, arrays) that only
+            // they reference; without these fences the collector may free it while liblxc and
+            // its forked child still read it (seen: children crashing on freed strings).
+            Reference.reachabilityFence(options);
+            Reference.reachabilityFence(command);
+            if (result != 0) {
+                throw new IllegalStateException(
+                        "liblxc attach to " + name + " failed (" + result + ")");
+            }
+            return pidOut.getInt(0);
         }
-        pid[0] = pidOut.getInt(0);
-        return pid[0];
     }
 
     @Override
