@@ -40,13 +40,7 @@ final class TerminalBridge {
                 try {
                     frame = Frames.read(in);
                 } catch (ProtocolException e) {
-                    send(
-                            out,
-                            Json.createObjectBuilder()
-                                    .add("type", "error")
-                                    .add("code", e.code())
-                                    .add("message", e.getMessage())
-                                    .build());
+                    send(out, errorFrame(e.code(), e.getMessage()));
                     if (ProtocolException.FRAME_TOO_LARGE.equals(e.code())) {
                         return;
                     }
@@ -75,21 +69,9 @@ final class TerminalBridge {
                                         "unknown terminal frame type");
                     }
                 } catch (ProtocolException e) {
-                    send(
-                            out,
-                            Json.createObjectBuilder()
-                                    .add("type", "error")
-                                    .add("code", e.code())
-                                    .add("message", e.getMessage())
-                                    .build());
+                    send(out, errorFrame(e.code(), e.getMessage()));
                 } catch (IllegalArgumentException e) {
-                    send(
-                            out,
-                            Json.createObjectBuilder()
-                                    .add("type", "error")
-                                    .add("code", ProtocolException.BAD_REQUEST)
-                                    .add("message", "data must be base64")
-                                    .build());
+                    send(out, errorFrame(ProtocolException.BAD_REQUEST, "data must be base64"));
                 }
             }
         } finally {
@@ -118,6 +100,15 @@ final class TerminalBridge {
         } catch (IOException e) {
             // the client went away
         }
+    }
+
+    /** A refused terminal frame; the terminal goes on. */
+    private static JsonObject errorFrame(String code, String message) {
+        return Json.createObjectBuilder()
+                .add("type", "error")
+                .add("code", code)
+                .add("message", message)
+                .build();
     }
 
     private static void send(DataOutputStream out, JsonObject frame) throws IOException {
