@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import pro.codai.platform.persistence.SchemaMigrator;
 import pro.codai.platform.persistence.TestDatabase;
 
 class UserProfilesIT {
@@ -25,36 +24,31 @@ class UserProfilesIT {
     @EnumSource(TestDatabase.Kind.class)
     void provisionedProfileIsFoundBySubjectAndCounted(TestDatabase.Kind kind) throws Exception {
         try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
-            SchemaMigrator.migrate(database.dataSource());
-            EntityManagerFactory factory = database.entityManagerFactory();
-            try {
-                inTransaction(
-                        factory,
-                        em ->
-                                em.persist(
-                                        new UserProfile(
-                                                "kc-subject-1",
-                                                "ada@uni.example",
-                                                "Ada Lovelace",
-                                                Role.STUDENT,
-                                                Plan.FREE)));
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            inTransaction(
+                    factory,
+                    em ->
+                            em.persist(
+                                    new UserProfile(
+                                            "kc-subject-1",
+                                            "ada@uni.example",
+                                            "Ada Lovelace",
+                                            Role.STUDENT,
+                                            Plan.FREE)));
 
-                EntityManager em = factory.createEntityManager();
-                UserProfiles profiles = new UserProfiles();
-                profiles.entityManager = em;
-                UserProfile found = profiles.findBySubject("kc-subject-1").orElseThrow();
+            EntityManager em = factory.createEntityManager();
+            UserProfiles profiles = new UserProfiles();
+            profiles.entityManager = em;
+            UserProfile found = profiles.findBySubject("kc-subject-1").orElseThrow();
 
-                assertThat(found.getEmail()).isEqualTo("ada@uni.example");
-                assertThat(found.getRole()).isEqualTo(Role.STUDENT);
-                assertThat(found.getPlan()).isEqualTo(Plan.FREE);
-                assertThat(found.isProfileCompleted()).isFalse();
-                assertThat(found.getCreatedAt()).isNotNull().isEqualTo(found.getUpdatedAt());
-                assertThat(profiles.findBySubject("nobody")).isEmpty();
-                assertThat(profiles.count()).isEqualTo(1);
-                em.close();
-            } finally {
-                factory.close();
-            }
+            assertThat(found.getEmail()).isEqualTo("ada@uni.example");
+            assertThat(found.getRole()).isEqualTo(Role.STUDENT);
+            assertThat(found.getPlan()).isEqualTo(Plan.FREE);
+            assertThat(found.isProfileCompleted()).isFalse();
+            assertThat(found.getCreatedAt()).isNotNull().isEqualTo(found.getUpdatedAt());
+            assertThat(profiles.findBySubject("nobody")).isEmpty();
+            assertThat(profiles.count()).isEqualTo(1);
+            em.close();
         }
     }
 
@@ -62,42 +56,37 @@ class UserProfilesIT {
     @EnumSource(TestDatabase.Kind.class)
     void changesAreVersionedAndStamped(TestDatabase.Kind kind) throws Exception {
         try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
-            SchemaMigrator.migrate(database.dataSource());
-            EntityManagerFactory factory = database.entityManagerFactory();
-            try {
-                inTransaction(
-                        factory,
-                        em ->
-                                em.persist(
-                                        new UserProfile(
-                                                "kc-subject-2",
-                                                "grace@uni.example",
-                                                "Grace Hopper",
-                                                Role.STUDENT,
-                                                Plan.FREE)));
-                long versionAtCreation;
-                try (var em = new AutoClosingEntityManager(factory)) {
-                    versionAtCreation = find(em.get(), "kc-subject-2").getVersion();
-                }
-                Thread.sleep(5);
-                inTransaction(
-                        factory,
-                        em -> {
-                            UserProfile profile = find(em, "kc-subject-2");
-                            profile.changePlan(Plan.STUDENT);
-                            profile.markProfileCompleted();
-                        });
-
-                EntityManager em = factory.createEntityManager();
-                UserProfile changed = find(em, "kc-subject-2");
-                assertThat(changed.getPlan()).isEqualTo(Plan.STUDENT);
-                assertThat(changed.isProfileCompleted()).isTrue();
-                assertThat(changed.getVersion()).isEqualTo(versionAtCreation + 1);
-                assertThat(changed.getUpdatedAt()).isAfter(changed.getCreatedAt());
-                em.close();
-            } finally {
-                factory.close();
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            inTransaction(
+                    factory,
+                    em ->
+                            em.persist(
+                                    new UserProfile(
+                                            "kc-subject-2",
+                                            "grace@uni.example",
+                                            "Grace Hopper",
+                                            Role.STUDENT,
+                                            Plan.FREE)));
+            long versionAtCreation;
+            try (var em = new AutoClosingEntityManager(factory)) {
+                versionAtCreation = find(em.get(), "kc-subject-2").getVersion();
             }
+            Thread.sleep(5);
+            inTransaction(
+                    factory,
+                    em -> {
+                        UserProfile profile = find(em, "kc-subject-2");
+                        profile.changePlan(Plan.STUDENT);
+                        profile.markProfileCompleted();
+                    });
+
+            EntityManager em = factory.createEntityManager();
+            UserProfile changed = find(em, "kc-subject-2");
+            assertThat(changed.getPlan()).isEqualTo(Plan.STUDENT);
+            assertThat(changed.isProfileCompleted()).isTrue();
+            assertThat(changed.getVersion()).isEqualTo(versionAtCreation + 1);
+            assertThat(changed.getUpdatedAt()).isAfter(changed.getCreatedAt());
+            em.close();
         }
     }
 
@@ -105,40 +94,35 @@ class UserProfilesIT {
     @EnumSource(TestDatabase.Kind.class)
     void aSecondProfileForTheSameSubjectIsRefused(TestDatabase.Kind kind) throws Exception {
         try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
-            SchemaMigrator.migrate(database.dataSource());
-            EntityManagerFactory factory = database.entityManagerFactory();
-            try {
-                inTransaction(
-                        factory,
-                        em ->
-                                em.persist(
-                                        new UserProfile(
-                                                "kc-subject-3",
-                                                "a@uni.example",
-                                                "A",
-                                                Role.STUDENT,
-                                                Plan.FREE)));
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            inTransaction(
+                    factory,
+                    em ->
+                            em.persist(
+                                    new UserProfile(
+                                            "kc-subject-3",
+                                            "a@uni.example",
+                                            "A",
+                                            Role.STUDENT,
+                                            Plan.FREE)));
 
-                assertThatThrownBy(
-                                () ->
-                                        inTransaction(
-                                                factory,
-                                                em ->
-                                                        em.persist(
-                                                                new UserProfile(
-                                                                        "kc-subject-3",
-                                                                        "b@uni.example",
-                                                                        "B",
-                                                                        Role.ADMIN,
-                                                                        Plan.PRO))))
-                        .isInstanceOf(PersistenceException.class);
+            assertThatThrownBy(
+                            () ->
+                                    inTransaction(
+                                            factory,
+                                            em ->
+                                                    em.persist(
+                                                            new UserProfile(
+                                                                    "kc-subject-3",
+                                                                    "b@uni.example",
+                                                                    "B",
+                                                                    Role.ADMIN,
+                                                                    Plan.PRO))))
+                    .isInstanceOf(PersistenceException.class);
 
-                EntityManager em = factory.createEntityManager();
-                assertThat(find(em, "kc-subject-3").getEmail()).isEqualTo("a@uni.example");
-                em.close();
-            } finally {
-                factory.close();
-            }
+            EntityManager em = factory.createEntityManager();
+            assertThat(find(em, "kc-subject-3").getEmail()).isEqualTo("a@uni.example");
+            em.close();
         }
     }
 

@@ -28,30 +28,22 @@ class AuditLogIT {
     @EnumSource(TestDatabase.Kind.class)
     void recordedEventsAreReadBackNewestFirstAndCounted(TestDatabase.Kind kind) throws Exception {
         try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
-            SchemaMigrator.migrate(database.dataSource());
-            EntityManagerFactory factory = database.entityManagerFactory();
-            try {
-                inTransaction(
-                        factory, em -> log(em).record("admin", "user.suspend", "kc-1", "spam"));
-                inTransaction(
-                        factory,
-                        em -> log(em).record("kc-1", AuditEvent.SESSION_STARTED, null, null));
-                inTransaction(
-                        factory,
-                        em -> log(em).record("kc-2", AuditEvent.SESSION_STARTED, null, null));
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            inTransaction(factory, em -> log(em).record("admin", "user.suspend", "kc-1", "spam"));
+            inTransaction(
+                    factory, em -> log(em).record("kc-1", AuditEvent.SESSION_STARTED, null, null));
+            inTransaction(
+                    factory, em -> log(em).record("kc-2", AuditEvent.SESSION_STARTED, null, null));
 
-                EntityManager em = factory.createEntityManager();
-                AuditLog auditLog = log(em);
-                assertThat(auditLog.mostRecent(10))
-                        .extracting(AuditEvent::getActor)
-                        .containsExactly("kc-2", "kc-1", "admin");
-                assertThat(auditLog.mostRecent(10).get(2).getDetail()).isEqualTo("spam");
-                assertThat(auditLog.count(AuditEvent.SESSION_STARTED)).isEqualTo(2);
-                assertThat(auditLog.count(AuditEvent.DOWNLOAD_SERVED)).isZero();
-                em.close();
-            } finally {
-                factory.close();
-            }
+            EntityManager em = factory.createEntityManager();
+            AuditLog auditLog = log(em);
+            assertThat(auditLog.mostRecent(10))
+                    .extracting(AuditEvent::getActor)
+                    .containsExactly("kc-2", "kc-1", "admin");
+            assertThat(auditLog.mostRecent(10).get(2).getDetail()).isEqualTo("spam");
+            assertThat(auditLog.count(AuditEvent.SESSION_STARTED)).isEqualTo(2);
+            assertThat(auditLog.count(AuditEvent.DOWNLOAD_SERVED)).isZero();
+            em.close();
         }
     }
 
@@ -60,25 +52,18 @@ class AuditLogIT {
     void anEventCannotBeChangedOrRemovedThroughTheApplication(TestDatabase.Kind kind)
             throws Exception {
         try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
-            SchemaMigrator.migrate(database.dataSource());
-            EntityManagerFactory factory = database.entityManagerFactory();
-            try {
-                inTransaction(
-                        factory, em -> log(em).record("admin", "plan.change", "kc-1", "FREE->PRO"));
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            inTransaction(
+                    factory, em -> log(em).record("admin", "plan.change", "kc-1", "FREE->PRO"));
 
-                assertThatThrownBy(
-                                () ->
-                                        TestDatabase.inTransaction(
-                                                factory, em -> em.remove(first(em))))
-                        .isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("append-only");
+            assertThatThrownBy(
+                            () -> TestDatabase.inTransaction(factory, em -> em.remove(first(em))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("append-only");
 
-                EntityManager em = factory.createEntityManager();
-                assertThat(log(em).mostRecent(10)).hasSize(1);
-                em.close();
-            } finally {
-                factory.close();
-            }
+            EntityManager em = factory.createEntityManager();
+            assertThat(log(em).mostRecent(10)).hasSize(1);
+            em.close();
         }
     }
 

@@ -56,6 +56,24 @@ public abstract sealed class TestDatabase implements AutoCloseable {
         }
     }
 
+    private EntityManagerFactory migratedFactory;
+
+    /**
+     * Migrates the schema and returns an EntityManagerFactory over it, closed with this database.
+     */
+    public EntityManagerFactory migratedEntityManagerFactory() {
+        SchemaMigrator.migrate(dataSource());
+        migratedFactory = entityManagerFactory();
+        return migratedFactory;
+    }
+
+    /** Closes the factory {@link #migratedEntityManagerFactory} made, if any. */
+    void closeFactory() {
+        if (migratedFactory != null) {
+            migratedFactory.close();
+        }
+    }
+
     /** An application-managed EntityManagerFactory over the product's persistence unit. */
     public EntityManagerFactory entityManagerFactory() {
         Map<String, String> properties = new HashMap<>(jdbcProperties());
@@ -92,7 +110,7 @@ public abstract sealed class TestDatabase implements AutoCloseable {
 
         @Override
         public void close() {
-            // The temporary directory goes with the test.
+            closeFactory(); // the temporary directory goes with the test
         }
     }
 
@@ -140,6 +158,7 @@ public abstract sealed class TestDatabase implements AutoCloseable {
 
         @Override
         public void close() throws SQLException {
+            closeFactory();
             try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
                     Statement statement = admin.createStatement()) {
                 statement.execute(

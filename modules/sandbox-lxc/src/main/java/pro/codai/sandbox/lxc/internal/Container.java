@@ -64,22 +64,8 @@ public final class Container implements AutoCloseable {
         }
     }
 
-    public boolean isDefined() {
-        return callBoolean(LxcAbi.IS_DEFINED);
-    }
-
     public boolean isRunning() {
         return callBoolean(LxcAbi.IS_RUNNING);
-    }
-
-    public String state() {
-        synchronized (LIBLXC) {
-            return (String) member(LxcAbi.STATE).invoke(String.class, new Object[] {handle});
-        }
-    }
-
-    public int initPid() {
-        return callInt(LxcAbi.INIT_PID, handle);
     }
 
     /** Starts the container's configured init (liblxc forks the caller and daemonizes). */
@@ -97,10 +83,6 @@ public final class Container implements AutoCloseable {
     /** Waits until the container reaches {@code state} (e.g. RUNNING, STOPPED). */
     public boolean waitFor(String state, int timeoutSeconds) {
         return callBoolean(LxcAbi.WAIT, state, timeoutSeconds);
-    }
-
-    public String configItem(String key) {
-        return readString(LxcAbi.GET_CONFIG_ITEM, key);
     }
 
     /** A cgroup file of the running container, e.g. {@code memory.events}; null if unavailable. */
