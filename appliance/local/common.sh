@@ -82,7 +82,8 @@ SQL
 }
 
 # LXC for the sandboxes: the library, its headers (the ABI test compiles against them), the
-# image builder, and a subordinate id range for root (the sandboxes' ids start at 1000000).
+# image builder, gcc (the build compiles sandboxd's idmapper helper), and subordinate ids for root
+# (the image's canonical range starts at 1000000, each sandbox's own range above it).
 ensure_lxc() {
     ensure_packages lxc lxc-dev mmdebstrap gcc libc6-dev
     grep -q '^root:1000000:' /etc/subuid 2>/dev/null || echo 'root:1000000:1000000000' >> /etc/subuid

@@ -13,8 +13,10 @@ import pro.codai.sandbox.api.SandboxSpec;
  * without liblxc. What it sets, and why:
  *
  * <ul>
- *   <li>unprivileged: root in the sandbox is {@code idOffset} on the host (user namespace);
- *   <li>copy-on-write root: an overlay of the shared, pre-shifted base image and a private upper;
+ *   <li>unprivileged: root in the sandbox is {@code idOffset} on the host (user namespace), a range
+ *       no other live sandbox has;
+ *   <li>copy-on-write root: an overlay of an idmapped view of the shared base image (so its files
+ *       belong to this sandbox's range) and a private upper;
  *   <li>no network unless allowed: {@code empty} gives a network namespace with loopback only;
  *   <li>{@code no_new_privs}: setuid binaries gain nothing;
  *   <li>a seccomp deny list stricter than LXC's default;
@@ -34,30 +36,33 @@ public final class LxcConfig {
 
     private LxcConfig() {}
 
+    /** Where, in a sandbox's directory, the idmapped view of its image is mounted. */
+    static final String LOWER_LAYER = "lower";
+
+    /** Where, in a sandbox's directory, idmapped views of its volumes are mounted (by index). */
+    static final String VOLUMES = "volumes";
+
     /**
      * @param name the sandbox id
-     * @param baseRootfs the image's pre-shifted root filesystem
-     * @param sandboxDir the sandbox's own directory (holds {@code upper/} and {@code work/})
+     * @param sandboxDir the sandbox's own directory: {@code lower/} (the image, idmapped), {@code
+     *     rw/upper} and {@code rw/work}, {@code volumes/<n>} (each mount's volume, idmapped)
      * @param idOffset host uid/gid that root in the sandbox maps to
      * @param seccompProfile the seccomp policy file
-     * @param volumeRoot the directory volumes are resolved under
      */
     public static List<String> render(
             String name,
             SandboxSpec spec,
-            Path baseRootfs,
             Path sandboxDir,
             int idOffset,
             CgroupVersion cgroups,
             boolean apparmor,
-            Path seccompProfile,
-            Path volumeRoot) {
+            Path seccompProfile) {
         Limits limits = spec.limits();
         List<String> lines = new ArrayList<>();
         lines.add("lxc.uts.name = sandbox");
         lines.add(
                 "lxc.rootfs.path = overlay:"
-                        + baseRootfs
+                        + sandboxDir.resolve(LOWER_LAYER)
                         + ":"
                         + sandboxDir.resolve(LxcDriver.WRITABLE_LAYER).resolve("upper"));
         lines.add("lxc.idmap = u 0 " + idOffset + " " + ID_RANGE);
@@ -84,8 +89,9 @@ public final class LxcConfig {
                 "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,noexec,size="
                         + tmpfsBytes
                         + ",mode=1777,create=dir 0 0");
-        for (Mount mount : spec.mounts()) {
-            Path source = volumeRoot.resolve(mount.volume());
+        for (int index = 0; index < spec.mounts().size(); index++) {
+            Mount mount = spec.mounts().get(index);
+            Path source = sandboxDir.resolve(VOLUMES).resolve(Integer.toString(index));
             lines.add(
                     "lxc.mount.entry = "
                             + source

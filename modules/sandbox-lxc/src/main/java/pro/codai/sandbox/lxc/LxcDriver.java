@@ -44,8 +44,15 @@ public final class LxcDriver implements SandboxDriver {
     /** Bytes of disk limit per inode of the writable layer. */
     static final long BYTES_PER_INODE = 8192;
 
-    /** Host uid/gid that root inside every sandbox maps to; the base image is shifted by it. */
+    /**
+     * The canonical host id range: the base image and volumes are stored with root's files owned by
+     * this uid/gid. Each live sandbox gets a range of its own above it, and sees the image and its
+     * volumes through idmapped mounts onto that range.
+     */
     public static final int ID_OFFSET = 1_000_000;
+
+    /** Sandbox id ranges above the canonical one; host ids up to ~984 million are used. */
+    static final int ID_RANGES = 15_000;
 
     private static final Logger LOG = Logger.getLogger(LxcDriver.class.getName());
 
@@ -53,6 +60,8 @@ public final class LxcDriver implements SandboxDriver {
     private CgroupVersion cgroups;
     private boolean apparmor;
     private Path seccompProfile;
+    private IdMapper idMapper;
+    private IdRanges idRanges;
 
     @Override
     public String id() {
@@ -102,6 +111,8 @@ public final class LxcDriver implements SandboxDriver {
                     config.stateDir(), PosixFilePermissions.fromString("rwx--x--x"));
             seccompProfile = config.stateDir().resolve("seccomp.policy");
             Files.writeString(seccompProfile, LxcConfig.seccompProfile());
+            idMapper = new IdMapper(config.stateDir());
+            idRanges = new IdRanges(ID_OFFSET, LxcConfig.ID_RANGE, ID_RANGES + 1);
         } catch (IOException e) {
             throw new SandboxException(
                     "cannot prepare " + config.stateDir() + ": " + e.getMessage(), e);
@@ -125,42 +136,56 @@ public final class LxcDriver implements SandboxDriver {
                 config.namePrefix()
                         + "-"
                         + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
+        for (var mount : spec.mounts()) {
+            Path volume = config.volumeRoot().resolve(mount.volume());
+            if (!Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
+                throw new SandboxException("no volume named " + mount.volume());
+            }
+        }
+        int hostId;
+        try {
+            hostId = idRanges.take();
+        } catch (IllegalStateException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
         Path dir = config.stateDir().resolve(id);
         try {
             Files.createDirectory(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-            mountWritableLayer(dir.resolve(WRITABLE_LAYER), spec.limits().diskBytes());
+            mountWritableLayer(dir.resolve(WRITABLE_LAYER), spec.limits().diskBytes(), hostId);
             for (String sub : List.of("upper", "work")) {
                 Path path = Files.createDirectory(dir.resolve(WRITABLE_LAYER).resolve(sub));
-                Files.setAttribute(path, "unix:uid", ID_OFFSET);
-                Files.setAttribute(path, "unix:gid", ID_OFFSET);
+                Files.setAttribute(path, "unix:uid", hostId);
+                Files.setAttribute(path, "unix:gid", hostId);
             }
-            for (var mount : spec.mounts()) {
-                Path volume = config.volumeRoot().resolve(mount.volume());
-                if (!Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new SandboxException("no volume named " + mount.volume());
-                }
+            Path lower = Files.createDirectory(dir.resolve(LxcConfig.LOWER_LAYER));
+            idMapper.mount(rootfs, lower, ID_OFFSET, hostId, LxcConfig.ID_RANGE, "ro", "nodev");
+            Path views = Files.createDirectory(dir.resolve(LxcConfig.VOLUMES));
+            for (int index = 0; index < spec.mounts().size(); index++) {
+                var mount = spec.mounts().get(index);
+                Path view = Files.createDirectory(views.resolve(Integer.toString(index)));
+                idMapper.mount(
+                        config.volumeRoot().resolve(mount.volume()),
+                        view,
+                        ID_OFFSET,
+                        hostId,
+                        LxcConfig.ID_RANGE,
+                        mount.readOnly()
+                                ? new String[] {"nosuid", "nodev", "ro"}
+                                : new String[] {"nosuid", "nodev"});
             }
             List<String> lines =
-                    LxcConfig.render(
-                            id,
-                            spec,
-                            rootfs,
-                            dir,
-                            ID_OFFSET,
-                            cgroups,
-                            apparmor,
-                            seccompProfile,
-                            config.volumeRoot());
+                    LxcConfig.render(id, spec, dir, hostId, cgroups, apparmor, seccompProfile);
             Files.write(dir.resolve("config"), lines);
         } catch (IOException e) {
             removeQuietly(dir);
+            idRanges.release(hostId);
             throw new SandboxException("cannot create sandbox " + id + ": " + e.getMessage(), e);
         }
-        return new LxcSandbox(id, spec, config.stateDir(), cgroups);
+        return new LxcSandbox(id, spec, config.stateDir(), cgroups, () -> idRanges.release(hostId));
     }
 
-    static void mountWritableLayer(Path target, long diskBytes) throws IOException {
+    static void mountWritableLayer(Path target, long diskBytes, int owner) throws IOException {
         Files.createDirectory(target);
         long inodes = Math.max(4096, diskBytes / BYTES_PER_INODE);
         String options =
@@ -169,9 +194,9 @@ public final class LxcDriver implements SandboxDriver {
                         + ",nr_inodes="
                         + inodes
                         + ",mode=0711,uid="
-                        + ID_OFFSET
+                        + owner
                         + ",gid="
-                        + ID_OFFSET;
+                        + owner;
         if (LibC.INSTANCE.mount(
                         "codaipro-sandbox",
                         target.toString(),
@@ -184,16 +209,59 @@ public final class LxcDriver implements SandboxDriver {
         }
     }
 
-    /** Unmounts a sandbox's writable layer (if mounted) and deletes its directory. */
+    /**
+     * Unmounts what is mounted in a sandbox's directory (writable layer, image and volume views)
+     * and deletes it. Refuses to delete while anything is still mounted there: the walk would
+     * otherwise reach into the image or a student's volume.
+     */
     static void remove(Path dir) throws IOException {
-        Path layer = dir.resolve(WRITABLE_LAYER);
-        if (LibC.INSTANCE.umount2(layer.toString(), LibC.MNT_DETACH) != 0) {
-            int errno = Native.getLastError();
-            if (errno != LibC.EINVAL && errno != LibC.ENOENT) { // EINVAL: not a mount point
-                throw new IOException("cannot unmount " + layer + " (errno " + errno + ")");
+        List<Path> mounts = mountsUnder(dir);
+        for (int i = mounts.size() - 1; i >= 0; i--) { // innermost first
+            Path mount = mounts.get(i);
+            if (LibC.INSTANCE.umount2(mount.toString(), LibC.MNT_DETACH) != 0) {
+                int errno = Native.getLastError();
+                if (errno != LibC.EINVAL && errno != LibC.ENOENT) { // EINVAL: not a mount point
+                    throw new IOException("cannot unmount " + mount + " (errno " + errno + ")");
+                }
             }
         }
+        List<Path> left = mountsUnder(dir);
+        if (!left.isEmpty()) {
+            throw new IOException("still mounted, not deleting: " + left);
+        }
         Trees.delete(dir);
+    }
+
+    /** Mount points at or below {@code dir} in this process's mount table, outermost first. */
+    static List<Path> mountsUnder(Path dir) throws IOException {
+        Path root = dir.toAbsolutePath().normalize();
+        List<Path> found = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4) {
+                Path point = Path.of(unescapeMountPath(fields[4]));
+                if (point.startsWith(root) && !found.contains(point)) {
+                    found.add(point);
+                }
+            }
+        }
+        found.sort(java.util.Comparator.comparingInt(Path::getNameCount));
+        return found;
+    }
+
+    /** mountinfo escapes blanks, tabs, newlines and backslashes as octal. */
+    static String unescapeMountPath(String field) {
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     static void removeQuietly(Path dir) {
@@ -240,6 +308,9 @@ public final class LxcDriver implements SandboxDriver {
     @Override
     public void close() {
         // sandboxes outlive the driver object; sandboxd destroys or reaps them
+        if (idMapper != null) {
+            idMapper.close();
+        }
     }
 
     /** Deletes a tree without following links: sandbox contents are untrusted. */

@@ -50,6 +50,7 @@ final class LxcSandbox implements Sandbox {
     private final SandboxSpec spec;
     private final Path stateDir;
     private final CgroupVersion cgroups;
+    private Runnable releaseIdRange;
     private volatile SandboxState state = SandboxState.CREATED;
     private final AtomicLong oomKillsSeen = new AtomicLong();
 
@@ -62,11 +63,17 @@ final class LxcSandbox implements Sandbox {
                         return thread;
                     });
 
-    LxcSandbox(String id, SandboxSpec spec, Path stateDir, CgroupVersion cgroups) {
+    LxcSandbox(
+            String id,
+            SandboxSpec spec,
+            Path stateDir,
+            CgroupVersion cgroups,
+            Runnable releaseIdRange) {
         this.id = id;
         this.spec = spec;
         this.stateDir = stateDir;
         this.cgroups = cgroups;
+        this.releaseIdRange = releaseIdRange;
     }
 
     @Override
@@ -512,6 +519,11 @@ final class LxcSandbox implements Sandbox {
             LxcDriver.remove(stateDir.resolve(id));
         } catch (IOException e) {
             throw new SandboxException("cannot remove sandbox " + id + ": " + e.getMessage(), e);
+        }
+        // Only once nothing of the sandbox is left may another sandbox get its host ids.
+        if (releaseIdRange != null) {
+            releaseIdRange.run();
+            releaseIdRange = null;
         }
     }
 

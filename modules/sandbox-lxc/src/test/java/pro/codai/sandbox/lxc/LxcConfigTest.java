@@ -30,13 +30,11 @@ class LxcConfigTest {
         return LxcConfig.render(
                 "sb-1",
                 spec,
-                Path.of("/images/base/rootfs"),
                 Path.of("/state/sb-1"),
-                1_000_000,
+                1_065_536,
                 cgroups,
                 false,
-                Path.of("/state/seccomp.policy"),
-                Path.of("/volumes"));
+                Path.of("/state/seccomp.policy"));
     }
 
     @Test
@@ -46,9 +44,9 @@ class LxcConfigTest {
 
         assertThat(config)
                 .contains(
-                        "lxc.rootfs.path = overlay:/images/base/rootfs:/state/sb-1/rw/upper",
-                        "lxc.idmap = u 0 1000000 65536",
-                        "lxc.idmap = g 0 1000000 65536",
+                        "lxc.rootfs.path = overlay:/state/sb-1/lower:/state/sb-1/rw/upper",
+                        "lxc.idmap = u 0 1065536 65536",
+                        "lxc.idmap = g 0 1065536 65536",
                         "lxc.net.0.type = empty",
                         "lxc.no_new_privs = 1",
                         "lxc.seccomp.profile = /state/seccomp.policy",
@@ -84,14 +82,18 @@ class LxcConfigTest {
     }
 
     @Test
-    void volumesAreBoundFromTheVolumeRootOnly() {
+    void volumesAreBoundFromTheSandboxsOwnIdmappedViews() {
         SandboxSpec spec =
                 SandboxSpec.defaults("base")
-                        .withMounts(List.of(new Mount("ws-7", "/home/student", false)));
+                        .withMounts(
+                                List.of(
+                                        new Mount("ws-7", "/home/student", false),
+                                        new Mount("course-3", "/srv/course", true)));
 
         assertThat(render(CgroupVersion.V2, spec))
                 .contains(
-                        "lxc.mount.entry = /volumes/ws-7 home/student none bind,nosuid,nodev,create=dir 0 0");
+                        "lxc.mount.entry = /state/sb-1/volumes/0 home/student none bind,nosuid,nodev,create=dir 0 0",
+                        "lxc.mount.entry = /state/sb-1/volumes/1 srv/course none bind,nosuid,nodev,ro,create=dir 0 0");
     }
 
     @Test

@@ -23,6 +23,7 @@ import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.LimitHit;
 import pro.codai.sandbox.api.Limits;
+import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.PtySession;
 import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxDriver;
@@ -138,17 +139,72 @@ class LxcDriverIT {
     }
 
     @Test
-    void programsRunAsAnUnprivilegedUserWhoseRootIsNotHostRoot() throws Exception {
+    void programsRunAsAnUnprivilegedUserWhoseRootIsNotHostRoot() throws Exception { // 13, 14
         Sandbox sandbox = started();
+        Sandbox neighbour = started();
 
         ExecResult ids =
-                sh(sandbox, "id -u; cat /proc/self/uid_map; grep NoNewPrivs /proc/self/status");
+                sh(
+                        sandbox,
+                        "id -u; cat /proc/self/uid_map; cat /proc/self/gid_map;"
+                                + " grep NoNewPrivs /proc/self/status; stat -c %u:%g /usr/bin/python3");
+        ExecResult neighbourIds = sh(neighbour, "cat /proc/self/uid_map");
 
         List<String> lines = ids.stdoutText().lines().toList();
         assertThat(lines.get(0)).isEqualTo("1000");
-        assertThat(lines.get(1).trim().split("\\s+"))
-                .containsExactly("0", "1000000", "65536"); // 13
-        assertThat(lines.get(2)).matches("NoNewPrivs:\\s+1"); // 14
+        String[] uidMap = lines.get(1).trim().split("\\s+");
+        String[] neighbourMap = neighbourIds.stdoutText().trim().split("\\s+");
+        assertThat(uidMap[0]).isEqualTo("0");
+        assertThat(uidMap[2]).isEqualTo("65536");
+        assertThat(Long.parseLong(uidMap[1]))
+                .as("root of the sandbox is neither host root nor the image's owner")
+                .isGreaterThan(LxcDriver.ID_OFFSET + 65535L);
+        assertThat(neighbourMap[1]).as("each sandbox has its own range").isNotEqualTo(uidMap[1]);
+        assertThat(Math.abs(Long.parseLong(neighbourMap[1]) - Long.parseLong(uidMap[1])))
+                .as("ranges do not overlap")
+                .isGreaterThanOrEqualTo(65536L);
+        assertThat(lines.get(2).trim().split("\\s+")).containsExactly(uidMap);
+        assertThat(lines.get(3)).matches("NoNewPrivs:\\s+1");
+        assertThat(lines.get(4)).as("the image belongs to the sandbox's root").isEqualTo("0:0");
+        assertThat(sh(sandbox, "touch /usr/bin/x 2>&1; echo $?").stdoutText())
+                .as("the student cannot write the image")
+                .contains("Permission denied");
+    }
+
+    @Test
+    void aVolumeKeepsItsFilesAcrossSandboxesWithDifferentIdRanges() throws Exception {
+        Path volume = Files.createDirectories(stateDir.resolve("volumes").resolve("ws-1"));
+        int canonicalStudent = LxcDriver.ID_OFFSET + LxcConfig.SANDBOX_UID;
+        Files.setAttribute(volume, "unix:uid", canonicalStudent);
+        Files.setAttribute(volume, "unix:gid", canonicalStudent);
+        SandboxSpec spec =
+                SandboxSpec.defaults("base")
+                        .withLimits(SMALL)
+                        .withMounts(List.of(new Mount("ws-1", "/home/student/work", false)));
+        Sandbox first = driver.create(spec);
+        created.add(first);
+        first.start();
+
+        ExecResult write = sh(first, "echo kept > /home/student/work/notes.txt && id -u");
+        first.destroy();
+        created.remove(first);
+        Sandbox second = driver.create(spec);
+        created.add(second);
+        second.start();
+        ExecResult read =
+                sh(
+                        second,
+                        "cat /home/student/work/notes.txt; stat -c %U /home/student/work/notes.txt");
+
+        assertThat(write.exitCode()).as(write.stderrText()).isZero();
+        Path notes = volume.resolve("notes.txt");
+        assertThat(Files.getAttribute(notes, "unix:uid"))
+                .as("stored on the host in the canonical range, whatever the sandbox's range")
+                .isEqualTo(canonicalStudent);
+        assertThat(read.stdoutText()).isEqualTo("kept\nstudent\n");
+        assertThat(LxcDriver.mountsUnder(stateDir.resolve(first.id())))
+                .as("nothing of the first sandbox is still mounted")
+                .isEmpty();
     }
 
     @Test
