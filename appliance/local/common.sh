@@ -82,10 +82,11 @@ SQL
 }
 
 # LXC for the sandboxes: the library, its headers (the ABI test compiles against them), the
-# image builder, gcc (the build compiles sandboxd's idmapper helper), and subordinate ids for root
+# image builder, gcc (the build compiles sandboxd's idmapper helper), nftables (egress
+# allowlists; python3 serves the egress test's stand-in mirror), and subordinate ids for root
 # (the image's canonical range starts at 1000000, each sandbox's own range above it).
 ensure_lxc() {
-    ensure_packages lxc lxc-dev mmdebstrap gcc libc6-dev
+    ensure_packages lxc lxc-dev mmdebstrap gcc libc6-dev nftables iproute2 python3
     grep -q '^root:1000000:' /etc/subuid 2>/dev/null || echo 'root:1000000:1000000000' >> /etc/subuid
     grep -q '^root:1000000:' /etc/subgid 2>/dev/null || echo 'root:1000000:1000000000' >> /etc/subgid
 }

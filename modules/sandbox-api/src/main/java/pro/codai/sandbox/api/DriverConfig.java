@@ -11,15 +11,28 @@ import java.util.Objects;
  * @param volumeRoot the only directory under which {@link Mount} volumes are resolved
  * @param maximum limits no sandbox may exceed, whatever its spec asks
  * @param namePrefix prefix of every sandbox id, so the reaper touches only its own
+ * @param egress the bridge and subnet of sandboxes allowed some network destinations
  */
 public record DriverConfig(
-        Path stateDir, Path imageDir, Path volumeRoot, Limits maximum, String namePrefix) {
+        Path stateDir,
+        Path imageDir,
+        Path volumeRoot,
+        Limits maximum,
+        String namePrefix,
+        EgressNetwork egress) {
+
+    /** A configuration with the {@linkplain EgressNetwork#DEFAULT default egress network}. */
+    public DriverConfig(
+            Path stateDir, Path imageDir, Path volumeRoot, Limits maximum, String namePrefix) {
+        this(stateDir, imageDir, volumeRoot, maximum, namePrefix, EgressNetwork.DEFAULT);
+    }
 
     public DriverConfig {
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(imageDir, "imageDir");
         Objects.requireNonNull(volumeRoot, "volumeRoot");
         Objects.requireNonNull(maximum, "maximum");
+        Objects.requireNonNull(egress, "egress");
         if (namePrefix == null || !namePrefix.matches("[a-z][a-z0-9-]{0,15}")) {
             throw new IllegalArgumentException("not a name prefix: " + namePrefix);
         }

@@ -34,6 +34,10 @@ public record SandboxSpec(String image, Limits limits, NetworkPolicy network, Li
         return new SandboxSpec(image, newLimits, network, mounts);
     }
 
+    public SandboxSpec withNetwork(NetworkPolicy newNetwork) {
+        return new SandboxSpec(image, limits, newNetwork, mounts);
+    }
+
     public SandboxSpec withMounts(List<Mount> newMounts) {
         return new SandboxSpec(image, limits, network, newMounts);
     }

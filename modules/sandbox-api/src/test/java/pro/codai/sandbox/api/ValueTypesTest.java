@@ -92,6 +92,35 @@ class ValueTypesTest {
         assertThat(new NetworkPolicy(List.of("deb.debian.org")).isNone()).isFalse();
         assertThatThrownBy(() -> new NetworkPolicy(List.of("http://x/")))
                 .hasMessageContaining("host");
+        assertThatThrownBy(() -> new NetworkPolicy(List.of("mirror:70000")))
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> new NetworkPolicy(List.of("mirror:")))
+                .hasMessageContaining("host");
+        assertThat(new NetworkPolicy(List.of("deb.debian.org", "10.0.0.5:3141")).destinations())
+                .containsExactly(
+                        new NetworkPolicy.Destination("deb.debian.org", List.of(80, 443)),
+                        new NetworkPolicy.Destination("10.0.0.5", List.of(3141)));
+    }
+
+    @Test
+    void egressNetworksAreSmallValidSubnets() {
+        EgressNetwork network = new EgressNetwork("cpsbx", "10.213.0.0/16");
+
+        assertThat(network.gatewayAddress()).isEqualTo("10.213.0.1");
+        assertThat(network.sandboxAddress(1)).isEqualTo("10.213.0.2");
+        assertThat(network.sandboxAddress(300)).isEqualTo("10.213.1.45");
+        assertThat(network.interfaceName(300)).isEqualTo("cpsbx-300");
+        assertThat(network.capacity()).isEqualTo(65533);
+        assertThatThrownBy(() -> network.sandboxAddress(65534))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EgressNetwork("cpsbx", "10.213.0.1/16"))
+                .hasMessageContaining("host bits");
+        assertThatThrownBy(() -> new EgressNetwork("cpsbx", "10.213.0.0/28"))
+                .hasMessageContaining("/8 to /24");
+        assertThatThrownBy(() -> new EgressNetwork("cpsbx", "300.1.0.0/16"))
+                .hasMessageContaining("CIDR");
+        assertThatThrownBy(() -> new EgressNetwork("much-too-long", "10.0.0.0/8"))
+                .hasMessageContaining("interface prefix");
     }
 
     @Test

@@ -6,9 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
+import pro.codai.sandbox.api.EgressNetwork;
 import pro.codai.sandbox.api.Limits;
+import pro.codai.sandbox.api.NetworkPolicy;
 
 /**
  * sandboxd's settings, from {@code /etc/codaipro/sandboxd.properties} (or the file named by {@code
@@ -25,6 +30,9 @@ import pro.codai.sandbox.api.Limits;
  * @param maxConnections concurrent client connections
  * @param maxSandboxes sandboxes alive at once; more are refused as overload
  * @param maxConcurrentRuns runs executing at once; more wait their turn
+ * @param allowedDestinations the only network destinations a request may allow ({@code host} or
+ *     {@code host:port}); empty: sandboxes never have network
+ * @param egress interface prefix and subnet of sandboxes with network
  */
 public record DaemonConfig(
         Path socket,
@@ -37,7 +45,9 @@ public record DaemonConfig(
         int warmPoolSize,
         int maxConnections,
         int maxSandboxes,
-        int maxConcurrentRuns) {
+        int maxConcurrentRuns,
+        Set<String> allowedDestinations,
+        EgressNetwork egress) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
 
@@ -91,7 +101,36 @@ public record DaemonConfig(
                 integer(p, "sandboxd.warm-pool.size", 4),
                 integer(p, "sandboxd.max-connections", 128),
                 integer(p, "sandboxd.max-sandboxes", 1000),
-                Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)));
+                Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)),
+                destinations(p, "sandboxd.network.allowed-hosts"),
+                egress(p));
+    }
+
+    private static Set<String> destinations(Properties p, String key) {
+        Set<String> destinations = new LinkedHashSet<>();
+        for (String entry : p.getProperty(key, "").split(",")) {
+            if (!entry.isBlank()) {
+                destinations.add(entry.strip());
+            }
+        }
+        try {
+            new NetworkPolicy(List.copyOf(destinations)); // validates every entry
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting " + key + ": " + e.getMessage());
+        }
+        return Set.copyOf(destinations);
+    }
+
+    private static EgressNetwork egress(Properties p) {
+        try {
+            return new EgressNetwork(
+                    p.getProperty(
+                            "sandboxd.network.interface-prefix",
+                            EgressNetwork.DEFAULT.interfacePrefix()),
+                    p.getProperty("sandboxd.network.subnet", EgressNetwork.DEFAULT.subnet()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting sandboxd.network.*: " + e.getMessage());
+        }
     }
 
     private static int integer(Properties p, String key, int fallback) {

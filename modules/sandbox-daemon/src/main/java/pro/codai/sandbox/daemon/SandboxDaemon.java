@@ -88,7 +88,8 @@ public final class SandboxDaemon implements AutoCloseable {
                                 config.imageDir(),
                                 config.volumeRoot(),
                                 config.maximum(),
-                                ID_PREFIX));
+                                ID_PREFIX,
+                                config.egress()));
         reapedAtStart = driver.reap();
         pool =
                 new WarmPool(
@@ -364,6 +365,15 @@ public final class SandboxDaemon implements AutoCloseable {
     }
 
     private Sandbox create(SandboxSpec spec) throws ProtocolException, SandboxException {
+        for (String destination : spec.network().allowedHosts()) {
+            if (!config.allowedDestinations().contains(destination)) {
+                throw new ProtocolException(
+                        ProtocolException.FORBIDDEN,
+                        "destination '"
+                                + destination
+                                + "' is not in sandboxd.network.allowed-hosts");
+            }
+        }
         if (sandboxes.size() >= config.maxSandboxes()) {
             throw new ProtocolException(
                     ProtocolException.OVERLOADED,

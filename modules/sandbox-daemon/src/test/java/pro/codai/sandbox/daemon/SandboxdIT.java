@@ -55,6 +55,9 @@ class SandboxdIT {
         settings.setProperty("sandboxd.default.memory", "128m");
         settings.setProperty("sandboxd.warm-pool.size", "2");
         settings.setProperty("sandboxd.max-sandboxes", "20");
+        settings.setProperty("sandboxd.network.allowed-hosts", "198.18.0.9:8000, 198.18.0.10");
+        settings.setProperty("sandboxd.network.interface-prefix", "cpdit");
+        settings.setProperty("sandboxd.network.subnet", "10.215.0.0/24");
         config = DaemonConfig.from(settings);
         daemon = new SandboxDaemon(config);
         daemon.start();
@@ -157,6 +160,57 @@ class SandboxdIT {
 
             assertThat(run.getInt("exitCode")).isEqualTo(7);
             assertThat(config.stateDir().resolve(id)).doesNotExist();
+        }
+    }
+
+    @Test
+    void onlyConfiguredDestinationsMayBeAllowed() throws Exception {
+        try (SandboxClient client = client()) {
+            assertError(
+                    () ->
+                            client.call(
+                                    "acquire",
+                                    SandboxClient.fields()
+                                            .add(
+                                                    "allowedHosts",
+                                                    Json.createArrayBuilder()
+                                                            .add("198.18.0.9:8000")
+                                                            .add("169.254.169.254"))),
+                    ProtocolException.FORBIDDEN);
+            String id =
+                    client.call(
+                                    "acquire",
+                                    SandboxClient.fields()
+                                            .add(
+                                                    "allowedHosts",
+                                                    Json.createArrayBuilder()
+                                                            .add("198.18.0.9:8000")))
+                            .getString("sandbox");
+            JsonObject addresses =
+                    client.call(
+                            "exec",
+                            SandboxClient.fields()
+                                    .add("sandbox", id)
+                                    .add(
+                                            "argv",
+                                            Json.createArrayBuilder()
+                                                    .add("ip")
+                                                    .add("-4")
+                                                    .add("-o")
+                                                    .add("addr")));
+            client.call("kill", SandboxClient.fields().add("sandbox", id));
+
+            assertThat(
+                            new String(
+                                    java.util.Base64.getDecoder()
+                                            .decode(addresses.getString("stdout")),
+                                    java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("eth0", "inet 10.215.0.");
+            assertThat(client.call("list", SandboxClient.fields()).toString()).doesNotContain(id);
+        } finally {
+            new ProcessBuilder("nft", "delete", "table", "inet", "codaipro_cpdit")
+                    .start()
+                    .waitFor();
         }
     }
 

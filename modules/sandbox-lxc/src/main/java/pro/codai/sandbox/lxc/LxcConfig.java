@@ -17,7 +17,8 @@ import pro.codai.sandbox.api.SandboxSpec;
  *       no other live sandbox has;
  *   <li>copy-on-write root: an overlay of an idmapped view of the shared base image (so its files
  *       belong to this sandbox's range) and a private upper;
- *   <li>no network unless allowed: {@code empty} gives a network namespace with loopback only;
+ *   <li>no network unless allowed: {@code empty} gives a network namespace with loopback only; an
+ *       allowlist gets a routed veth link whose traffic {@link Egress} filters;
  *   <li>{@code no_new_privs}: setuid binaries gain nothing;
  *   <li>a seccomp deny list stricter than LXC's default;
  *   <li>limits in the cgroup of the host's version (v1 or v2), swap off, RLIMIT_NOFILE, few PTYs;
@@ -48,6 +49,7 @@ public final class LxcConfig {
      *     rw/upper} and {@code rw/work}, {@code volumes/<n>} (each mount's volume, idmapped)
      * @param idOffset host uid/gid that root in the sandbox maps to
      * @param seccompProfile the seccomp policy file
+     * @param egress the sandbox's routed link, or {@code null} for no network
      */
     public static List<String> render(
             String name,
@@ -56,7 +58,8 @@ public final class LxcConfig {
             int idOffset,
             CgroupVersion cgroups,
             boolean apparmor,
-            Path seccompProfile) {
+            Path seccompProfile,
+            Egress.Link egress) {
         Limits limits = spec.limits();
         List<String> lines = new ArrayList<>();
         lines.add("lxc.uts.name = sandbox");
@@ -67,7 +70,7 @@ public final class LxcConfig {
                         + sandboxDir.resolve(LxcDriver.WRITABLE_LAYER).resolve("upper"));
         lines.add("lxc.idmap = u 0 " + idOffset + " " + ID_RANGE);
         lines.add("lxc.idmap = g 0 " + idOffset + " " + ID_RANGE);
-        lines.add("lxc.net.0.type = empty");
+        lines.addAll(network(egress));
         lines.add("lxc.apparmor.profile = " + (apparmor ? "generated" : "unconfined"));
         lines.add("lxc.no_new_privs = 1");
         lines.add("lxc.seccomp.profile = " + seccompProfile);
@@ -103,6 +106,20 @@ public final class LxcConfig {
         }
         lines.addAll(cgroupLimits(limits, cgroups));
         return lines;
+    }
+
+    static List<String> network(Egress.Link egress) {
+        if (egress == null) {
+            return List.of("lxc.net.0.type = empty");
+        }
+        return List.of(
+                "lxc.net.0.type = veth",
+                "lxc.net.0.veth.mode = router",
+                "lxc.net.0.veth.pair = " + egress.interfaceName(),
+                "lxc.net.0.name = eth0",
+                "lxc.net.0.flags = up",
+                "lxc.net.0.ipv4.address = " + egress.address() + "/" + egress.prefixLength(),
+                "lxc.net.0.ipv4.gateway = " + egress.gateway());
     }
 
     static List<String> cgroupLimits(Limits limits, CgroupVersion cgroups) {

@@ -62,6 +62,7 @@ public final class LxcDriver implements SandboxDriver {
     private Path seccompProfile;
     private IdMapper idMapper;
     private IdRanges idRanges;
+    private Egress egress;
 
     @Override
     public String id() {
@@ -113,6 +114,7 @@ public final class LxcDriver implements SandboxDriver {
             Files.writeString(seccompProfile, LxcConfig.seccompProfile());
             idMapper = new IdMapper(config.stateDir());
             idRanges = new IdRanges(ID_OFFSET, LxcConfig.ID_RANGE, ID_RANGES + 1);
+            egress = new Egress(config.egress());
         } catch (IOException e) {
             throw new SandboxException(
                     "cannot prepare " + config.stateDir() + ": " + e.getMessage(), e);
@@ -174,15 +176,57 @@ public final class LxcDriver implements SandboxDriver {
                                 ? new String[] {"nosuid", "nodev", "ro"}
                                 : new String[] {"nosuid", "nodev"});
             }
+            Egress.Link link = null;
+            if (!spec.network().isNone()) {
+                link = egress.attach(id, (hostId - ID_OFFSET) / LxcConfig.ID_RANGE, spec.network());
+                writeHosts(dir.resolve(WRITABLE_LAYER).resolve("upper"), hostId, link);
+            }
             List<String> lines =
-                    LxcConfig.render(id, spec, dir, hostId, cgroups, apparmor, seccompProfile);
+                    LxcConfig.render(
+                            id, spec, dir, hostId, cgroups, apparmor, seccompProfile, link);
             Files.write(dir.resolve("config"), lines);
         } catch (IOException e) {
             removeQuietly(dir);
+            egress.detach(id);
             idRanges.release(hostId);
             throw new SandboxException("cannot create sandbox " + id + ": " + e.getMessage(), e);
         }
-        return new LxcSandbox(id, spec, config.stateDir(), cgroups, () -> idRanges.release(hostId));
+        return new LxcSandbox(
+                id,
+                spec,
+                config.stateDir(),
+                cgroups,
+                () -> {
+                    egress.detach(id);
+                    idRanges.release(hostId);
+                });
+    }
+
+    /**
+     * The sandbox's {@code /etc/hosts} and {@code /etc/resolv.conf}, written into its fresh upper
+     * layer before it first starts (nothing of the sandbox has run yet): the allowed names,
+     * resolved by sandboxd, and no name server.
+     */
+    private static void writeHosts(Path upper, int owner, Egress.Link link) throws IOException {
+        Path etc = Files.createDirectory(upper.resolve("etc"));
+        Files.setAttribute(etc, "unix:uid", owner);
+        Files.setAttribute(etc, "unix:gid", owner);
+        Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> lines = new ArrayList<>();
+        lines.add("127.0.0.1\tlocalhost sandbox");
+        lines.add("::1\tlocalhost ip6-localhost ip6-loopback");
+        link.hostsLines().forEach(line -> lines.add(line.replace(' ', '\t')));
+        Path hosts = Files.write(etc.resolve("hosts"), lines);
+        // No name server: lookups of other names fail at once instead of leaking out as DNS.
+        Path resolver =
+                Files.writeString(
+                        etc.resolve("resolv.conf"),
+                        "# no DNS in a sandbox: allowed names are in /etc/hosts\n");
+        for (Path file : List.of(hosts, resolver)) {
+            Files.setAttribute(file, "unix:uid", owner);
+            Files.setAttribute(file, "unix:gid", owner);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     static void mountWritableLayer(Path target, long diskBytes, int owner) throws IOException {
@@ -311,6 +355,8 @@ public final class LxcDriver implements SandboxDriver {
         if (idMapper != null) {
             idMapper.close();
         }
+        // The egress table stays: sandboxes with links may outlive this object, and without the
+        // table their links would reach the host. The next start resets it after reaping.
     }
 
     /** Deletes a tree without following links: sandbox contents are untrusted. */

@@ -34,7 +34,8 @@ class LxcConfigTest {
                 1_065_536,
                 cgroups,
                 false,
-                Path.of("/state/seccomp.policy"));
+                Path.of("/state/seccomp.policy"),
+                null);
     }
 
     @Test
@@ -54,6 +55,21 @@ class LxcConfigTest {
                         "lxc.prlimit.nofile = 512",
                         "lxc.pty.max = 16");
         assertThat(config).noneMatch(line -> line.startsWith("lxc.net.0.link"));
+    }
+
+    @Test
+    void anAllowlistGetsARoutedLinkNotABridge() {
+        Egress.Link link = new Egress.Link("cpsbx-7", "10.213.0.9", 16, "10.213.0.1", List.of());
+
+        assertThat(LxcConfig.network(link))
+                .containsExactly(
+                        "lxc.net.0.type = veth",
+                        "lxc.net.0.veth.mode = router",
+                        "lxc.net.0.veth.pair = cpsbx-7",
+                        "lxc.net.0.name = eth0",
+                        "lxc.net.0.flags = up",
+                        "lxc.net.0.ipv4.address = 10.213.0.9/16",
+                        "lxc.net.0.ipv4.gateway = 10.213.0.1");
     }
 
     @Test

@@ -17,6 +17,9 @@ public final class ProtocolException extends Exception {
     /** No such operation. */
     public static final String UNKNOWN_OP = "unknown_op";
 
+    /** The request asks for something the configuration does not allow (e.g. a destination). */
+    public static final String FORBIDDEN = "forbidden";
+
     /** No such sandbox (or not one of this daemon's). */
     public static final String NOT_FOUND = "not_found";
 
