@@ -27,7 +27,8 @@ import pro.codai.launcher.ServerPlan;
 /**
  * The release EAR deployed on a full Payara Server 6 (the distribution zip from Maven Central), in
  * a domain of its own on free ports, with the data source created by the same asadmin commands the
- * launcher uses on Payara Micro.
+ * launcher uses on Payara Micro, after the sandbox connector RAR (deployed on its own, as on Payara
+ * Micro).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EarOnPayaraServerIT {
@@ -64,6 +65,13 @@ class EarOnPayaraServerIT {
             arguments.addAll(Arrays.asList(command.split(" ")));
             asadmin(arguments.toArray(String[]::new));
         }
+        // The connector first, standalone (the applications name it "sandbox-connector"), then
+        // the EAR.
+        asadmin(
+                "--port",
+                Integer.toString(adminPort()),
+                "deploy",
+                artifacts.resolve("sandbox-connector.rar").toString());
         asadmin(
                 "--port",
                 Integer.toString(adminPort()),
@@ -95,6 +103,19 @@ class EarOnPayaraServerIT {
 
         assertThat(info.statusCode()).isEqualTo(200);
         assertThat(info.body().replace(" ", "")).contains("\"database\":\"derby\"");
+    }
+
+    @Test
+    void theJobeApiAnswersFromTheSameEarAndRefusesCallersWithoutAKey() throws Exception {
+        var files =
+                Http.get(
+                        java.net.URI.create(
+                                "http://127.0.0.1:"
+                                        + httpPort()
+                                        + "/jobe/index.php/restapi/languages"));
+
+        assertThat(files.statusCode()).isEqualTo(403);
+        assertThat(files.body()).isEqualTo("\"Unauthorised API key\"");
     }
 
     private int adminPort() {

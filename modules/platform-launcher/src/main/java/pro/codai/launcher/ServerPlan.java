@@ -37,7 +37,7 @@ public record ServerPlan(
 
     /** Deployment order matters: the connector must be up before the applications that use it. */
     static final List<String> DEPLOYMENTS =
-            List.of("sandbox-connector.rar", "portal.war", "api.war");
+            List.of("sandbox-connector.rar", "portal.war", "api.war", "jobe.war");
 
     /**
      * @param serverHome the unpacked server directory ({@code bin/}, {@code lib/}, {@code deploy/})
@@ -100,7 +100,10 @@ public record ServerPlan(
         return new ServerPlan(
                 List.copyOf(command),
                 Map.copyOf(environment),
-                postBootCommands(database, dataDir, settings.poolMax()));
+                java.util.stream.Stream.concat(
+                                postBootCommands(database, dataDir, settings.poolMax()).stream(),
+                                java.util.stream.Stream.of(connectorCommand(settings)))
+                        .toList());
     }
 
     /**
@@ -150,6 +153,24 @@ public record ServerPlan(
         return List.of(
                 pool,
                 "create-jdbc-resource --connectionpoolid " + POOL_NAME + " " + DATASOURCE_JNDI);
+    }
+
+    /**
+     * Configures the sandbox connector before it is deployed: sandboxd's socket and the server-wide
+     * run queue.
+     */
+    static String connectorCommand(Settings settings) throws SettingException {
+        return "create-resource-adapter-config --property "
+                + property("SocketPath", settings.sandboxdSocket().toString())
+                + ":"
+                + property("MaxConcurrentRuns", Integer.toString(settings.runsMaxConcurrent()))
+                + ":"
+                + property("MaxQueuedRuns", Integer.toString(settings.runsMaxQueued()))
+                + ":"
+                + property(
+                        "QueueTimeoutMillis",
+                        Integer.toString(settings.runsQueueTimeoutSeconds() * 1000))
+                + " sandbox-connector";
     }
 
     private static String poolSizing(int poolMax) {

@@ -26,6 +26,23 @@ public enum Setting {
             "codaipro.jvm.options",
             "",
             "Extra JVM options for the server, separated by spaces (e.g. -Dotel.bsp.schedule.delay=500)."),
+    SANDBOXD_SOCKET(
+            "codaipro.sandboxd.socket",
+            "/run/codaipro/sandboxd.sock",
+            "Unix socket of sandboxd (the sandbox connector's SocketPath)."),
+    RUNS_MAX_CONCURRENT(
+            "codaipro.runs.max-concurrent",
+            "4",
+            "Compile-and-run jobs executing at once, server-wide; keep it near the number of cores."),
+    RUNS_MAX_QUEUED(
+            "codaipro.runs.max-queued",
+            "512",
+            "Jobs allowed to wait for a slot; more are answered as overload (Jobe outcome 21)."),
+    RUNS_QUEUE_TIMEOUT(
+            "codaipro.runs.queue-timeout-seconds",
+            "60",
+            "Longest a job waits for a slot before it is answered as overload; keep it below"
+                    + " Moodle's HTTP timeout."),
     OTEL_ENDPOINT(
             "codaipro.otel.endpoint",
             "",

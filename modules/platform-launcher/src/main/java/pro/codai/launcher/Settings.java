@@ -97,6 +97,42 @@ public final class Settings {
                 Setting.DB_POOL_MAX, "'" + value + "' is not a pool size (1-1000)");
     }
 
+    public Path sandboxdSocket() throws SettingException {
+        String value = raw(Setting.SANDBOXD_SOCKET);
+        if (!value.startsWith("/") || value.chars().anyMatch(c -> c <= ' ' || c == ':')) {
+            throw new SettingException(
+                    Setting.SANDBOXD_SOCKET,
+                    "'" + value + "' is not an absolute socket path (no blanks or ':')");
+        }
+        return Path.of(value).normalize();
+    }
+
+    public int runsMaxConcurrent() throws SettingException {
+        return integer(Setting.RUNS_MAX_CONCURRENT, 1, 1024);
+    }
+
+    public int runsMaxQueued() throws SettingException {
+        return integer(Setting.RUNS_MAX_QUEUED, 0, 100_000);
+    }
+
+    public int runsQueueTimeoutSeconds() throws SettingException {
+        return integer(Setting.RUNS_QUEUE_TIMEOUT, 1, 3600);
+    }
+
+    private int integer(Setting setting, int min, int max) throws SettingException {
+        String value = raw(setting);
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SettingException(
+                setting, "'" + value + "' is not a whole number from " + min + " to " + max);
+    }
+
     public String heap() throws SettingException {
         String value = raw(Setting.JVM_HEAP);
         if (!HEAP_SIZE.matcher(value).matches()) {

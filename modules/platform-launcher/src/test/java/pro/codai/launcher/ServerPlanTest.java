@@ -1,6 +1,7 @@
 package pro.codai.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +36,55 @@ class ServerPlanTest {
                 .containsExactly(
                         "/opt/codaipro/deploy/sandbox-connector.rar",
                         "/opt/codaipro/deploy/portal.war",
-                        "/opt/codaipro/deploy/api.war");
+                        "/opt/codaipro/deploy/api.war",
+                        "/opt/codaipro/deploy/jobe.war");
         assertThat(plan.command())
                 .contains("--nocluster", "--disablephonehome", "-Duser.timezone=UTC");
         assertThat(plan.command()).noneMatch(argument -> argument.startsWith("-Dotel."));
+    }
+
+    @Test
+    void theConnectorIsConfiguredBeforeItIsDeployed() throws Exception {
+        ServerPlan plan =
+                ServerPlan.create(
+                        settings(
+                                Map.of(
+                                        "CODAIPRO_SANDBOXD_SOCKET", "/run/sbx/sandboxd.sock",
+                                        "CODAIPRO_RUNS_MAX_CONCURRENT", "3",
+                                        "CODAIPRO_RUNS_QUEUE_TIMEOUT_SECONDS", "20")),
+                        Path.of("/opt/codaipro"),
+                        "java");
+
+        assertThat(plan.postBootCommands())
+                .contains(
+                        "create-resource-adapter-config --property"
+                                + " SocketPath=/run/sbx/sandboxd.sock:MaxConcurrentRuns=3"
+                                + ":MaxQueuedRuns=512:QueueTimeoutMillis=20000 sandbox-connector");
+    }
+
+    @Test
+    void badRunQueueSettingsAreRefusedNamingTheSetting() {
+        assertThatThrownBy(
+                        () ->
+                                ServerPlan.create(
+                                        settings(Map.of("CODAIPRO_RUNS_MAX_CONCURRENT", "0")),
+                                        Path.of("/opt/codaipro"),
+                                        "java"))
+                .isInstanceOf(SettingException.class)
+                .extracting(e -> ((SettingException) e).setting())
+                .isEqualTo(Setting.RUNS_MAX_CONCURRENT);
+        assertThatThrownBy(
+                        () ->
+                                ServerPlan.create(
+                                        settings(
+                                                Map.of(
+                                                        "CODAIPRO_SANDBOXD_SOCKET",
+                                                        "relative.sock")),
+                                        Path.of("/opt/codaipro"),
+                                        "java"))
+                .isInstanceOf(SettingException.class)
+                .extracting(e -> ((SettingException) e).setting())
+                .isEqualTo(Setting.SANDBOXD_SOCKET);
     }
 
     @Test

@@ -106,6 +106,43 @@ public final class ProblemMappers {
         }
     }
 
+    /**
+     * A body the JSON binding cannot read (malformed JSON, wrong types): 400. Jersey wraps the
+     * binding's error in a ProcessingException, which would otherwise end as a 500.
+     */
+    @Provider
+    public static class UnreadableBodyProblems
+            implements ExceptionMapper<jakarta.ws.rs.ProcessingException> {
+
+        @Context UriInfo uriInfo;
+
+        @Override
+        public Response toResponse(jakarta.ws.rs.ProcessingException exception) {
+            if (!(exception.getCause() instanceof JsonbException)) {
+                return Unexpected.incident(exception, path(uriInfo));
+            }
+            return Problem.of(
+                            Response.Status.BAD_REQUEST,
+                            "The request body is not valid JSON for this resource.",
+                            path(uriInfo))
+                    .toResponse();
+        }
+    }
+
+    /** A run request that is malformed or over a limit: 400 saying which. */
+    @Provider
+    public static class RejectedRunProblems
+            implements ExceptionMapper<pro.codai.platform.run.RunRejectedException> {
+
+        @Context UriInfo uriInfo;
+
+        @Override
+        public Response toResponse(pro.codai.platform.run.RunRejectedException exception) {
+            return Problem.of(Response.Status.BAD_REQUEST, exception.getMessage(), path(uriInfo))
+                    .toResponse();
+        }
+    }
+
     /** Anything else: 500, logged with an incident id; the response leaks nothing else. */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {

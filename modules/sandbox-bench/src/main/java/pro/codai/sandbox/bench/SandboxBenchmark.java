@@ -23,9 +23,9 @@ import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxException;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.daemon.DaemonConfig;
-import pro.codai.sandbox.daemon.SandboxClient;
 import pro.codai.sandbox.daemon.SandboxDaemon;
 import pro.codai.sandbox.lxc.LxcDriver;
+import pro.codai.sandbox.protocol.SandboxClient;
 
 /**
  * Prints the sandbox figures: host baselines and, through sandboxd on its Unix socket, cold start,

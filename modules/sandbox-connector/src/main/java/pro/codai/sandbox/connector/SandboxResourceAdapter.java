@@ -17,12 +17,12 @@ import jakarta.resource.spi.work.WorkManager;
 
 /**
  * The sandbox connector's resource adapter: the application's client of sandboxd, the root service
- * that owns the LXC containers.
+ * that owns the LXC containers. One per server, shared by every application: it holds the socket
+ * path and the server-wide run queue ({@link RunGate}); connection factories ({@link
+ * SandboxManagedConnectionFactory}) pool connections to sandboxd.
  *
- * <p>Skeleton: it deploys on Payara Micro before the WARs and in the EAR, receives its {@link
- * WorkManager} and configuration, and reports its state. Connection factories and the sandboxd
- * protocol arrive with the sandbox connector work (see {@code
- * modules/sandbox-connector/README.md}).
+ * <p>Configure it before deployment with {@code create-resource-adapter-config --property
+ * SocketPath=…:MaxConcurrentRuns=…:MaxQueuedRuns=…:QueueTimeoutMillis=… sandbox-connector}.
  */
 @Connector(
         displayName = "CodaiPro sandbox connector",
@@ -40,12 +40,39 @@ public class SandboxResourceAdapter implements ResourceAdapter {
             description = "Unix socket on which sandboxd listens.")
     private String socketPath = "/run/codaipro/sandboxd.sock";
 
+    @ConfigProperty(
+            defaultValue = "4",
+            description =
+                    "Runs (compile-and-run jobs) executing at once, server-wide; keep it near the"
+                            + " number of cores.")
+    private Integer maxConcurrentRuns = 4;
+
+    @ConfigProperty(
+            defaultValue = "512",
+            description = "Runs allowed to wait for a slot; more are refused at once as overload.")
+    private Integer maxQueuedRuns = 512;
+
+    @ConfigProperty(
+            defaultValue = "60000",
+            description = "Longest a run waits for a slot before it is refused as overload (ms).")
+    private Integer queueTimeoutMillis = 60_000;
+
     private volatile WorkManager workManager;
+    private volatile RunGate runGate;
 
     @Override
     public void start(BootstrapContext context) {
         workManager = context.getWorkManager();
-        LOG.info(() -> "Sandbox connector started (sandboxd socket " + socketPath + ")");
+        runGate = new RunGate(maxConcurrentRuns, maxQueuedRuns, queueTimeoutMillis);
+        LOG.info(
+                () ->
+                        "Sandbox connector started: sandboxd socket "
+                                + socketPath
+                                + ", "
+                                + maxConcurrentRuns
+                                + " concurrent runs, "
+                                + maxQueuedRuns
+                                + " queued");
     }
 
     @Override
@@ -59,12 +86,48 @@ public class SandboxResourceAdapter implements ResourceAdapter {
         return workManager != null;
     }
 
+    WorkManager workManager() {
+        return workManager;
+    }
+
+    RunGate runGate() {
+        RunGate gate = runGate;
+        if (gate == null) {
+            throw new IllegalStateException("the sandbox connector is not started");
+        }
+        return gate;
+    }
+
     public String getSocketPath() {
         return socketPath;
     }
 
     public void setSocketPath(String socketPath) {
         this.socketPath = socketPath;
+    }
+
+    public Integer getMaxConcurrentRuns() {
+        return maxConcurrentRuns;
+    }
+
+    public void setMaxConcurrentRuns(Integer maxConcurrentRuns) {
+        this.maxConcurrentRuns = maxConcurrentRuns;
+    }
+
+    public Integer getMaxQueuedRuns() {
+        return maxQueuedRuns;
+    }
+
+    public void setMaxQueuedRuns(Integer maxQueuedRuns) {
+        this.maxQueuedRuns = maxQueuedRuns;
+    }
+
+    public Integer getQueueTimeoutMillis() {
+        return queueTimeoutMillis;
+    }
+
+    public void setQueueTimeoutMillis(Integer queueTimeoutMillis) {
+        this.queueTimeoutMillis = queueTimeoutMillis;
     }
 
     @Override
@@ -87,11 +150,14 @@ public class SandboxResourceAdapter implements ResourceAdapter {
     @Override
     public boolean equals(Object other) {
         return other instanceof SandboxResourceAdapter that
-                && Objects.equals(socketPath, that.socketPath);
+                && Objects.equals(socketPath, that.socketPath)
+                && Objects.equals(maxConcurrentRuns, that.maxConcurrentRuns)
+                && Objects.equals(maxQueuedRuns, that.maxQueuedRuns)
+                && Objects.equals(queueTimeoutMillis, that.queueTimeoutMillis);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(socketPath);
+        return Objects.hash(socketPath, maxConcurrentRuns, maxQueuedRuns, queueTimeoutMillis);
     }
 }

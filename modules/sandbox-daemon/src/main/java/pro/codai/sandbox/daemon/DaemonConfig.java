@@ -86,8 +86,14 @@ public record DaemonConfig(
                                 Duration.ofSeconds(
                                         integer(p, "sandboxd.default.wall-seconds", 1800)))
                         .cappedBy(maximum);
+        Path socket = Path.of(p.getProperty("sandboxd.socket", "/run/codaipro/sandboxd.sock"));
+        if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            throw new IllegalArgumentException(
+                    "setting sandboxd.socket: a Unix socket path must be at most 107 bytes: "
+                            + socket);
+        }
         return new DaemonConfig(
-                Path.of(p.getProperty("sandboxd.socket", "/run/codaipro/sandboxd.sock")),
+                socket,
                 p.getProperty("sandboxd.socket-group", "codaipro"),
                 Path.of(
                         p.getProperty(

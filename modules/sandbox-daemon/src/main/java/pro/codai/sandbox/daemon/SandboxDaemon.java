@@ -40,9 +40,10 @@ import pro.codai.sandbox.api.SandboxDriver;
 import pro.codai.sandbox.api.SandboxDrivers;
 import pro.codai.sandbox.api.SandboxException;
 import pro.codai.sandbox.api.SandboxSpec;
-import pro.codai.sandbox.daemon.protocol.Frames;
-import pro.codai.sandbox.daemon.protocol.Messages;
-import pro.codai.sandbox.daemon.protocol.ProtocolException;
+import pro.codai.sandbox.protocol.ChannelStreams;
+import pro.codai.sandbox.protocol.Frames;
+import pro.codai.sandbox.protocol.Messages;
+import pro.codai.sandbox.protocol.ProtocolException;
 
 /**
  * sandboxd's server: owns the driver, the sandboxes, the warm pool and the reaper, and serves the

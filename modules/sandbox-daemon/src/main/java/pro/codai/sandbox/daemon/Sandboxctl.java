@@ -7,7 +7,8 @@ import java.util.List;
 
 import jakarta.json.JsonObject;
 
-import pro.codai.sandbox.daemon.protocol.ProtocolException;
+import pro.codai.sandbox.protocol.ProtocolException;
+import pro.codai.sandbox.protocol.SandboxClient;
 
 /**
  * {@code sandboxctl}: the admins' command line for sandboxd.

@@ -13,9 +13,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import pro.codai.sandbox.api.PtySession;
-import pro.codai.sandbox.daemon.protocol.Frames;
-import pro.codai.sandbox.daemon.protocol.Messages;
-import pro.codai.sandbox.daemon.protocol.ProtocolException;
+import pro.codai.sandbox.protocol.Frames;
+import pro.codai.sandbox.protocol.Messages;
+import pro.codai.sandbox.protocol.ProtocolException;
 
 /**
  * A connection switched to a terminal: frames carry keystrokes in and screen output out until

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import pro.codai.sandbox.daemon.protocol.ProtocolException;
 import pro.codai.sandbox.lxc.LxcDriver;
+import pro.codai.sandbox.protocol.ProtocolException;
+import pro.codai.sandbox.protocol.SandboxClient;
 
 /** sandboxd on a real Unix socket with real LXC sandboxes: every operation, and bad input. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

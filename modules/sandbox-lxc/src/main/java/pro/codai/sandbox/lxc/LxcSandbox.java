@@ -186,12 +186,22 @@ final class LxcSandbox implements Sandbox {
 
         List<String> outputPipes = List.of(pipeName(stdout.read()), pipeName(stderr.read()));
         AtomicBoolean truncated = new AtomicBoolean();
+        // A run that overflows its output limit is stopped then and there: what it writes next
+        // would be thrown away, and it would only burn CPU until its time limit.
+        int runPid = pid;
+        Runnable stopRun =
+                () -> {
+                    LibC.INSTANCE.kill(-runPid, LibC.SIGKILL);
+                    LibC.INSTANCE.kill(runPid, LibC.SIGKILL);
+                };
         CompletableFuture<byte[]> out =
                 CompletableFuture.supplyAsync(
-                        () -> drain(stdout.read(), request.outputLimitBytes(), truncated), IO);
+                        () -> drain(stdout.read(), request.outputLimitBytes(), truncated, stopRun),
+                        IO);
         CompletableFuture<byte[]> err =
                 CompletableFuture.supplyAsync(
-                        () -> drain(stderr.read(), request.outputLimitBytes(), truncated), IO);
+                        () -> drain(stderr.read(), request.outputLimitBytes(), truncated, stopRun),
+                        IO);
         CompletableFuture.runAsync(() -> feed(stdin.write(), request.stdin()), IO);
         CompletableFuture<int[]> exit = CompletableFuture.supplyAsync(() -> waitFor(pid), IO);
 
@@ -315,8 +325,11 @@ final class LxcSandbox implements Sandbox {
         return false;
     }
 
-    /** Reads a pipe to its end, keeping at most {@code limit} bytes and discarding the rest. */
-    private static byte[] drain(int fd, int limit, AtomicBoolean truncated) {
+    /**
+     * Reads a pipe to its end, keeping at most {@code limit} bytes and discarding the rest; the
+     * first overflow (of either stream) runs {@code onOverflow}.
+     */
+    private static byte[] drain(int fd, int limit, AtomicBoolean truncated, Runnable onOverflow) {
         ByteArrayOutputStream kept = new ByteArrayOutputStream(Math.min(limit, 64 * 1024));
         byte[] buffer = new byte[64 * 1024];
         try {
@@ -329,8 +342,8 @@ final class LxcSandbox implements Sandbox {
                     break;
                 }
                 int room = limit - kept.size();
-                if (n > room) {
-                    truncated.set(true);
+                if (n > room && truncated.compareAndSet(false, true)) {
+                    onOverflow.run();
                 }
                 kept.write(buffer, 0, (int) Math.max(0, Math.min(n, room)));
             }

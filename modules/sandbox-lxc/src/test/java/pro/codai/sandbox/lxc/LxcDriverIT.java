@@ -288,6 +288,7 @@ class LxcDriverIT {
 
         assertThat(result.outputTruncated()).isTrue();
         assertThat(result.stdout()).hasSize(64 * 1024);
+        assertThat(result.limitHit()).as("stopped at the overflow").isEqualTo(LimitHit.OUTPUT);
     }
 
     @Test

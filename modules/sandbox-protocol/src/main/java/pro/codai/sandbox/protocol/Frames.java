@@ -1,4 +1,4 @@
-package pro.codai.sandbox.daemon.protocol;
+package pro.codai.sandbox.protocol;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;

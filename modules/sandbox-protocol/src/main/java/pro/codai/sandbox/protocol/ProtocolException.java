@@ -1,4 +1,4 @@
-package pro.codai.sandbox.daemon.protocol;
+package pro.codai.sandbox.protocol;
 
 /** A request sandboxd refuses, with a stable error code the client can act on. */
 public final class ProtocolException extends Exception {

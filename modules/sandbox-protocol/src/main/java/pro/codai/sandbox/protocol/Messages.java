@@ -1,4 +1,4 @@
-package pro.codai.sandbox.daemon.protocol;
+package pro.codai.sandbox.protocol;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +17,7 @@ import jakarta.json.JsonValue;
 
 import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
+import pro.codai.sandbox.api.LimitHit;
 import pro.codai.sandbox.api.Limits;
 import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.NetworkPolicy;
@@ -220,6 +221,75 @@ public final class Messages {
                 .add("cpuMillis", result.cpuTime().toMillis())
                 .add("wallMillis", result.wallTime().toMillis())
                 .add("limitHit", result.limitHit().name());
+    }
+
+    /** The fields of a {@code create} or {@code acquire} request for a spec (client side). */
+    public static JsonObjectBuilder specFields(SandboxSpec spec) {
+        Limits limits = spec.limits();
+        JsonArrayBuilder mounts = Json.createArrayBuilder();
+        for (Mount mount : spec.mounts()) {
+            mounts.add(
+                    Json.createObjectBuilder()
+                            .add("volume", mount.volume())
+                            .add("target", mount.target())
+                            .add("readOnly", mount.readOnly()));
+        }
+        return Json.createObjectBuilder()
+                .add("image", spec.image())
+                .add(
+                        "limits",
+                        Json.createObjectBuilder()
+                                .add("memoryBytes", limits.memoryBytes())
+                                .add("cpuMillicores", limits.cpuMillicores())
+                                .add("pids", limits.pids())
+                                .add("diskBytes", limits.diskBytes())
+                                .add("openFiles", limits.openFiles())
+                                .add("cpuMillis", limits.cpuTime().toMillis())
+                                .add("wallMillis", limits.wallTime().toMillis()))
+                .add("mounts", mounts)
+                .add("allowedHosts", array(spec.network().allowedHosts()));
+    }
+
+    /** The fields of an {@code exec} request (client side). */
+    public static JsonObjectBuilder execFields(String sandbox, ExecRequest request) {
+        JsonObjectBuilder env = Json.createObjectBuilder();
+        request.env().forEach(env::add);
+        return Json.createObjectBuilder()
+                .add("sandbox", sandbox)
+                .add("argv", array(request.argv()))
+                .add("env", env)
+                .add("cwd", request.cwd())
+                .add("stdin", Base64.getEncoder().encodeToString(request.stdin()))
+                .add("outputLimit", request.outputLimitBytes())
+                .add("cpuMillis", request.cpuTime().toMillis())
+                .add("wallMillis", request.wallTime().toMillis());
+    }
+
+    /** An {@code exec} answer as a result (client side). */
+    public static ExecResult execResult(JsonObject answer) throws ProtocolException {
+        try {
+            return new ExecResult(
+                    (int) number(answer, "exitCode", -1, 255),
+                    (int) number(answer, "signal", 0, 128),
+                    Base64.getDecoder().decode(string(answer, "stdout")),
+                    Base64.getDecoder().decode(string(answer, "stderr")),
+                    answer.getBoolean("outputTruncated", false),
+                    Duration.ofMillis(number(answer, "cpuMillis", 0, Long.MAX_VALUE / 1_000_000)),
+                    Duration.ofMillis(number(answer, "wallMillis", 0, Long.MAX_VALUE / 1_000_000)),
+                    LimitHit.valueOf(string(answer, "limitHit")));
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw bad("malformed exec answer: " + e.getMessage());
+        }
+    }
+
+    /** A {@code stats} answer as stats (client side). */
+    public static SandboxStats stats(JsonObject answer) throws ProtocolException {
+        return new SandboxStats(
+                number(answer, "memoryBytes", 0, Long.MAX_VALUE),
+                number(answer, "memoryPeakBytes", 0, Long.MAX_VALUE),
+                number(answer, "cpuNanos", 0, Long.MAX_VALUE),
+                (int) number(answer, "pids", 0, Integer.MAX_VALUE),
+                number(answer, "oomKills", 0, Long.MAX_VALUE));
     }
 
     public static JsonObjectBuilder stats(SandboxStats stats) {

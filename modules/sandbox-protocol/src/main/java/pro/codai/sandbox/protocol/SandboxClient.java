@@ -1,4 +1,4 @@
-package pro.codai.sandbox.daemon;
+package pro.codai.sandbox.protocol;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -14,10 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-
-import pro.codai.sandbox.daemon.protocol.Frames;
-import pro.codai.sandbox.daemon.protocol.Messages;
-import pro.codai.sandbox.daemon.protocol.ProtocolException;
 
 /**
  * A connection to sandboxd. Not thread-safe: one request at a time (pool connections for
@@ -77,12 +73,12 @@ public final class SandboxClient implements AutoCloseable {
     }
 
     /** Writes raw bytes; for protocol fuzz tests. */
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    JsonObject readAnswer() throws IOException, ProtocolException {
+    public JsonObject readAnswer() throws IOException, ProtocolException {
         return Frames.read(in);
     }
 

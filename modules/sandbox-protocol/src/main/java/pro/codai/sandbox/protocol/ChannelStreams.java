@@ -1,4 +1,4 @@
-package pro.codai.sandbox.daemon;
+package pro.codai.sandbox.protocol;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +12,11 @@ import java.nio.channels.SocketChannel;
  * channel's blocking lock, so a blocked read would stall every write (a terminal's output pump
  * waited forever on a connection blocked reading keystrokes).
  */
-final class ChannelStreams {
+public final class ChannelStreams {
 
     private ChannelStreams() {}
 
-    static InputStream input(SocketChannel channel) {
+    public static InputStream input(SocketChannel channel) {
         return new InputStream() {
             @Override
             public int read() throws IOException {
@@ -35,7 +35,7 @@ final class ChannelStreams {
         };
     }
 
-    static OutputStream output(SocketChannel channel) {
+    public static OutputStream output(SocketChannel channel) {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {

@@ -1,0 +1,2 @@
+/** Administration endpoints, for the appliance's administrator. */
+package pro.codai.api.admin;

@@ -1,0 +1,150 @@
+package pro.codai.platform.apikey;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import pro.codai.platform.audit.AuditLog;
+
+/**
+ * Issues, verifies and revokes API keys. A key is {@code cpk_} followed by 32 random bytes
+ * (base64url); it is shown once, and only its SHA-256 digest is stored — a fast digest is enough
+ * for a secret with 256 bits of entropy, and it lets a key be found by digest in one query.
+ */
+@ApplicationScoped
+public class ApiKeys {
+
+    static final String PREFIX = "cpk_";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @PersistenceContext(unitName = "codaipro")
+    EntityManager entityManager;
+
+    AuditLog audit;
+    Clock clock = Clock.systemUTC();
+
+    /** Recent run times per key id, for the hourly budget (kept in memory, per server). */
+    private final Map<Long, Deque<Long>> recentRuns = new ConcurrentHashMap<>();
+
+    protected ApiKeys() {
+        // for CDI
+    }
+
+    @jakarta.inject.Inject
+    public ApiKeys(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    /** A new key and the secret to hand over (shown this once). */
+    public record Issued(ApiKey key, String secret) {}
+
+    @Transactional
+    public Issued issue(String name, Set<String> scopes, int runsPerHour, String issuedBy) {
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw new IllegalArgumentException("name must be 1 to 100 characters");
+        }
+        if (scopes == null || scopes.isEmpty() || !ApiKey.SCOPES.containsAll(scopes)) {
+            throw new IllegalArgumentException("scopes must be some of " + ApiKey.SCOPES);
+        }
+        if (runsPerHour < 0 || runsPerHour > 1_000_000) {
+            throw new IllegalArgumentException("runsPerHour must be between 0 and 1000000");
+        }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        ApiKey key =
+                new ApiKey(
+                        name.strip(),
+                        secret.substring(0, 12),
+                        digest(secret),
+                        scopes,
+                        runsPerHour,
+                        issuedBy);
+        entityManager.persist(key);
+        entityManager.flush();
+        audit.record(issuedBy, "api-key.issued", "api-key:" + key.id(), key.name());
+        return new Issued(key, secret);
+    }
+
+    /** The live (not revoked) key with this secret, if any. */
+    @Transactional
+    public Optional<ApiKey> verify(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
+            return Optional.empty();
+        }
+        return entityManager
+                .createNamedQuery(ApiKey.BY_DIGEST, ApiKey.class)
+                .setParameter("digest", digest(secret))
+                .getResultStream()
+                .filter(key -> !key.isRevoked())
+                .findFirst();
+    }
+
+    @Transactional
+    public List<ApiKey> list() {
+        return entityManager.createNamedQuery(ApiKey.ALL, ApiKey.class).getResultList();
+    }
+
+    /** Revokes the key; false if there is no such key. Revoking twice is harmless. */
+    @Transactional
+    public boolean revoke(long id, String revokedBy) {
+        ApiKey key = entityManager.find(ApiKey.class, id);
+        if (key == null) {
+            return false;
+        }
+        if (!key.isRevoked()) {
+            key.revoke();
+            audit.record(revokedBy, "api-key.revoked", "api-key:" + id, key.name());
+        }
+        return true;
+    }
+
+    /**
+     * Counts one run against the key's hourly budget; false (and nothing counted) when the budget
+     * of the last hour is spent.
+     */
+    public boolean tryCountRun(ApiKey key) {
+        if (key.runsPerHour() == 0) {
+            return true;
+        }
+        long now = clock.millis();
+        Deque<Long> runs = recentRuns.computeIfAbsent(key.id(), id -> new ArrayDeque<>());
+        synchronized (runs) {
+            while (!runs.isEmpty() && runs.peekFirst() <= now - 3_600_000) {
+                runs.pollFirst();
+            }
+            if (runs.size() >= key.runsPerHour()) {
+                return false;
+            }
+            runs.addLast(now);
+            return true;
+        }
+    }
+
+    static String digest(String secret) {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+}

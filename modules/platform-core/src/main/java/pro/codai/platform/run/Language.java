@@ -1,0 +1,179 @@
+package pro.codai.platform.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The languages runs support, with the commands and defaults Jobe uses for them (so CodeRunner
+ * questions written for Jobe behave the same). Commands run in the sandbox's working directory as
+ * the student.
+ */
+public enum Language {
+    PYTHON3("python3", "py", List.of(), List.of(), List.of("-BE"), 0, 0) {
+        @Override
+        List<String> compile(String source, RunParameters p) {
+            return List.of("python3", "-m", "py_compile", source);
+        }
+
+        @Override
+        List<String> run(String source, RunParameters p) {
+            return with("python3", or(p.interpreterArgs(), defaultInterpreterArgs), source, p);
+        }
+    },
+    C(
+            "c",
+            "c",
+            List.of("-Wall", "-Werror", "-std=c99", "-x", "c"),
+            List.of("-lm"),
+            List.of(),
+            0,
+            0) {
+        @Override
+        List<String> compile(String source, RunParameters p) {
+            return compiler("gcc", source, p);
+        }
+    },
+    CPP("cpp", "cpp", List.of("-Wall", "-Werror"), List.of("-lm"), List.of(), 0, 0) {
+        @Override
+        List<String> compile(String source, RunParameters p) {
+            return compiler("g++", source, p);
+        }
+    },
+    JAVA("java", "java", List.of(), List.of(), List.of("-Xrs", "-Xss8m"), 256, 1024) {
+        private final Pattern publicClass =
+                Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_]\\w*)");
+
+        @Override
+        String defaultSourceFileName(String sourceCode) {
+            Matcher matcher = publicClass.matcher(sourceCode);
+            return (matcher.find() ? matcher.group(1) : "prog") + ".java";
+        }
+
+        @Override
+        List<String> compile(String source, RunParameters p) {
+            List<String> command = new ArrayList<>(List.of("javac", "-J-Xss8m"));
+            command.addAll(or(p.compileArgs(), defaultCompileArgs));
+            command.add(source);
+            return command;
+        }
+
+        @Override
+        List<String> run(String source, RunParameters p) {
+            List<String> command = new ArrayList<>(List.of("java"));
+            command.addAll(or(p.interpreterArgs(), defaultInterpreterArgs));
+            command.addAll(List.of("-cp", "."));
+            command.add(source.substring(0, source.length() - ".java".length()));
+            command.addAll(or(p.runArgs(), List.of()));
+            return command;
+        }
+    },
+    NODEJS("nodejs", "js", List.of(), List.of(), List.of(), 64, 0) {
+        @Override
+        List<String> run(String source, RunParameters p) {
+            return with("node", or(p.interpreterArgs(), defaultInterpreterArgs), source, p);
+        }
+    };
+
+    private final String id;
+    private final String extension;
+    final List<String> defaultCompileArgs;
+    final List<String> defaultLinkArgs;
+    final List<String> defaultInterpreterArgs;
+    private final int minProcesses;
+    private final int defaultMemoryMegabytes;
+
+    Language(
+            String id,
+            String extension,
+            List<String> defaultCompileArgs,
+            List<String> defaultLinkArgs,
+            List<String> defaultInterpreterArgs,
+            int minProcesses,
+            int defaultMemoryMegabytes) {
+        this.id = id;
+        this.extension = extension;
+        this.defaultCompileArgs = defaultCompileArgs;
+        this.defaultLinkArgs = defaultLinkArgs;
+        this.defaultInterpreterArgs = defaultInterpreterArgs;
+        this.minProcesses = minProcesses;
+        this.defaultMemoryMegabytes = defaultMemoryMegabytes;
+    }
+
+    /** Jobe's language id, e.g. {@code python3}, {@code cpp}. */
+    public String id() {
+        return id;
+    }
+
+    public static Optional<Language> byId(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        String wanted = id.toLowerCase(Locale.ROOT);
+        for (Language language : values()) {
+            if (language.id.equals(wanted)) {
+                return Optional.of(language);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The source's name when the request names none: {@code prog.<ext>} (Java: its class). */
+    String defaultSourceFileName(String sourceCode) {
+        return "prog." + extension;
+    }
+
+    /** The compile (or syntax check) command; empty when the language has none. */
+    List<String> compile(String source, RunParameters p) {
+        return List.of();
+    }
+
+    /** The command that runs the program. Compiled languages run {@code ./prog}. */
+    List<String> run(String source, RunParameters p) {
+        List<String> command = new ArrayList<>(List.of("./prog"));
+        command.addAll(or(p.runArgs(), List.of()));
+        return command;
+    }
+
+    /** Fewer processes than this and the runtime cannot start (JVM and Node threads). */
+    int minProcesses() {
+        return minProcesses;
+    }
+
+    /** Memory when the request says 0 ("no limit"): the language's need, or Jobe's 400 MB. */
+    int memoryMegabytes(int requested) {
+        if (requested > 0) {
+            return Math.max(requested, defaultMemoryMegabytes > 0 ? 256 : 16);
+        }
+        return defaultMemoryMegabytes > 0 ? defaultMemoryMegabytes : 400;
+    }
+
+    /** Whether stderr names a memory exhaustion the runtime caught itself. */
+    boolean reportsOutOfMemory(String stderr) {
+        return stderr.contains("java.lang.OutOfMemoryError") || stderr.contains("MemoryError");
+    }
+
+    List<String> compiler(String compiler, String source, RunParameters p) {
+        List<String> command = new ArrayList<>(List.of(compiler));
+        command.addAll(or(p.compileArgs(), defaultCompileArgs));
+        command.addAll(List.of("-o", "prog", source));
+        command.addAll(or(p.linkArgs(), defaultLinkArgs));
+        return command;
+    }
+
+    static List<String> with(
+            String program, List<String> interpreterArgs, String source, RunParameters p) {
+        List<String> command = new ArrayList<>(List.of(program));
+        command.addAll(interpreterArgs);
+        command.add(source);
+        command.addAll(or(p.runArgs(), List.of()));
+        return command;
+    }
+
+    static List<String> or(List<String> given, List<String> fallback) {
+        return given != null ? given : fallback;
+    }
+}

@@ -1,0 +1,26 @@
+package pro.codai.platform.run;
+
+/** How a run ended, with the outcome codes of Jobe (and ideone) that CodeRunner understands. */
+public enum Outcome {
+    COMPILE_ERROR(11),
+    RUNTIME_ERROR(12),
+    TIME_LIMIT(13),
+    OK(15),
+    MEMORY_LIMIT(17),
+    /** The program made a system call the sandbox refuses (killed by SIGSYS). */
+    ILLEGAL_SYSCALL(19),
+    /** More output than the stream limit; Jobe reports it as a runtime error. */
+    OUTPUT_LIMIT(12),
+    INTERNAL_ERROR(20),
+    OVERLOAD(21);
+
+    private final int jobeCode;
+
+    Outcome(int jobeCode) {
+        this.jobeCode = jobeCode;
+    }
+
+    public int jobeCode() {
+        return jobeCode;
+    }
+}

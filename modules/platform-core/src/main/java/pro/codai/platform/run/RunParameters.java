@@ -1,0 +1,81 @@
+package pro.codai.platform.run;
+
+import java.util.List;
+
+/**
+ * Limits and extra arguments of one run, named and defaulted as in Jobe's run_spec parameters.
+ *
+ * @param cpuSeconds CPU time of the program (Jobe {@code cputime}); wall time is twice that
+ * @param memoryMegabytes memory of the sandbox (Jobe {@code memorylimit}); 0: the language's
+ *     default
+ * @param processes processes and threads (Jobe {@code numprocs})
+ * @param diskMegabytes writable disk (Jobe {@code disklimit})
+ * @param streamMegabytes cap on stdout and on stderr each (Jobe {@code streamsize})
+ */
+public record RunParameters(
+        int cpuSeconds,
+        int memoryMegabytes,
+        int processes,
+        int diskMegabytes,
+        double streamMegabytes,
+        List<String> compileArgs,
+        List<String> linkArgs,
+        List<String> interpreterArgs,
+        List<String> runArgs) {
+
+    public static final int MAX_CPU_SECONDS = 120;
+    public static final int MAX_MEMORY_MEGABYTES = 2048;
+    public static final int MAX_PROCESSES = 512;
+    public static final int MAX_DISK_MEGABYTES = 1024;
+    public static final double MAX_STREAM_MEGABYTES = 16;
+    static final int MAX_ARGS = 64;
+
+    /** Jobe's defaults: 5 s, 400 MB, 30 processes, 20 MB disk, 2 MB streams. */
+    public static final RunParameters DEFAULTS =
+            new RunParameters(5, 400, 30, 20, 2, null, null, null, null);
+
+    public RunParameters {
+        check(cpuSeconds >= 1 && cpuSeconds <= MAX_CPU_SECONDS, "cputime", 1, MAX_CPU_SECONDS);
+        check(
+                memoryMegabytes >= 0 && memoryMegabytes <= MAX_MEMORY_MEGABYTES,
+                "memorylimit",
+                0,
+                MAX_MEMORY_MEGABYTES);
+        check(processes >= 1 && processes <= MAX_PROCESSES, "numprocs", 1, MAX_PROCESSES);
+        check(
+                diskMegabytes >= 1 && diskMegabytes <= MAX_DISK_MEGABYTES,
+                "disklimit",
+                1,
+                MAX_DISK_MEGABYTES);
+        if (!(streamMegabytes > 0 && streamMegabytes <= MAX_STREAM_MEGABYTES)) {
+            throw new RunRejectedException(
+                    "streamsize must be more than 0 and at most " + MAX_STREAM_MEGABYTES + " MB");
+        }
+        compileArgs = args(compileArgs, "compileargs");
+        linkArgs = args(linkArgs, "linkargs");
+        interpreterArgs = args(interpreterArgs, "interpreterargs");
+        runArgs = args(runArgs, "runargs");
+    }
+
+    private static void check(boolean ok, String name, int min, int max) {
+        if (!ok) {
+            throw new RunRejectedException(name + " must be between " + min + " and " + max);
+        }
+    }
+
+    /** Null means "the language's default"; otherwise a bounded list of non-null strings. */
+    private static List<String> args(List<String> args, String name) {
+        if (args == null) {
+            return null;
+        }
+        if (args.size() > MAX_ARGS || args.stream().anyMatch(arg -> arg == null)) {
+            throw new RunRejectedException(
+                    name + " must be a list of at most " + MAX_ARGS + " strings");
+        }
+        return List.copyOf(args);
+    }
+
+    int streamBytes() {
+        return (int) Math.round(streamMegabytes * 1024 * 1024);
+    }
+}

@@ -1,0 +1,29 @@
+package pro.codai.jobe;
+
+import jakarta.json.Json;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Jobe answers errors with a JSON string (the message) and the HTTP status. */
+final class JobeError extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+
+    JobeError(String message, int status) {
+        super(message);
+        this.status = status;
+    }
+
+    Response toResponse() {
+        return response(getMessage(), status);
+    }
+
+    static Response response(String message, int status) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Json.createValue(message).toString())
+                .build();
+    }
+}

@@ -1,0 +1,171 @@
+package pro.codai.jobe;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import pro.codai.platform.apikey.ApiKey;
+import pro.codai.platform.apikey.ApiKeys;
+import pro.codai.platform.run.Language;
+import pro.codai.platform.run.LanguageVersions;
+import pro.codai.platform.run.RunRequest;
+import pro.codai.platform.run.RunResult;
+import pro.codai.platform.run.RunService;
+
+/**
+ * Jobe's resources. Keys: when {@code codaipro.jobe.require-api-key} is true (the default), every
+ * request needs {@code X-API-KEY} with a key that has the {@code jobe} scope (403 otherwise), and
+ * runs count against the key's hourly budget (429 when spent). A full run queue answers outcome 21
+ * (server overload) with HTTP 200, as Jobe does, so CodeRunner shows its usual "try again".
+ */
+@Path("/")
+public class JobeResource {
+
+    @Inject RunService runs;
+    @Inject LanguageVersions versions;
+    @Inject JobeFiles files;
+    @Inject ApiKeys apiKeys;
+
+    @Inject
+    @ConfigProperty(name = "codaipro.jobe.require-api-key", defaultValue = "true")
+    boolean requireApiKey;
+
+    @GET
+    @Path("languages")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response languages(@jakarta.ws.rs.core.Context HttpHeaders headers) {
+        Optional<Response> refused = checkKey(headers).refusal();
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        var list = Json.createArrayBuilder();
+        for (Map.Entry<Language, String> entry : versions.all().entrySet()) {
+            list.add(Json.createArrayBuilder().add(entry.getKey().id()).add(entry.getValue()));
+        }
+        return Response.ok(list.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    @POST
+    @Path("runs")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response run(@jakarta.ws.rs.core.Context HttpHeaders headers, String body) {
+        Access access = checkKey(headers);
+        if (access.refusal().isPresent()) {
+            return access.refusal().get();
+        }
+        try {
+            RunRequest request = RunSpecs.parse(body, files::get);
+            if (access.key() != null && !apiKeys.tryCountRun(access.key())) {
+                return JobeError.response("Rate limit exceeded for this API key", 429);
+            }
+            RunResult result = runs.run(request);
+            JsonObjectBuilder answer =
+                    Json.createObjectBuilder()
+                            .add("run_id", JsonValue.NULL)
+                            .add("outcome", result.outcome().jobeCode())
+                            .add("cmpinfo", result.compileOutput())
+                            .add("stdout", result.stdout())
+                            .add("stderr", result.stderr());
+            return Response.ok(answer.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        } catch (JobeError e) {
+            return e.toResponse();
+        }
+    }
+
+    @GET
+    @Path("runs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response runStatus(@PathParam("id") String id) {
+        // Jobe serves runs in immediate mode only; there is nothing to poll.
+        return JobeError.response("Run " + id + " not found (immediate mode only)", 404);
+    }
+
+    @PUT
+    @Path("files/{id}")
+    public Response putFile(
+            @jakarta.ws.rs.core.Context HttpHeaders headers,
+            @PathParam("id") String id,
+            String body) {
+        Optional<Response> refused = checkKey(headers).refusal();
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (!JobeFiles.isValidId(id)) {
+            return JobeError.response("put: file id must be 1 to 64 letters or digits", 400);
+        }
+        JsonValue contents;
+        try {
+            JsonObject json = Json.createReader(new java.io.StringReader(body)).readObject();
+            contents = json.get("file_contents");
+        } catch (RuntimeException e) {
+            return JobeError.response("put: missing file_contents parameter", 400);
+        }
+        if (!(contents instanceof JsonString base64)) {
+            return JobeError.response("put: missing file_contents parameter", 400);
+        }
+        byte[] bytes;
+        try {
+            // Line breaks and blanks are allowed (as in PHP's strict base64_decode); nothing else.
+            bytes = Base64.getDecoder().decode(base64.getString().replaceAll("[\\s]", ""));
+        } catch (IllegalArgumentException e) {
+            return JobeError.response(
+                    "put: contents of file " + id + " are not valid base-64", 400);
+        }
+        if (bytes.length > RunRequest.MAX_BYTES) {
+            return JobeError.response("put: file " + id + " is too large", 413);
+        }
+        try {
+            files.put(id, bytes);
+        } catch (IOException e) {
+            return JobeError.response("put: failed to write file " + id + " to cache", 500);
+        }
+        return Response.noContent().build();
+    }
+
+    @HEAD
+    @Path("files/{id}")
+    public Response checkFile(
+            @jakarta.ws.rs.core.Context HttpHeaders headers, @PathParam("id") String id) {
+        Optional<Response> refused = checkKey(headers).refusal();
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        boolean present = JobeFiles.isValidId(id) && files.exists(id);
+        return Response.status(present ? 204 : 404).build();
+    }
+
+    /** The caller's key (null when keys are not required) or why it is refused. */
+    private record Access(ApiKey key, Optional<Response> refusal) {}
+
+    private Access checkKey(HttpHeaders headers) {
+        if (!requireApiKey) {
+            return new Access(null, Optional.empty());
+        }
+        String presented = headers.getHeaderString("X-API-KEY");
+        Optional<ApiKey> key = presented == null ? Optional.empty() : apiKeys.verify(presented);
+        if (key.isEmpty() || !key.get().allows(ApiKey.SCOPE_JOBE)) {
+            return new Access(null, Optional.of(JobeError.response("Unauthorised API key", 403)));
+        }
+        return new Access(key.get(), Optional.empty());
+    }
+}

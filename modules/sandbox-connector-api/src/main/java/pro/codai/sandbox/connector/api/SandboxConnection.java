@@ -1,0 +1,35 @@
+package pro.codai.sandbox.connector.api;
+
+import java.util.List;
+
+import pro.codai.sandbox.api.ExecRequest;
+import pro.codai.sandbox.api.ExecResult;
+import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.api.SandboxStats;
+
+/**
+ * A handle on a pooled connection to sandboxd. Not for concurrent use; close it (try-with-
+ * resources) to return the connection to the pool. After close every method throws.
+ */
+public interface SandboxConnection extends AutoCloseable {
+
+    /**
+     * A started sandbox for the spec, by id: a warm one from sandboxd's pool when the spec is the
+     * pool's, else a fresh one. sandboxd caps the limits at its configured maxima.
+     */
+    String acquire(SandboxSpec spec) throws SandboxConnectorException;
+
+    /** Runs a program in the sandbox and waits for it. */
+    ExecResult exec(String sandbox, ExecRequest request) throws SandboxConnectorException;
+
+    /** Stops and removes the sandbox. */
+    void destroy(String sandbox) throws SandboxConnectorException;
+
+    /** Ids of the sandboxes sandboxd holds (all clients). */
+    List<String> list() throws SandboxConnectorException;
+
+    SandboxStats stats(String sandbox) throws SandboxConnectorException;
+
+    @Override
+    void close();
+}
