@@ -57,6 +57,13 @@ class EarOnPayaraServerIT {
         }
         long started = System.nanoTime();
         asadmin("start-domain", DOMAIN);
+        // Let applications see the standalone connector's classes (its API) — see
+        // docs/install/payara-server.md.
+        asadmin(
+                "--port",
+                Integer.toString(adminPort()),
+                "set",
+                "server.connector-service.class-loading-policy=global");
         for (String command :
                 ServerPlan.postBootCommands(
                         new DatabaseTarget.EmbeddedDerby(), workDir.resolve("data"), 8)) {

@@ -31,6 +31,11 @@ public record ServerPlan(
 
     static final String DEPLOYMENT_COMPLETE = "codaipro.deployment.complete";
 
+    /** The applications readiness waits for, by context root (DeploymentReadinessCheck). */
+    static final String DEPLOYMENT_EXPECTED = "codaipro.deployment.expected";
+
+    static final List<String> CONTEXT_ROOTS = List.of("/", "/api", "/jobe");
+
     /** Runs after the last deployment: only then is the appliance ready. */
     static final String POST_DEPLOY_COMMAND =
             "create-system-properties " + DEPLOYMENT_COMPLETE + "=true";
@@ -60,6 +65,7 @@ public record ServerPlan(
         command.add("-Dderby.system.home=" + dataDir.resolve("derby"));
         // Readiness stays down until the post-deploy command flips this (DeploymentReadinessCheck).
         command.add("-D" + DEPLOYMENT_COMPLETE + "=false");
+        command.add("-D" + DEPLOYMENT_EXPECTED + "=" + String.join(",", CONTEXT_ROOTS));
         String otelEndpoint = settings.otelEndpoint();
         if (!otelEndpoint.isEmpty()) {
             command.add("-Dotel.sdk.disabled=false");

@@ -37,9 +37,10 @@ public class ApiAuthentication implements ContainerRequestFilter {
 
     @Inject ApiKeys apiKeys;
 
+    // Optional: MicroProfile Config treats an empty default as no value at all.
     @Inject
-    @ConfigProperty(name = "codaipro.admin.token", defaultValue = "")
-    String adminToken;
+    @ConfigProperty(name = "codaipro.admin.token")
+    Optional<String> adminToken;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -48,7 +49,8 @@ public class ApiAuthentication implements ContainerRequestFilter {
         }
         if (annotation(RequiresAdminToken.class) != null) {
             String presented = bearer(request).orElse("");
-            if (adminToken.isBlank() || !constantTimeEquals(presented, adminToken)) {
+            String expected = adminToken.orElse("").strip();
+            if (expected.isEmpty() || !constantTimeEquals(presented, expected)) {
                 abort(request, Response.Status.UNAUTHORIZED, "an admin token is required");
             }
             return;

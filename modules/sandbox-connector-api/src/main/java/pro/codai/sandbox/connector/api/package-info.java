@@ -3,7 +3,7 @@
  * the client of sandboxd). Obtain the factory by resource injection:
  *
  * <pre>{@code
- * @Resource(lookup = "java:app/codaipro/sandbox")
+ * @Resource(lookup = "java:app/codaipro/sandbox-api")
  * SandboxConnectionFactory sandboxes;
  *
  * try (RunSlot slot = sandboxes.admitRun();

@@ -1,4 +1,4 @@
-package pro.codai.api.runs;
+package pro.codai.portal.sandbox;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -6,25 +6,28 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.resource.ConnectionFactoryDefinition;
 import jakarta.resource.spi.TransactionSupport.TransactionSupportLevel;
 
+import pro.codai.platform.run.RunService;
 import pro.codai.sandbox.connector.api.SandboxConnectionFactory;
 
 /**
- * Defines this application's pool of connections to sandboxd on the sandbox connector (deployed
- * before the WARs) and makes the factory injectable.
+ * This application's pool of connections to sandboxd, on the sandbox connector (deployed before the
+ * WARs as {@code sandbox-connector}), made injectable for {@link RunService} and friends. Each WAR
+ * declares its own: in the EAR a definition in the shared library would be seen by every module and
+ * refused as a duplicate.
  */
 @ApplicationScoped
 @ConnectionFactoryDefinition(
-        name = SandboxFactoryProducer.JNDI_NAME,
+        name = SandboxPool.NAME,
         interfaceName = "pro.codai.sandbox.connector.api.SandboxConnectionFactory",
         resourceAdapter = "sandbox-connector",
         transactionSupport = TransactionSupportLevel.NoTransaction,
         minPoolSize = 0,
         maxPoolSize = 64)
-public class SandboxFactoryProducer {
+public class SandboxPool {
 
-    static final String JNDI_NAME = "java:app/codaipro/sandbox";
+    static final String NAME = "java:app/codaipro/sandbox-portal";
 
     @Produces
-    @Resource(lookup = JNDI_NAME)
+    @Resource(lookup = NAME)
     SandboxConnectionFactory sandboxes;
 }

@@ -1,4 +1,4 @@
-package pro.codai.jobe;
+package pro.codai.api.runs;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -6,20 +6,28 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.resource.ConnectionFactoryDefinition;
 import jakarta.resource.spi.TransactionSupport.TransactionSupportLevel;
 
+import pro.codai.platform.run.RunService;
 import pro.codai.sandbox.connector.api.SandboxConnectionFactory;
 
-/** This application's pool of connections to sandboxd, on the sandbox connector. */
+/**
+ * This application's pool of connections to sandboxd, on the sandbox connector (deployed before the
+ * WARs as {@code sandbox-connector}), made injectable for {@link RunService} and friends. Each WAR
+ * declares its own: in the EAR a definition in the shared library would be seen by every module and
+ * refused as a duplicate.
+ */
 @ApplicationScoped
 @ConnectionFactoryDefinition(
-        name = "java:app/codaipro/sandbox",
+        name = SandboxPool.NAME,
         interfaceName = "pro.codai.sandbox.connector.api.SandboxConnectionFactory",
         resourceAdapter = "sandbox-connector",
         transactionSupport = TransactionSupportLevel.NoTransaction,
         minPoolSize = 0,
         maxPoolSize = 64)
-public class SandboxFactoryProducer {
+public class SandboxPool {
+
+    static final String NAME = "java:app/codaipro/sandbox-api";
 
     @Produces
-    @Resource(lookup = "java:app/codaipro/sandbox")
+    @Resource(lookup = NAME)
     SandboxConnectionFactory sandboxes;
 }

@@ -1,0 +1,104 @@
+package pro.codai.platform.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class RunRequestTest {
+
+    @Test
+    void languagesAreFoundByJobesIdsInAnyCase() {
+        assertThat(Language.byId("Python3")).contains(Language.PYTHON3);
+        assertThat(Language.byId("nodejs")).contains(Language.NODEJS);
+        assertThat(Language.byId("cobol")).isEmpty();
+        assertThat(Language.byId(null)).isEmpty();
+    }
+
+    @Test
+    void sourceNamesDefaultLikeJobes() {
+        assertThat(RunRequest.of(Language.C, "int main(){}").effectiveSourceFileName())
+                .isEqualTo("prog.c");
+        assertThat(
+                        RunRequest.of(Language.JAVA, "public final class Main { }")
+                                .effectiveSourceFileName())
+                .isEqualTo("Main.java");
+        assertThat(RunRequest.of(Language.JAVA, "class Hidden {}").effectiveSourceFileName())
+                .isEqualTo("prog.java");
+    }
+
+    @Test
+    void commandsUseJobesDefaultFlagsUnlessTheRequestGivesItsOwn() {
+        RunParameters defaults = RunParameters.DEFAULTS;
+        RunParameters own =
+                new RunParameters(5, 400, 30, 20, 2, List.of("-O2"), List.of(), null, List.of("7"));
+
+        assertThat(Language.C.compile("prog.c", defaults))
+                .containsExactly(
+                        "gcc",
+                        "-Wall",
+                        "-Werror",
+                        "-std=c99",
+                        "-x",
+                        "c",
+                        "-o",
+                        "prog",
+                        "prog.c",
+                        "-lm");
+        assertThat(Language.C.compile("prog.c", own))
+                .containsExactly("gcc", "-O2", "-o", "prog", "prog.c");
+        assertThat(Language.C.run("prog.c", own)).containsExactly("./prog", "7");
+        assertThat(Language.PYTHON3.run("prog.py", defaults))
+                .containsExactly("python3", "-BE", "prog.py");
+        assertThat(Language.JAVA.run("Main.java", defaults))
+                .containsExactly("java", "-Xrs", "-Xss8m", "-cp", ".", "Main");
+        assertThat(Language.NODEJS.compile("prog.js", defaults)).isEmpty();
+    }
+
+    @Test
+    void limitsOutOfRangeAndUnsafeNamesAreRejected() {
+        assertThatThrownBy(() -> new RunParameters(0, 400, 30, 20, 2, null, null, null, null))
+                .hasMessageContaining("cputime");
+        assertThatThrownBy(() -> new RunParameters(5, 99_999, 30, 20, 2, null, null, null, null))
+                .hasMessageContaining("memorylimit");
+        assertThatThrownBy(() -> new RunParameters(5, 400, 30, 20, 0, null, null, null, null))
+                .hasMessageContaining("streamsize");
+        assertThatThrownBy(() -> new RunFile("../etc/passwd", new byte[0]))
+                .isInstanceOf(RunRejectedException.class);
+        assertThatThrownBy(() -> new RunFile(".hidden", new byte[0]))
+                .isInstanceOf(RunRejectedException.class);
+        assertThatThrownBy(() -> new RunRequest(Language.C, "x", "a/b.c", null, null, null))
+                .hasMessageContaining("sourcefilename");
+        assertThatThrownBy(
+                        () ->
+                                new RunRequest(
+                                        Language.C,
+                                        "x",
+                                        null,
+                                        new byte[RunRequest.MAX_BYTES],
+                                        null,
+                                        null))
+                .hasMessageContaining("exceed");
+    }
+
+    @Test
+    void wordsAreQuotedForTheShell() {
+        assertThat(RunService.shellQuoted(List.of("gcc", "it's", "$HOME")))
+                .isEqualTo("'gcc' 'it'\\''s' '$HOME'");
+    }
+
+    @Test
+    void theTarHeaderIsUstarWithAValidChecksum() {
+        byte[] archive = new Tar().add("prog.c", "int main(){}".getBytes()).finish();
+
+        assertThat(archive.length % 512).isZero();
+        assertThat(new String(archive, 257, 5)).isEqualTo("ustar");
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += (i >= 148 && i < 156) ? ' ' : archive[i] & 0xff;
+        }
+        assertThat(Long.parseLong(new String(archive, 148, 6), 8)).isEqualTo(sum);
+    }
+}

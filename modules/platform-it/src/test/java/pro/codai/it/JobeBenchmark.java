@@ -1,0 +1,204 @@
+package pro.codai.it;
+
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What Jobe's own {@code testsubmit.py --perf} measures, through the appliance's Jobe API: latency
+ * of one hello-world run over HTTP (p50/p99, against an HTTP round trip that runs nothing, measured
+ * in the same run), the sustained rate of C and Python hello-world submissions, and a burst of 256
+ * C submissions at once. Prints figures; asserts nothing about time. Run with {@code -Pbench} (see
+ * docs/development/README.md).
+ */
+class JobeBenchmark {
+
+    static final String C_HELLO =
+            "#include <stdio.h>\nint main(void) { printf(\"Hello world\\n\"); return 0; }\n";
+    static final String PYTHON_HELLO = "print('Hello world')\n";
+
+    static final int SAMPLES = Integer.getInteger("bench.samples", 50);
+    static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    static final int CLIENTS = Integer.getInteger("bench.clients", 8);
+    static final int BURST = Integer.getInteger("bench.burst", 256);
+
+    @Test
+    void measure() throws Exception {
+        Path workDir =
+                Files.createTempDirectory(Path.of("target"), "JobeBenchmark-").toAbsolutePath();
+        try (Sandboxd sandboxd = Sandboxd.start(0);
+                RunningServer server =
+                        RunningServer.start(
+                                workDir.resolve("data"),
+                                Map.of(
+                                        "CODAIPRO_SANDBOXD_SOCKET",
+                                        sandboxd.socket.toString(),
+                                        "CODAIPRO_JOBE_REQUIRE_API_KEY",
+                                        "false",
+                                        "CODAIPRO_JVM_HEAP",
+                                        "768m"))) {
+            Jobe jobe = new Jobe(server);
+            System.out.printf(
+                    "Jobe API benchmark: %d cores, %d samples, %d s sustained with %d clients,"
+                            + " burst %d%n",
+                    Runtime.getRuntime().availableProcessors(), SAMPLES, SECONDS, CLIENTS, BURST);
+            // Warm up the JIT, the pools and the language probe.
+            for (int i = 0; i < 10; i++) {
+                jobe.run("c", C_HELLO);
+                jobe.run("python3", PYTHON_HELLO);
+            }
+            List<Long> baseline = new ArrayList<>();
+            for (int i = 0; i < SAMPLES; i++) {
+                long started = System.nanoTime();
+                jobe.languages();
+                baseline.add(System.nanoTime() - started);
+            }
+            report("HTTP round trip, nothing run (GET languages)", baseline);
+            report("Python hello world, one at a time", latencies(jobe, "python3", PYTHON_HELLO));
+            report("C hello world, one at a time", latencies(jobe, "c", C_HELLO));
+            sustained(jobe, "C", "c", C_HELLO);
+            sustained(jobe, "Python", "python3", PYTHON_HELLO);
+            burst(jobe);
+        }
+    }
+
+    private static List<Long> latencies(Jobe jobe, String language, String source)
+            throws Exception {
+        List<Long> samples = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            long started = System.nanoTime();
+            int outcome = jobe.run(language, source);
+            samples.add(System.nanoTime() - started);
+            if (outcome != 15) {
+                System.out.printf("  (run %d: outcome %d)%n", i, outcome);
+            }
+        }
+        return samples;
+    }
+
+    private static void sustained(Jobe jobe, String name, String language, String source)
+            throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        Map<Integer, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+        List<Long> samples = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        long started = System.nanoTime();
+        for (int c = 0; c < CLIENTS; c++) {
+            clients.submit(
+                    () -> {
+                        while (running.get()) {
+                            long t = System.nanoTime();
+                            int outcome = jobe.run(language, source);
+                            samples.add(System.nanoTime() - t);
+                            outcomes.computeIfAbsent(outcome, k -> new AtomicInteger())
+                                    .incrementAndGet();
+                        }
+                        return null;
+                    });
+        }
+        Thread.sleep(SECONDS * 1000L);
+        running.set(false);
+        clients.shutdown();
+        clients.awaitTermination(5, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int ok = outcomes.getOrDefault(15, new AtomicInteger()).get();
+        System.out.printf(
+                "sustained %-6s hello world, %d clients: %6.1f jobs/s OK (%d OK, outcomes %s, %.1f s)%n",
+                name, CLIENTS, ok / seconds, ok, outcomes, seconds);
+        report("  latency under that load", samples);
+    }
+
+    private static void burst(Jobe jobe) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(BURST);
+        CountDownLatch ready = new CountDownLatch(BURST);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            results.add(
+                    clients.submit(
+                            () -> {
+                                ready.countDown();
+                                go.await();
+                                return jobe.run("c", C_HELLO);
+                            }));
+        }
+        ready.await();
+        long started = System.nanoTime();
+        go.countDown();
+        Map<Integer, Integer> outcomes = new java.util.TreeMap<>();
+        int errors = 0;
+        for (Future<Integer> result : results) {
+            try {
+                outcomes.merge(result.get(), 1, Integer::sum);
+            } catch (Exception e) {
+                errors++;
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        clients.shutdown();
+        System.out.printf(
+                "burst of %d C hello world at once: outcomes %s, %d HTTP errors, all done in %.1f s"
+                        + " (%.1f jobs/s)%n",
+                BURST, outcomes, errors, seconds, BURST / seconds);
+    }
+
+    private static void report(String what, List<Long> nanos) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        if (sorted.isEmpty()) {
+            System.out.printf("%-52s no samples%n", what);
+            return;
+        }
+        System.out.printf(
+                "%-52s p50 %7.1f ms   p99 %7.1f ms   (n=%d)%n",
+                what,
+                sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1))
+                        / 1e6,
+                sorted.size());
+    }
+
+    /** A tiny Jobe client. */
+    record Jobe(RunningServer server) {
+        int run(String language, String source) throws Exception {
+            String body =
+                    Json.createObjectBuilder()
+                            .add(
+                                    "run_spec",
+                                    Json.createObjectBuilder()
+                                            .add("language_id", language)
+                                            .add("sourcecode", source))
+                            .build()
+                            .toString();
+            HttpResponse<String> response =
+                    Http.json("POST", server.uri("/jobe/index.php/restapi/runs"), body);
+            if (response.statusCode() != 200) {
+                return -response.statusCode();
+            }
+            JsonObject result = Json.createReader(new StringReader(response.body())).readObject();
+            return result.getInt("outcome");
+        }
+
+        void languages() throws Exception {
+            Http.get(server.uri("/jobe/index.php/restapi/languages"));
+        }
+    }
+}
