@@ -22,6 +22,7 @@ int main(void)
 	C("SET_CONFIG_ITEM", set_config_item);
 	C("GET_CONFIG_ITEM", get_config_item);
 	C("GET_CGROUP_ITEM", get_cgroup_item);
+	C("SET_CGROUP_ITEM", set_cgroup_item);
 	C("ATTACH", attach);
 	printf("ATTACH_OPTIONS_SIZE=%zu\n", sizeof(lxc_attach_options_t));
 	A("OPT_ATTACH_FLAGS", attach_flags);

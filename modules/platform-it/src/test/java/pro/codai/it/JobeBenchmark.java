@@ -44,7 +44,7 @@ class JobeBenchmark {
     void measure() throws Exception {
         Path workDir =
                 Files.createTempDirectory(Path.of("target"), "JobeBenchmark-").toAbsolutePath();
-        try (Sandboxd sandboxd = Sandboxd.start(0);
+        try (Sandboxd sandboxd = Sandboxd.start(4); // sandboxd's default warm pool
                 RunningServer server =
                         RunningServer.start(
                                 workDir.resolve("data"),
@@ -73,7 +73,14 @@ class JobeBenchmark {
             }
             report("HTTP round trip, nothing run (GET languages)", baseline);
             report("Python hello world, one at a time", latencies(jobe, "python3", PYTHON_HELLO));
+            CpuMeter meter = new CpuMeter(server.process().pid(), sandboxd.pid());
             report("C hello world, one at a time", latencies(jobe, "c", C_HELLO));
+            meter.report("C hello world", SAMPLES);
+            meter = new CpuMeter(server.process().pid(), sandboxd.pid());
+            report(
+                    "Python hello world, one at a time (again)",
+                    latencies(jobe, "python3", PYTHON_HELLO));
+            meter.report("Python hello world", SAMPLES);
             sustained(jobe, "C", "c", C_HELLO);
             sustained(jobe, "Python", "python3", PYTHON_HELLO);
             burst(jobe);
@@ -149,7 +156,9 @@ class JobeBenchmark {
             try {
                 outcomes.merge(result.get(), 1, Integer::sum);
             } catch (Exception e) {
-                errors++;
+                if (errors++ == 0) {
+                    System.out.println("  first error: " + e.getCause());
+                }
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -174,6 +183,64 @@ class JobeBenchmark {
                 sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1))
                         / 1e6,
                 sorted.size());
+    }
+
+    /**
+     * CPU time spent between its creation and {@link #report}: by the server JVM, by sandboxd, and
+     * by everything else on the machine (the sandboxes' processes, the kernel's work for them).
+     */
+    static final class CpuMeter {
+        private final long server;
+        private final long sandboxd;
+        private final long serverStart;
+        private final long sandboxdStart;
+        private final long totalStart;
+
+        CpuMeter(long server, long sandboxd) throws Exception {
+            this.server = server;
+            this.sandboxd = sandboxd;
+            this.serverStart = processTicks(server);
+            this.sandboxdStart = processTicks(sandboxd);
+            this.totalStart = busyTicks();
+        }
+
+        void report(String what, int jobs) throws Exception {
+            double tick = 1000.0 / 100; // USER_HZ
+            double serverMs = (processTicks(server) - serverStart) * tick / jobs;
+            double sandboxdMs = (processTicks(sandboxd) - sandboxdStart) * tick / jobs;
+            double totalMs = (busyTicks() - totalStart) * tick / jobs;
+            System.out.printf(
+                    "  CPU per %s job: server %.0f ms, sandboxd %.0f ms, rest %.0f ms, total %.0f ms"
+                            + " (at most %.1f jobs/s on %d cores)%n",
+                    what,
+                    serverMs,
+                    sandboxdMs,
+                    totalMs - serverMs - sandboxdMs,
+                    totalMs,
+                    Runtime.getRuntime().availableProcessors() * 1000 / totalMs,
+                    Runtime.getRuntime().availableProcessors());
+        }
+
+        /** utime + stime of a process and its waited-for children, in clock ticks. */
+        private static long processTicks(long pid) throws Exception {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11])
+                    + Long.parseLong(fields[12])
+                    + Long.parseLong(fields[13])
+                    + Long.parseLong(fields[14]);
+        }
+
+        private static long busyTicks() throws Exception {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < cpu.length; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(cpu[i]);
+                }
+            }
+            return busy;
+        }
     }
 
     /** A tiny Jobe client. */

@@ -708,6 +708,11 @@ class RunsIT {
         } finally {
             clients.shutdownNow();
         }
+        // Runs hand their sandboxes back without waiting; sandboxd removes them just after.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!sandboxd.sandboxes().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
         assertThat(sandboxd.sandboxes()).as("no sandbox left behind").isEmpty();
         assertThat(Http.get(uri("/health/ready")).statusCode()).isEqualTo(200);
     }

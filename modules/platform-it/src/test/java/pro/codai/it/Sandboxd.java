@@ -107,6 +107,11 @@ final class Sandboxd implements AutoCloseable {
         }
     }
 
+    /** The daemon's process id (the start script execs the JVM). */
+    long pid() {
+        return process.pid();
+    }
+
     int warmPool() {
         return warmPool;
     }

@@ -63,54 +63,30 @@ public class RunService {
                 SandboxConnection connection = sandboxes.getConnection()) {
             String sandbox = connection.acquire(spec);
             try {
-                // One exec unpacks the files and compiles (or checks the syntax), a second runs.
-                List<String> prepare = new ArrayList<>(List.of("/bin/sh", "-c"));
-                prepare.add(
-                        compile.isEmpty()
-                                ? "exec tar -x -f -"
-                                : "tar -x -f - && exec " + shellQuoted(compile));
-                ExecResult compiled =
+                // One exec does it all: unpack, compile (or check the syntax), run. Each attach
+                // costs a fork of sandboxd and a seccomp load; one instead of two is cheaper.
+                tar.add(INPUT_FILE, request.input());
+                ExecResult ran =
                         connection.exec(
                                 sandbox,
                                 new ExecRequest(
-                                        prepare,
+                                        List.of(
+                                                "/bin/sh",
+                                                "-c",
+                                                script(
+                                                        compile,
+                                                        language.run(source, p),
+                                                        p.cpuSeconds())),
                                         java.util.Map.of(),
                                         WORKDIR,
                                         tar.finish(),
                                         p.streamBytes(),
                                         Duration.ofSeconds(compileCpu),
-                                        Duration.ofSeconds(2L * compileCpu)));
-                if (!compiled.succeeded()) {
-                    String output = compiled.stdoutText() + compiled.stderrText();
-                    if (compiled.limitHit() != LimitHit.NONE) {
-                        output += "\n(compilation stopped: " + compiled.limitHit() + " limit)";
-                    }
-                    return new RunResult(
-                            Outcome.COMPILE_ERROR,
-                            output,
-                            "",
-                            "",
-                            compiled.exitCode(),
-                            compiled.signal(),
-                            compiled.cpuTime().toMillis(),
-                            compiled.wallTime().toMillis(),
-                            compiled.limitHit().name());
-                }
-                ExecResult ran =
-                        connection.exec(
-                                sandbox,
-                                new ExecRequest(
-                                        language.run(source, p),
-                                        java.util.Map.of(),
-                                        WORKDIR,
-                                        request.input(),
-                                        p.streamBytes(),
-                                        Duration.ofSeconds(p.cpuSeconds()),
-                                        Duration.ofSeconds(2L * p.cpuSeconds())));
+                                        Duration.ofSeconds(2L * (compileCpu + p.cpuSeconds()))));
                 return result(language, ran);
             } finally {
                 try {
-                    connection.destroy(sandbox);
+                    connection.release(sandbox); // torn down after the answer is on its way
                 } catch (SandboxConnectorException e) {
                     LOG.log(Level.WARNING, "could not destroy sandbox " + sandbox, e);
                 }
@@ -145,6 +121,18 @@ public class RunService {
 
     static RunResult result(Language language, ExecResult ran) {
         String stderr = ran.stderrText();
+        if (stderr.startsWith(COMPILE_FAILED)) {
+            return new RunResult(
+                    Outcome.COMPILE_ERROR,
+                    stderr.substring(COMPILE_FAILED.length()).stripLeading(),
+                    "",
+                    "",
+                    ran.exitCode(),
+                    ran.signal(),
+                    ran.cpuTime().toMillis(),
+                    ran.wallTime().toMillis(),
+                    ran.limitHit().name());
+        }
         Outcome outcome;
         if (ran.limitHit() == LimitHit.CPU_TIME || ran.limitHit() == LimitHit.WALL_TIME) {
             outcome = Outcome.TIME_LIMIT;
@@ -169,6 +157,39 @@ public class RunService {
                 ran.cpuTime().toMillis(),
                 ran.wallTime().toMillis(),
                 ran.limitHit().name());
+    }
+
+    /**
+     * The program's standard input, unpacked beside the source (user files never start with '.').
+     */
+    static final String INPUT_FILE = ".codaipro-input";
+
+    /** First line of stderr when compiling failed; the compiler's output follows it. */
+    static final String COMPILE_FAILED = "\u0000codaipro: compile failed\u0000";
+
+    /**
+     * The shell script of a run: unpack the files, compile (output kept aside, and on failure
+     * written to stderr after {@link #COMPILE_FAILED}), then exec the program on its input under
+     * its own CPU limit (soft: SIGXCPU names the cause; hard a second later).
+     */
+    static String script(List<String> compile, List<String> run, int cpuSeconds) {
+        StringBuilder script = new StringBuilder("tar -x -f - || exit 1\n");
+        if (!compile.isEmpty()) {
+            script.append(shellQuoted(compile))
+                    .append(" >.codaipro-compile 2>&1 || { printf '\\000codaipro: compile")
+                    .append(" failed\\000\\n' >&2; cat .codaipro-compile >&2; exit 1; }\n");
+        }
+        // Soft first: a soft limit may never be above the hard one at any moment.
+        script.append("ulimit -S -t ")
+                .append(cpuSeconds)
+                .append("; ulimit -H -t ")
+                .append(cpuSeconds + 1)
+                .append("\nexec ")
+                .append(shellQuoted(run))
+                .append(" <")
+                .append(INPUT_FILE)
+                .append('\n');
+        return script.toString();
     }
 
     /** Single-quotes each word for sh. */

@@ -84,6 +84,40 @@ class RunRequestTest {
     }
 
     @Test
+    void oneScriptUnpacksCompilesAndRunsTheProgramOnItsInputUnderItsOwnCpuLimit() {
+        String script = RunService.script(List.of("gcc", "prog.c"), List.of("./prog"), 3);
+
+        assertThat(script)
+                .startsWith("tar -x -f - || exit 1\n")
+                .contains("'gcc' 'prog.c' >.codaipro-compile 2>&1 || {")
+                .contains("ulimit -S -t 3; ulimit -H -t 4\n")
+                .endsWith("exec './prog' <.codaipro-input\n");
+        assertThat(RunService.script(List.of(), List.of("node", "prog.js"), 5))
+                .doesNotContain("codaipro-compile");
+    }
+
+    @Test
+    void aCompileFailureMarkedOnStderrBecomesACompileError() {
+        var ran =
+                new pro.codai.sandbox.api.ExecResult(
+                        1,
+                        0,
+                        new byte[0],
+                        (RunService.COMPILE_FAILED + "\nprog.c:1: error: x undeclared\n")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        false,
+                        java.time.Duration.ofMillis(30),
+                        java.time.Duration.ofMillis(40),
+                        pro.codai.sandbox.api.LimitHit.NONE);
+
+        RunResult result = RunService.result(Language.C, ran);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.COMPILE_ERROR);
+        assertThat(result.compileOutput()).isEqualTo("prog.c:1: error: x undeclared\n");
+        assertThat(result.stderr()).isEmpty();
+    }
+
+    @Test
     void wordsAreQuotedForTheShell() {
         assertThat(RunService.shellQuoted(List.of("gcc", "it's", "$HOME")))
                 .isEqualTo("'gcc' 'it'\\''s' '$HOME'");

@@ -63,6 +63,20 @@ public record Limits(
                 min(wallTime, maximum.wallTime));
     }
 
+    /**
+     * Whether a sandbox started with these limits can be narrowed down to {@code narrower}: every
+     * limit no higher, and the same open-files limit (it is set when the sandbox starts).
+     */
+    public boolean canNarrowTo(Limits narrower) {
+        return narrower.memoryBytes() <= memoryBytes()
+                && narrower.cpuMillicores() <= cpuMillicores()
+                && narrower.pids() <= pids()
+                && narrower.diskBytes() <= diskBytes()
+                && narrower.openFiles() == openFiles()
+                && narrower.cpuTime().compareTo(cpuTime()) <= 0
+                && narrower.wallTime().compareTo(wallTime()) <= 0;
+    }
+
     public Limits withMemoryBytes(long value) {
         return new Limits(value, cpuMillicores, pids, diskBytes, openFiles, cpuTime, wallTime);
     }

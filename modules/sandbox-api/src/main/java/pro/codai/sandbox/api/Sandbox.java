@@ -24,6 +24,16 @@ public interface Sandbox extends AutoCloseable {
 
     SandboxStats stats() throws SandboxException;
 
+    /**
+     * Lowers the running sandbox's limits to {@code limits} (see {@link Limits#canNarrowTo}), so a
+     * sandbox started ahead of time can serve a job with smaller limits. Never raises a limit.
+     *
+     * @throws SandboxException the limits are not narrower, or the driver cannot narrow them
+     */
+    default void narrow(Limits limits) throws SandboxException {
+        throw new SandboxException("this driver cannot narrow a sandbox's limits");
+    }
+
     /** Stops every process in the sandbox; the sandbox can be started again. */
     void stop() throws SandboxException;
 

@@ -55,6 +55,11 @@ final class SandboxConnectionHandle implements SandboxConnection {
     }
 
     @Override
+    public void release(String sandbox) throws SandboxConnectorException {
+        managed().release(sandbox);
+    }
+
+    @Override
     public List<String> list() throws SandboxConnectorException {
         return managed().list();
     }

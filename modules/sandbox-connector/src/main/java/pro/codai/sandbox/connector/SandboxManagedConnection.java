@@ -78,6 +78,10 @@ final class SandboxManagedConnection implements ManagedConnection {
         call("destroy", SandboxClient.fields().add("sandbox", sandbox));
     }
 
+    void release(String sandbox) throws SandboxConnectorException {
+        call("destroy", SandboxClient.fields().add("sandbox", sandbox).add("wait", false));
+    }
+
     List<String> list() throws SandboxConnectorException {
         List<String> ids = new ArrayList<>();
         for (JsonValue id : call("list", SandboxClient.fields()).getJsonArray("sandboxes")) {

@@ -57,6 +57,11 @@ public final class SandboxDaemon implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SandboxDaemon.class.getName());
 
+    /** Destroys sandboxes released with {@code "wait": false}, one after another. */
+    private final java.util.concurrent.ExecutorService reclaimer =
+            java.util.concurrent.Executors.newSingleThreadExecutor(
+                    DaemonThreads.named("sandboxd-reclaimer"));
+
     private final DaemonConfig config;
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
     private final ExecutorService connections =
@@ -288,7 +293,13 @@ public final class SandboxDaemon implements AutoCloseable {
             case "destroy", "kill" -> {
                 Sandbox sandbox = sandbox(request);
                 sandboxes.remove(sandbox.id());
-                sandbox.destroy();
+                if (request.getBoolean("wait", true)) {
+                    sandbox.destroy();
+                } else {
+                    // The caller does not wait for the teardown; sandboxd still owns it, and
+                    // its shutdown (or, after a crash, the reaper) finishes what is pending.
+                    reclaimer.execute(() -> destroyQuietly(sandbox));
+                }
                 yield Json.createObjectBuilder();
             }
             default ->
@@ -342,13 +353,25 @@ public final class SandboxDaemon implements AutoCloseable {
         TerminalBridge.run(terminal, in, out, connections);
     }
 
-    /** A started sandbox: from the warm pool when the request asks for the pool's spec. */
+    /**
+     * A started sandbox: from the warm pool when the request asks for the pool's image, network and
+     * mounts and no higher limits (a warm sandbox is narrowed to the request's limits).
+     */
     private JsonObjectBuilder acquire(JsonObject request)
             throws ProtocolException, SandboxException {
         SandboxSpec spec = Messages.spec(request, config.defaults());
         SandboxSpec capped = spec.withLimits(spec.limits().cappedBy(config.maximum()));
-        if (capped.equals(pool.spec())) {
+        SandboxSpec pooled = pool.spec();
+        if (capped.image().equals(pooled.image())
+                && capped.network().equals(pooled.network())
+                && capped.mounts().equals(pooled.mounts())
+                && pooled.limits().canNarrowTo(capped.limits())) {
             Sandbox warm = pool.poll();
+            if (warm != null
+                    && !capped.limits().equals(pooled.limits())
+                    && !narrowed(warm, capped)) {
+                warm = null;
+            }
             if (warm != null) {
                 sandboxes.put(warm.id(), warm);
                 return Json.createObjectBuilder().add("sandbox", warm.id()).add("warm", true);
@@ -363,6 +386,18 @@ public final class SandboxDaemon implements AutoCloseable {
             throw e;
         }
         return Json.createObjectBuilder().add("sandbox", sandbox.id()).add("warm", false);
+    }
+
+    /** Narrows a warm sandbox to the spec's limits; destroys it if that fails. */
+    private static boolean narrowed(Sandbox warm, SandboxSpec spec) throws SandboxException {
+        try {
+            warm.narrow(spec.limits());
+            return true;
+        } catch (SandboxException e) {
+            LOG.warning(() -> "could not narrow warm sandbox " + warm.id() + ": " + e.getMessage());
+            warm.destroy();
+            return false;
+        }
     }
 
     private Sandbox create(SandboxSpec spec) throws ProtocolException, SandboxException {
@@ -420,6 +455,14 @@ public final class SandboxDaemon implements AutoCloseable {
         return response.build();
     }
 
+    private static void destroyQuietly(Sandbox sandbox) {
+        try {
+            sandbox.destroy();
+        } catch (SandboxException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not destroy " + sandbox.id(), e);
+        }
+    }
+
     /** Stops listening, drains the pool and destroys every sandbox. */
     @Override
     public void close() throws InterruptedException {
@@ -444,6 +487,10 @@ public final class SandboxDaemon implements AutoCloseable {
             }
         }
         sandboxes.clear();
+        reclaimer.shutdown();
+        if (!reclaimer.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            LOG.warning("sandboxes still being destroyed at shutdown; the reaper will finish");
+        }
         if (acceptor != null) {
             acceptor.join(5000);
         }

@@ -141,6 +141,51 @@ class SandboxdIT {
     }
 
     @Test
+    void aWarmSandboxIsNarrowedToSmallerLimitsAndAWiderRequestGetsAFreshOne() throws Exception {
+        assertThat(daemon.pool().awaitFull(30_000)).isTrue();
+        try (SandboxClient client = client()) {
+            JsonObject narrow =
+                    client.call(
+                            "acquire",
+                            SandboxClient.fields()
+                                    .add(
+                                            "limits",
+                                            Json.createObjectBuilder()
+                                                    .add("memoryBytes", 48L << 20)
+                                                    .add("pids", 20)));
+            String id = narrow.getString("sandbox");
+            JsonObject memory =
+                    client.call(
+                            "exec",
+                            SandboxClient.fields()
+                                    .add("sandbox", id)
+                                    .add(
+                                            "argv",
+                                            Json.createArrayBuilder()
+                                                    .add("python3")
+                                                    .add("-c")
+                                                    .add("x = bytearray(80 << 20)")));
+            JsonObject wide =
+                    client.call(
+                            "acquire",
+                            SandboxClient.fields()
+                                    .add(
+                                            "limits",
+                                            Json.createObjectBuilder()
+                                                    .add("memoryBytes", 200L << 20)));
+            client.call("destroy", SandboxClient.fields().add("sandbox", id));
+            client.call(
+                    "destroy", SandboxClient.fields().add("sandbox", wide.getString("sandbox")));
+
+            assertThat(narrow.getBoolean("warm")).isTrue();
+            assertThat(memory.getString("limitHit")).as("narrowed to 48 MB").isEqualTo("MEMORY");
+            assertThat(wide.getBoolean("warm"))
+                    .as("more memory than the pool's 128 MB: a fresh sandbox")
+                    .isFalse();
+        }
+    }
+
+    @Test
     void aSandboxGoesThroughCreateStartStopAndDestroy() throws Exception {
         try (SandboxClient client = client()) {
             String id = client.call("create", SandboxClient.fields()).getString("sandbox");

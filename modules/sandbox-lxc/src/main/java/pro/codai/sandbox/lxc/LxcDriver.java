@@ -229,6 +229,21 @@ public final class LxcDriver implements SandboxDriver {
         }
     }
 
+    /** Changes the size and inode limit of a sandbox's writable layer (a tmpfs remount). */
+    static void resizeWritableLayer(Path target, long diskBytes) throws IOException {
+        long inodes = Math.max(4096, diskBytes / BYTES_PER_INODE);
+        if (LibC.INSTANCE.mount(
+                        "codaipro-sandbox",
+                        target.toString(),
+                        "tmpfs",
+                        LibC.MS_REMOUNT | LibC.MS_NOSUID | LibC.MS_NODEV,
+                        "size=" + diskBytes + ",nr_inodes=" + inodes)
+                != 0) {
+            throw new IOException(
+                    "cannot resize the writable layer (errno " + Native.getLastError() + ")");
+        }
+    }
+
     static void mountWritableLayer(Path target, long diskBytes, int owner) throws IOException {
         Files.createDirectory(target);
         long inodes = Math.max(4096, diskBytes / BYTES_PER_INODE);

@@ -23,6 +23,7 @@ import com.sun.jna.Native;
 import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.LimitHit;
+import pro.codai.sandbox.api.Limits;
 import pro.codai.sandbox.api.PtySession;
 import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxException;
@@ -47,7 +48,7 @@ final class LxcSandbox implements Sandbox {
     static final Duration OUTPUT_GRACE = Duration.ofMillis(500);
 
     private final String id;
-    private final SandboxSpec spec;
+    private volatile SandboxSpec spec;
     private final Path stateDir;
     private final CgroupVersion cgroups;
     private Runnable releaseIdRange;
@@ -468,6 +469,34 @@ final class LxcSandbox implements Sandbox {
             LibC.INSTANCE.close(slave[0]);
         }
         return new LxcPtySession(master[0], pid, IO);
+    }
+
+    @Override
+    public synchronized void narrow(Limits limits) throws SandboxException {
+        if (!spec.limits().canNarrowTo(limits)) {
+            throw new SandboxException(
+                    "limits " + limits + " are not narrower than " + spec.limits());
+        }
+        if (state != SandboxState.RUNNING) {
+            throw new SandboxException("sandbox " + id + " is not running");
+        }
+        try (Container container = open()) {
+            // Lowering: the memory limit before the memory+swap one, which may not be below it.
+            for (String line : LxcConfig.cgroupLimits(limits, cgroups)) {
+                String key = line.substring(line.indexOf('.', 4) + 1, line.indexOf(" = "));
+                String value = line.substring(line.indexOf(" = ") + 3);
+                if (!container.setCgroupItem(key, value)) {
+                    throw new SandboxException("cannot set " + key + " of sandbox " + id);
+                }
+            }
+        }
+        try {
+            LxcDriver.resizeWritableLayer(
+                    stateDir.resolve(id).resolve(LxcDriver.WRITABLE_LAYER), limits.diskBytes());
+        } catch (IOException e) {
+            throw new SandboxException("cannot resize the disk of sandbox " + id + ": " + e, e);
+        }
+        spec = spec.withLimits(limits);
     }
 
     @Override

@@ -208,6 +208,53 @@ class LxcDriverIT {
     }
 
     @Test
+    void aStartedSandboxCanBeNarrowedButNeverWidened() throws Exception {
+        Sandbox sandbox = started(SMALL.withMemoryBytes(256L << 20));
+        Limits narrow =
+                new Limits(
+                        64L << 20,
+                        500,
+                        16,
+                        8L << 20,
+                        SMALL.openFiles(),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(4));
+
+        sandbox.narrow(narrow);
+        ExecResult hog =
+                sandbox.exec(
+                        ExecRequest.of("python3", "-c", "x = bytearray(100 << 20); print(len(x))"));
+        ExecResult forks =
+                sandbox.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                "import os, time\n"
+                                        + "n = 0\n"
+                                        + "try:\n"
+                                        + "    while n < 40:\n"
+                                        + "        if os.fork() == 0:\n"
+                                        + "            time.sleep(3)\n"
+                                        + "            os._exit(0)\n"
+                                        + "        n += 1\n"
+                                        + "except OSError:\n"
+                                        + "    pass\n"
+                                        + "print(n)\n"));
+        ExecResult disk =
+                sh(
+                        sandbox,
+                        "dd if=/dev/zero of=/home/student/big bs=1M count=20 2>&1 >/dev/null; echo $?");
+
+        assertThat(sandbox.spec().limits()).isEqualTo(narrow);
+        assertThat(hog.limitHit()).as("64 MB now").isEqualTo(LimitHit.MEMORY);
+        assertThat(Integer.parseInt(forks.stdoutText().strip())).isLessThan(16);
+        assertThat(disk.stdoutText()).contains("No space left on device");
+        assertThatThrownBy(() -> sandbox.narrow(SMALL))
+                .isInstanceOf(pro.codai.sandbox.api.SandboxException.class)
+                .hasMessageContaining("not narrower");
+    }
+
+    @Test
     void aMemoryBombIsKilledInsideItsSandboxOnly() throws Exception { // 3
         Sandbox bomb = started();
         Sandbox neighbour = started();

@@ -22,8 +22,15 @@ public interface SandboxConnection extends AutoCloseable {
     /** Runs a program in the sandbox and waits for it. */
     ExecResult exec(String sandbox, ExecRequest request) throws SandboxConnectorException;
 
-    /** Stops and removes the sandbox. */
+    /** Stops and removes the sandbox; returns when it is gone. */
     void destroy(String sandbox) throws SandboxConnectorException;
+
+    /**
+     * Hands the sandbox back for destruction without waiting for it: sandboxd stops and removes it
+     * in the background (and finishes before it shuts down). For the end of a request, where the
+     * caller need not wait.
+     */
+    void release(String sandbox) throws SandboxConnectorException;
 
     /** Ids of the sandboxes sandboxd holds (all clients). */
     List<String> list() throws SandboxConnectorException;

@@ -90,6 +90,11 @@ public final class Container implements AutoCloseable {
         return readString(LxcAbi.GET_CGROUP_ITEM, key);
     }
 
+    /** Writes a cgroup file of the running container; false if liblxc refused. */
+    public boolean setCgroupItem(String key, String value) {
+        return callBoolean(LxcAbi.SET_CGROUP_ITEM, key, value);
+    }
+
     private String readString(int offset, String key) {
         int length = callInt(offset, handle, key, null, 0);
         if (length < 0) {

@@ -38,6 +38,7 @@ public interface LibC extends Library {
     int CLOSE_RANGE_CLOEXEC = 4;
 
     long MS_NOSUID = 2;
+    long MS_REMOUNT = 32;
     long MS_NODEV = 4;
     int MNT_DETACH = 2;
     int EINVAL = 22;

@@ -25,6 +25,7 @@ public final class LxcAbi {
     public static final int SET_CONFIG_ITEM = 192;
     public static final int GET_CONFIG_ITEM = 272;
     public static final int GET_CGROUP_ITEM = 312;
+    public static final int SET_CGROUP_ITEM = 320;
     public static final int ATTACH = 368;
 
     // lxc_attach_options_t
