@@ -243,6 +243,18 @@ class JobeBenchmark {
         }
     }
 
+    /** HTTP/1.1, and a connection per request (no pooled keep-alive connections). */
+    static final java.net.http.HttpClient FRESH;
+
+    static {
+        System.setProperty("jdk.httpclient.keepalive.timeout", "0");
+        FRESH =
+                java.net.http.HttpClient.newBuilder()
+                        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(java.time.Duration.ofSeconds(30))
+                        .build();
+    }
+
     /** A tiny Jobe client. */
     record Jobe(RunningServer server) {
         int run(String language, String source) throws Exception {
@@ -255,8 +267,17 @@ class JobeBenchmark {
                                             .add("sourcecode", source))
                             .build()
                             .toString();
+            // A connection per job, as Jobe's own testsubmit.py does: a server-side keep-alive
+            // cap would otherwise close reused connections under a client's feet mid-burst.
             HttpResponse<String> response =
-                    Http.json("POST", server.uri("/jobe/index.php/restapi/runs"), body);
+                    FRESH.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            server.uri("/jobe/index.php/restapi/runs"))
+                                    .timeout(java.time.Duration.ofSeconds(120))
+                                    .header("Content-Type", "application/json")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return -response.statusCode();
             }
