@@ -14,14 +14,41 @@ import java.util.regex.Pattern;
  */
 public enum Language {
     PYTHON3("python3", "py", List.of(), List.of(), List.of("-BE"), 0, 0) {
-        @Override
-        List<String> compile(String source, RunParameters p) {
-            return List.of("python3", "-m", "py_compile", source);
-        }
+        /**
+         * Compiles and runs in one interpreter (a Python start costs as much as a hello world): a
+         * syntax error is reported as a compile failure, as Jobe's {@code py_compile} step does;
+         * otherwise the program runs as {@code __main__} with {@code sys.argv} and tracebacks as if
+         * started as {@code python3 prog.py}.
+         */
+        static final String BOOTSTRAP =
+                String.join(
+                        "\n",
+                        "import sys, traceback",
+                        "f = sys.argv[1]",
+                        "try:",
+                        "    c = compile(open(f, encoding='utf-8').read(), f, 'exec')",
+                        "except (SyntaxError, ValueError) as e:",
+                        "    sys.stderr.write('\\0codaipro: compile failed\\0\\n')",
+                        "    sys.stderr.write(''.join(traceback.format_exception_only(type(e), e)))",
+                        "    sys.exit(1)",
+                        "del sys.argv[0]",
+                        "del sys, traceback",
+                        "try:",
+                        "    exec(c, {'__name__': '__main__', '__file__': f, '__builtins__': __builtins__})",
+                        "except SystemExit:",
+                        "    raise",
+                        "except BaseException as e:",
+                        "    import traceback",
+                        "    traceback.print_exception(type(e), e, e.__traceback__.tb_next)",
+                        "    raise SystemExit(1)");
 
         @Override
         List<String> run(String source, RunParameters p) {
-            return with("python3", or(p.interpreterArgs(), defaultInterpreterArgs), source, p);
+            List<String> command = new ArrayList<>(List.of("python3"));
+            command.addAll(or(p.interpreterArgs(), defaultInterpreterArgs));
+            command.addAll(List.of("-c", BOOTSTRAP, source));
+            command.addAll(or(p.runArgs(), List.of()));
+            return command;
         }
     },
     C(

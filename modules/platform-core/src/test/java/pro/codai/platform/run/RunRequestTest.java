@@ -51,7 +51,11 @@ class RunRequestTest {
                 .containsExactly("gcc", "-O2", "-o", "prog", "prog.c");
         assertThat(Language.C.run("prog.c", own)).containsExactly("./prog", "7");
         assertThat(Language.PYTHON3.run("prog.py", defaults))
-                .containsExactly("python3", "-BE", "prog.py");
+                .startsWith("python3", "-BE", "-c")
+                .endsWith("prog.py");
+        assertThat(Language.PYTHON3.compile("prog.py", defaults))
+                .as("compiled by the same interpreter that runs it")
+                .isEmpty();
         assertThat(Language.JAVA.run("Main.java", defaults))
                 .containsExactly("java", "-Xrs", "-Xss8m", "-cp", ".", "Main");
         assertThat(Language.NODEJS.compile("prog.js", defaults)).isEmpty();

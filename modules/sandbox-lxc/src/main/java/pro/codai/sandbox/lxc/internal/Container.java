@@ -10,13 +10,12 @@ import com.sun.jna.Pointer;
 /**
  * One {@code struct lxc_container}, held with a reference taken by {@code lxc_container_new} and
  * released by {@link #close()}. Each method makes one liblxc call through the structure's function
- * pointers. Not thread-safe: liblxc serialises per container itself, the driver calls one at a
- * time.
+ * pointers, one call at a time per structure; different containers are driven in parallel.
  */
 public final class Container implements AutoCloseable {
 
-    /** The one lock all liblxc calls of this process take. */
-    public static final Object LIBLXC = new Object();
+    /** Taken while a container structure is made or released (liblxc's list of them). */
+    private static final Object LIFECYCLE = new Object();
 
     private final LxcLibrary lxc;
     private final Pointer handle;
@@ -32,7 +31,7 @@ public final class Container implements AutoCloseable {
     public static Container open(String name, String configPath) {
         LxcLibrary lxc = LxcLibrary.load();
         Pointer handle;
-        synchronized (LIBLXC) {
+        synchronized (LIFECYCLE) {
             handle = lxc.lxc_container_new(name, configPath);
         }
         if (handle == null) {
@@ -49,19 +48,17 @@ public final class Container implements AutoCloseable {
         return Function.getFunction(handle.getPointer(offset));
     }
 
-    private boolean callBoolean(int offset, Object... arguments) {
+    // Calls on one container are serialised on its handle; calls on different containers run
+    // in parallel (liblxc guards its process-wide state with its own locks and fork handlers).
+    private synchronized boolean callBoolean(int offset, Object... arguments) {
         Object[] all = new Object[arguments.length + 1];
         all[0] = handle;
         System.arraycopy(arguments, 0, all, 1, arguments.length);
-        synchronized (LIBLXC) {
-            return (Boolean) member(offset).invoke(Boolean.class, all);
-        }
+        return (Boolean) member(offset).invoke(Boolean.class, all);
     }
 
-    private int callInt(int offset, Object... arguments) {
-        synchronized (LIBLXC) {
-            return member(offset).invokeInt(arguments);
-        }
+    private synchronized int callInt(int offset, Object... arguments) {
+        return member(offset).invokeInt(arguments);
     }
 
     public boolean isRunning() {
@@ -80,9 +77,15 @@ public final class Container implements AutoCloseable {
         return callBoolean(LxcAbi.STOP);
     }
 
-    /** Waits until the container reaches {@code state} (e.g. RUNNING, STOPPED). */
+    /**
+     * Waits until the container reaches {@code state} (e.g. RUNNING, STOPPED). Without the global
+     * lock: waiting only polls this container's state through its own command socket, forks
+     * nothing, and would otherwise hold every other sandbox's start and run behind this one.
+     */
     public boolean waitFor(String state, int timeoutSeconds) {
-        return callBoolean(LxcAbi.WAIT, state, timeoutSeconds);
+        return (Boolean)
+                member(LxcAbi.WAIT)
+                        .invoke(Boolean.class, new Object[] {handle, state, timeoutSeconds});
     }
 
     /** A cgroup file of the running container, e.g. {@code memory.events}; null if unavailable. */
@@ -135,7 +138,7 @@ public final class Container implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (LIBLXC) {
+        synchronized (LIFECYCLE) {
             lxc.lxc_container_put(handle);
         }
     }
