@@ -98,10 +98,14 @@ public final class ProblemMappers {
 
         @Override
         public Response toResponse(JsonbException exception) {
+            return malformed(path(uriInfo));
+        }
+
+        static Response malformed(String path) {
             return Problem.of(
                             Response.Status.BAD_REQUEST,
                             "The request body is not valid JSON for this resource.",
-                            path(uriInfo))
+                            path)
                     .toResponse();
         }
     }
@@ -118,14 +122,9 @@ public final class ProblemMappers {
 
         @Override
         public Response toResponse(jakarta.ws.rs.ProcessingException exception) {
-            if (!(exception.getCause() instanceof JsonbException)) {
-                return Unexpected.incident(exception, path(uriInfo));
-            }
-            return Problem.of(
-                            Response.Status.BAD_REQUEST,
-                            "The request body is not valid JSON for this resource.",
-                            path(uriInfo))
-                    .toResponse();
+            return exception.getCause() instanceof JsonbException
+                    ? MalformedJsonProblems.malformed(path(uriInfo))
+                    : Unexpected.incident(exception, path(uriInfo));
         }
     }
 

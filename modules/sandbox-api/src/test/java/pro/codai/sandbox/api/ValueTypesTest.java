@@ -103,6 +103,19 @@ class ValueTypesTest {
     }
 
     @Test
+    void sizesReadAsOperatorsWriteThem() {
+        assertThat(Sizes.parse("512m")).isEqualTo(512L << 20);
+        assertThat(Sizes.parse(" 2G ")).isEqualTo(2L << 30);
+        assertThat(Sizes.parse("64k")).isEqualTo(64L << 10);
+        assertThat(Sizes.parse("4096")).isEqualTo(4096);
+        for (String bad : new String[] {"", "m", "0", "-1g", "lots", "99999999999g"}) {
+            assertThatThrownBy(() -> Sizes.parse(bad))
+                    .as(bad)
+                    .hasMessageContaining("is not a size such as 512m or 2g");
+        }
+    }
+
+    @Test
     void egressNetworksAreSmallValidSubnets() {
         EgressNetwork network = new EgressNetwork("cpsbx", "10.213.0.0/16");
 

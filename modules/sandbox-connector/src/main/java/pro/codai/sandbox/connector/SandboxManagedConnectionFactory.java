@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import javax.security.auth.Subject;
@@ -25,6 +24,7 @@ import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 import pro.codai.sandbox.api.Limits;
 import pro.codai.sandbox.api.NetworkPolicy;
 import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.api.Sizes;
 import pro.codai.sandbox.connector.api.SandboxConnection;
 import pro.codai.sandbox.connector.api.SandboxConnectionFactory;
 import pro.codai.sandbox.protocol.SandboxClient;
@@ -153,23 +153,10 @@ public class SandboxManagedConnectionFactory
 
     /** {@code 512m}, {@code 2g}, {@code 64k} or plain bytes. */
     static long bytes(String value, String property) {
-        String text = value.strip().toLowerCase(Locale.ROOT);
-        long unit =
-                switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
-                    case 'k' -> 1L << 10;
-                    case 'm' -> 1L << 20;
-                    case 'g' -> 1L << 30;
-                    default -> 1;
-                };
         try {
-            long number = Long.parseLong(unit == 1 ? text : text.substring(0, text.length() - 1));
-            if (number <= 0) {
-                throw new NumberFormatException();
-            }
-            return Math.multiplyExact(number, unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(
-                    property + ": '" + value + "' is not a size such as 512m or 2g");
+            return Sizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import pro.codai.sandbox.api.EgressNetwork;
 import pro.codai.sandbox.api.Limits;
 import pro.codai.sandbox.api.NetworkPolicy;
+import pro.codai.sandbox.api.Sizes;
 
 /**
  * sandboxd's settings, from {@code /etc/codaipro/sandboxd.properties} (or the file named by {@code
@@ -162,23 +163,10 @@ public record DaemonConfig(
         if (value == null) {
             return fallback;
         }
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-        long unit =
-                switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
-                    case 'k' -> 1L << 10;
-                    case 'm' -> 1L << 20;
-                    case 'g' -> 1L << 30;
-                    default -> 1;
-                };
         try {
-            long number = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
-            if (number <= 0) {
-                throw new NumberFormatException();
-            }
-            return Math.multiplyExact(number, unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(
-                    "setting " + key + ": '" + value + "' is not a size such as 512m or 2g");
+            return Sizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting " + key + ": " + e.getMessage());
         }
     }
 }

@@ -2,7 +2,9 @@ package pro.codai.sandbox.lxc;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import pro.codai.sandbox.api.Limits;
 import pro.codai.sandbox.api.Mount;
@@ -123,22 +125,35 @@ public final class LxcConfig {
     }
 
     static List<String> cgroupLimits(Limits limits, CgroupVersion cgroups) {
+        String prefix = cgroups == CgroupVersion.V2 ? "lxc.cgroup2." : "lxc.cgroup.";
+        List<String> lines = new ArrayList<>();
+        cgroupFiles(limits, cgroups)
+                .forEach((file, value) -> lines.add(prefix + file + " = " + value));
+        return lines;
+    }
+
+    /**
+     * The cgroup files that carry the limits, with their values, in the order to write them: a
+     * memory limit before the memory+swap limit, which may not be below it while lowering.
+     */
+    static Map<String, String> cgroupFiles(Limits limits, CgroupVersion cgroups) {
         long periodMicros = 100_000;
         long quotaMicros = periodMicros * limits.cpuMillicores() / 1000;
+        Map<String, String> files = new LinkedHashMap<>();
         if (cgroups == CgroupVersion.V2) {
-            return List.of(
-                    "lxc.cgroup2.memory.max = " + limits.memoryBytes(),
-                    "lxc.cgroup2.memory.swap.max = 0",
-                    "lxc.cgroup2.pids.max = " + limits.pids(),
-                    "lxc.cgroup2.cpu.max = " + quotaMicros + " " + periodMicros);
+            files.put("memory.max", Long.toString(limits.memoryBytes()));
+            files.put("memory.swap.max", "0");
+            files.put("pids.max", Integer.toString(limits.pids()));
+            files.put("cpu.max", quotaMicros + " " + periodMicros);
+            return files;
         }
-        return List.of(
-                "lxc.cgroup.memory.limit_in_bytes = " + limits.memoryBytes(),
-                "lxc.cgroup.memory.memsw.limit_in_bytes = " + limits.memoryBytes(),
-                "lxc.cgroup.memory.swappiness = 0",
-                "lxc.cgroup.pids.max = " + limits.pids(),
-                "lxc.cgroup.cpu.cfs_period_us = " + periodMicros,
-                "lxc.cgroup.cpu.cfs_quota_us = " + quotaMicros);
+        files.put("memory.limit_in_bytes", Long.toString(limits.memoryBytes()));
+        files.put("memory.memsw.limit_in_bytes", Long.toString(limits.memoryBytes()));
+        files.put("memory.swappiness", "0");
+        files.put("pids.max", Integer.toString(limits.pids()));
+        files.put("cpu.cfs_period_us", Long.toString(periodMicros));
+        files.put("cpu.cfs_quota_us", Long.toString(quotaMicros));
+        return files;
     }
 
     /**

@@ -481,12 +481,9 @@ final class LxcSandbox implements Sandbox {
             throw new SandboxException("sandbox " + id + " is not running");
         }
         try (Container container = open()) {
-            // Lowering: the memory limit before the memory+swap one, which may not be below it.
-            for (String line : LxcConfig.cgroupLimits(limits, cgroups)) {
-                String key = line.substring(line.indexOf('.', 4) + 1, line.indexOf(" = "));
-                String value = line.substring(line.indexOf(" = ") + 3);
-                if (!container.setCgroupItem(key, value)) {
-                    throw new SandboxException("cannot set " + key + " of sandbox " + id);
+            for (var file : LxcConfig.cgroupFiles(limits, cgroups).entrySet()) {
+                if (!container.setCgroupItem(file.getKey(), file.getValue())) {
+                    throw new SandboxException("cannot set " + file.getKey() + " of sandbox " + id);
                 }
             }
         }
