@@ -51,13 +51,7 @@ class EgressIT {
 
     @BeforeAll
     void setUp() throws Exception {
-        String imageDir = System.getProperty("codaipro.it.image.dir", "");
-        if (!Boolean.getBoolean("codaipro.it.require-all")) {
-            assumeTrue(
-                    !imageDir.isBlank() && Files.isDirectory(Path.of(imageDir, "base", "rootfs")),
-                    "no base image (codaipro.it.image.dir)");
-            assumeTrue(new LxcDriver().isAvailable(), new LxcDriver().unavailableReason());
-        }
+        String imageDir = LxcDriverIT.imageDirOrSkip();
         removeOutside();
         run("ip", "netns", "add", OUTSIDE);
         run(

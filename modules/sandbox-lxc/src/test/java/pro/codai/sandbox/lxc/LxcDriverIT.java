@@ -53,16 +53,24 @@ class LxcDriverIT {
     private Path stateDir;
     private final List<Sandbox> created = new ArrayList<>();
 
-    @BeforeAll
-    void initDriver() throws Exception {
+    /**
+     * The base image directory for LXC tests; they are skipped without an image or a usable liblxc,
+     * unless {@code codaipro.it.require-all} makes that a failure.
+     */
+    static String imageDirOrSkip() {
         String imageDir = System.getProperty("codaipro.it.image.dir", "");
-        boolean required = Boolean.getBoolean("codaipro.it.require-all");
-        if (!required) {
+        if (!Boolean.getBoolean("codaipro.it.require-all")) {
             assumeTrue(
                     !imageDir.isBlank() && Files.isDirectory(Path.of(imageDir, "base", "rootfs")),
                     "no base image (codaipro.it.image.dir)");
             assumeTrue(new LxcDriver().isAvailable(), new LxcDriver().unavailableReason());
         }
+        return imageDir;
+    }
+
+    @BeforeAll
+    void initDriver() throws Exception {
+        String imageDir = imageDirOrSkip();
         stateDir = Files.createTempDirectory("codaipro-sandboxes-");
         Path volumes = Files.createDirectories(stateDir.resolve("volumes"));
         driver =
