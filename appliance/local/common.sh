@@ -102,3 +102,25 @@ ensure_sandbox_image() {
     CODAIPRO_CACHE_DIR=$cache_dir bash "$repo_root/modules/sandbox-lxc/src/main/sh/build-base-image" \
         "$sandbox_image_dir" "$repo_root/modules/sandbox-lxc/target/classes"
 }
+
+keycloak_version=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' "$repo_root/pom.xml")
+keycloak_dist=$cache_dir/keycloak/$keycloak_version/keycloak-$keycloak_version
+
+# Keycloak (keycloak-quarkus-dist from Maven Central), unpacked and built once per version into
+# the cache with the options the appliance starts it with (dev-file store, health endpoints).
+# A start with other build options (PostgreSQL) rebuilds the instance copy, not this one.
+ensure_keycloak() {
+    [[ -f $keycloak_dist/.codaipro-built ]] && return 0
+    log "Fetching and building Keycloak $keycloak_version (once; cached in $cache_dir/keycloak)"
+    local dir=$cache_dir/keycloak/$keycloak_version
+    mkdir -p "$dir"
+    mvnw -q -N dependency:copy \
+        -Dartifact="org.keycloak:keycloak-quarkus-dist:$keycloak_version:zip" \
+        -DoutputDirectory="$dir"
+    rm -rf "$keycloak_dist"
+    unzip -q "$dir/keycloak-quarkus-dist-$keycloak_version.zip" -d "$dir"
+    rm -f "$dir/keycloak-quarkus-dist-$keycloak_version.zip"
+    "$keycloak_dist/bin/kc.sh" build --db=dev-file --health-enabled=true >"$dir/build.log" 2>&1 \
+        || die "Keycloak build failed; see $dir/build.log"
+    touch "$keycloak_dist/.codaipro-built"
+}

@@ -170,19 +170,7 @@ class JobeBenchmark {
     }
 
     private static void report(String what, List<Long> nanos) {
-        List<Long> sorted = new ArrayList<>(nanos);
-        Collections.sort(sorted);
-        if (sorted.isEmpty()) {
-            System.out.printf("%-52s no samples%n", what);
-            return;
-        }
-        System.out.printf(
-                "%-52s p50 %7.1f ms   p99 %7.1f ms   (n=%d)%n",
-                what,
-                sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1))
-                        / 1e6,
-                sorted.size());
+        Figures.report(what, nanos);
     }
 
     /**

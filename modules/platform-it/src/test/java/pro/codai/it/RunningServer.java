@@ -62,6 +62,8 @@ final class RunningServer implements AutoCloseable {
         env.put("CODAIPRO_DATA_DIR", dataDir.toString());
         env.put("CODAIPRO_HTTP_PORT", Integer.toString(port));
         env.put("CODAIPRO_JVM_HEAP", "512m");
+        // Sign-in needs a client secret; tests that sign in pass the real Keycloak's settings.
+        env.put("CODAIPRO_OIDC_CLIENT_SECRET", Keycloak.PORTAL_CLIENT_SECRET);
         env.putAll(settings);
         ProcessBuilder builder =
                 new ProcessBuilder(serverHome().resolve("bin/codaipro-server").toString())

@@ -87,8 +87,8 @@ class RunsIT {
                                 .add("scopes", Json.createArrayBuilder(List.of(scopes)))
                                 .build()
                                 .toString(),
-                        "Authorization",
-                        "Bearer " + ADMIN_TOKEN);
+                        "X-Admin-Token",
+                        ADMIN_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return json(response.body());
     }
@@ -417,32 +417,27 @@ class RunsIT {
                         "GET",
                         uri("/api/v1/admin/api-keys"),
                         null,
-                        "Authorization",
-                        "Bearer " + ADMIN_TOKEN + "x");
+                        "X-Admin-Token",
+                        ADMIN_TOKEN + "x");
         HttpResponse<String> badScope =
                 Http.json(
                         "POST",
                         uri("/api/v1/admin/api-keys"),
                         "{\"name\":\"x\",\"scopes\":[\"root\"]}",
-                        "Authorization",
-                        "Bearer " + ADMIN_TOKEN);
+                        "X-Admin-Token",
+                        ADMIN_TOKEN);
         JsonObject issued = issue("short-lived", "runs");
         String secret = issued.getString("secret");
         long id = issued.getJsonObject("key").getJsonNumber("id").longValue();
         HttpResponse<String> list =
-                Http.json(
-                        "GET",
-                        uri("/api/v1/admin/api-keys"),
-                        null,
-                        "Authorization",
-                        "Bearer " + ADMIN_TOKEN);
+                Http.json("GET", uri("/api/v1/admin/api-keys"), null, "X-Admin-Token", ADMIN_TOKEN);
         HttpResponse<String> revoke =
                 Http.json(
                         "DELETE",
                         uri("/api/v1/admin/api-keys/" + id),
                         null,
-                        "Authorization",
-                        "Bearer " + ADMIN_TOKEN);
+                        "X-Admin-Token",
+                        ADMIN_TOKEN);
         HttpResponse<String> afterRevoke = run(secret, program("python3", "print(1)"));
 
         assertThat(noToken.statusCode()).isEqualTo(401);

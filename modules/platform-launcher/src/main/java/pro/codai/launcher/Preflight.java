@@ -33,6 +33,11 @@ public final class Preflight {
         settings.heap();
         settings.jvmOptions();
         settings.otelEndpoint();
+        settings.publicUrl();
+        settings.oidcIssuer();
+        settings.oidcClientId();
+        settings.oidcClientSecret();
+        settings.oidcApiAudience();
         DatabaseTarget database = settings.database();
         if (database instanceof DatabaseTarget.PostgreSql postgres) {
             checkReachable(postgres, settings.databasePassword());

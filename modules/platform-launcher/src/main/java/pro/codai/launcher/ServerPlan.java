@@ -66,6 +66,15 @@ public record ServerPlan(
         // Readiness stays down until the post-deploy command flips this (DeploymentReadinessCheck).
         command.add("-D" + DEPLOYMENT_COMPLETE + "=false");
         command.add("-D" + DEPLOYMENT_EXPECTED + "=" + String.join(",", CONTEXT_ROOTS));
+        // The portal's sign-in and the API's MicroProfile JWT checks, from the same settings.
+        String issuer = settings.oidcIssuer();
+        command.add("-Dcodaipro.public.url=" + settings.publicUrl());
+        command.add("-Dcodaipro.oidc.issuer=" + issuer);
+        command.add("-Dmp.jwt.verify.issuer=" + issuer);
+        command.add(
+                "-Dmp.jwt.verify.publickey.location=" + issuer + "/protocol/openid-connect/certs");
+        command.add("-Dmp.jwt.verify.publickey.algorithm=RS256");
+        command.add("-Dmp.jwt.verify.audiences=" + settings.oidcApiAudience());
         String otelEndpoint = settings.otelEndpoint();
         if (!otelEndpoint.isEmpty()) {
             command.add("-Dotel.sdk.disabled=false");

@@ -43,6 +43,26 @@ public enum Setting {
             "60",
             "Longest a job waits for a slot before it is answered as overload; keep it below"
                     + " Moodle's HTTP timeout."),
+    PUBLIC_URL(
+            "codaipro.public.url",
+            "",
+            "The portal's address as browsers reach it (e.g. https://ide.campus.edu), used for"
+                    + " sign-in redirects. Empty: http://localhost:<http port>."),
+    OIDC_ISSUER(
+            "codaipro.oidc.issuer",
+            "http://localhost:8180/realms/codaipro",
+            "Keycloak realm that signs people in (its issuer URL); the API accepts tokens from it"
+                    + " only."),
+    OIDC_CLIENT_ID(
+            "codaipro.oidc.client-id", "codaipro-portal", "The portal's client in the realm."),
+    OIDC_CLIENT_SECRET(
+            "codaipro.oidc.client-secret",
+            "",
+            "The portal client's secret (at least 32 characters). Required. Never logged."),
+    OIDC_API_AUDIENCE(
+            "codaipro.oidc.api-audience",
+            "codaipro-api",
+            "Audience a token must name to be accepted by the API."),
     OTEL_ENDPOINT(
             "codaipro.otel.endpoint",
             "",

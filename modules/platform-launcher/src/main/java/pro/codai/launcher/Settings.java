@@ -158,6 +158,81 @@ public final class Settings {
         return options;
     }
 
+    /** The portal's public address without a trailing slash; by default on localhost. */
+    public String publicUrl() throws SettingException {
+        String value = raw(Setting.PUBLIC_URL);
+        if (value.isEmpty()) {
+            return "http://localhost:" + httpPort();
+        }
+        String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        if (!isHttpUrl(trimmed) || URI.create(trimmed).getRawPath().length() > 0) {
+            throw new SettingException(
+                    Setting.PUBLIC_URL,
+                    "'"
+                            + value
+                            + "' is not an http(s) address without a path, such as"
+                            + " https://ide.campus.edu");
+        }
+        return trimmed;
+    }
+
+    /** The Keycloak realm's issuer URL, without a trailing slash. */
+    public String oidcIssuer() throws SettingException {
+        String value = raw(Setting.OIDC_ISSUER);
+        String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        if (!isHttpUrl(trimmed) || !trimmed.contains("/realms/")) {
+            throw new SettingException(
+                    Setting.OIDC_ISSUER,
+                    "'"
+                            + value
+                            + "' is not a Keycloak realm URL such as"
+                            + " https://login.campus.edu/realms/codaipro");
+        }
+        return trimmed;
+    }
+
+    public String oidcClientId() throws SettingException {
+        return token(Setting.OIDC_CLIENT_ID);
+    }
+
+    public String oidcApiAudience() throws SettingException {
+        return token(Setting.OIDC_API_AUDIENCE);
+    }
+
+    /** Checked for presence and length only; the value is never echoed. */
+    public String oidcClientSecret() throws SettingException {
+        String value = raw(Setting.OIDC_CLIENT_SECRET);
+        if (value.length() < 32) {
+            throw new SettingException(
+                    Setting.OIDC_CLIENT_SECRET,
+                    value.isEmpty()
+                            ? "is not set; copy the portal client's secret from the realm"
+                            : "is shorter than 32 characters");
+        }
+        return value;
+    }
+
+    private String token(Setting setting) throws SettingException {
+        String value = raw(setting);
+        if (!value.matches("[A-Za-z0-9._:-]{1,255}")) {
+            throw new SettingException(
+                    setting, "'" + value + "' is not a client name (letters, digits, . _ : -)");
+        }
+        return value;
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null
+                    && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
     /** The OTLP endpoint, or empty when telemetry is off. */
     public String otelEndpoint() throws SettingException {
         String value = raw(Setting.OTEL_ENDPOINT);

@@ -124,6 +124,28 @@ class ServerPlanTest {
     }
 
     @Test
+    void theApiChecksTokensOfTheConfiguredRealmOnly() throws Exception {
+        ServerPlan plan =
+                ServerPlan.create(
+                        settings(
+                                Map.of(
+                                        "CODAIPRO_OIDC_ISSUER",
+                                        "https://login.campus.edu/realms/codaipro",
+                                        "CODAIPRO_PUBLIC_URL",
+                                        "https://ide.campus.edu")),
+                        Path.of("/opt/codaipro"),
+                        "java");
+
+        assertThat(plan.command())
+                .contains(
+                        "-Dcodaipro.public.url=https://ide.campus.edu",
+                        "-Dmp.jwt.verify.issuer=https://login.campus.edu/realms/codaipro",
+                        "-Dmp.jwt.verify.publickey.location=https://login.campus.edu/realms/codaipro/protocol/openid-connect/certs",
+                        "-Dmp.jwt.verify.audiences=codaipro-api");
+        assertThat(String.join(" ", plan.command())).doesNotContain("client-secret");
+    }
+
+    @Test
     void asadminPropertyValuesAreEscaped() {
         assertThat(ServerPlan.property("url", "jdbc:x://h:1/d?a=b"))
                 .isEqualTo("url=jdbc\\:x\\://h\\:1/d?a\\=b");

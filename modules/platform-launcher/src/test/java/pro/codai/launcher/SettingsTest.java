@@ -76,6 +76,57 @@ class SettingsTest {
     }
 
     @Test
+    void signInSettingsDefaultToTheLocalKeycloakAndAreChecked() throws Exception {
+        Settings defaults =
+                Settings.load(
+                        Map.of(
+                                "CODAIPRO_CONFIG_FILE",
+                                tempDir.resolve("absent").toString(),
+                                "CODAIPRO_HTTP_PORT",
+                                "9090"),
+                        new Properties());
+        Settings bad =
+                Settings.load(
+                        Map.of(
+                                "CODAIPRO_CONFIG_FILE", tempDir.resolve("absent").toString(),
+                                "CODAIPRO_PUBLIC_URL", "https://ide.campus.edu/portal",
+                                "CODAIPRO_OIDC_ISSUER", "https://login.campus.edu/",
+                                "CODAIPRO_OIDC_CLIENT_SECRET", "tiny-s3cret",
+                                "CODAIPRO_OIDC_API_AUDIENCE", "two words"),
+                        new Properties());
+        Settings good =
+                Settings.load(
+                        Map.of(
+                                "CODAIPRO_CONFIG_FILE",
+                                tempDir.resolve("absent").toString(),
+                                "CODAIPRO_PUBLIC_URL",
+                                "https://ide.campus.edu/",
+                                "CODAIPRO_OIDC_ISSUER",
+                                "https://login.campus.edu/realms/codaipro/",
+                                "CODAIPRO_OIDC_CLIENT_SECRET",
+                                "x".repeat(32)),
+                        new Properties());
+
+        assertThat(defaults.publicUrl()).isEqualTo("http://localhost:9090");
+        assertThat(defaults.oidcIssuer()).isEqualTo("http://localhost:8180/realms/codaipro");
+        assertThatThrownBy(defaults::oidcClientSecret)
+                .hasMessageContaining("not set")
+                .extracting("setting")
+                .isEqualTo(Setting.OIDC_CLIENT_SECRET);
+        assertThatThrownBy(bad::publicUrl).extracting("setting").isEqualTo(Setting.PUBLIC_URL);
+        assertThatThrownBy(bad::oidcIssuer).extracting("setting").isEqualTo(Setting.OIDC_ISSUER);
+        assertThatThrownBy(bad::oidcClientSecret)
+                .hasMessageNotContaining("tiny-s3cret")
+                .extracting("setting")
+                .isEqualTo(Setting.OIDC_CLIENT_SECRET);
+        assertThatThrownBy(bad::oidcApiAudience)
+                .extracting("setting")
+                .isEqualTo(Setting.OIDC_API_AUDIENCE);
+        assertThat(good.publicUrl()).isEqualTo("https://ide.campus.edu");
+        assertThat(good.oidcIssuer()).isEqualTo("https://login.campus.edu/realms/codaipro");
+    }
+
+    @Test
     void operatorMessageIsOneLineNamingBothSpellingsOfTheSetting() {
         SettingException problem = new SettingException(Setting.DB_URL, "cannot connect");
 

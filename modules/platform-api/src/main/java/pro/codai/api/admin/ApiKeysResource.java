@@ -22,23 +22,24 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import pro.codai.api.problem.Problem;
-import pro.codai.api.security.RequiresAdminToken;
+import pro.codai.api.security.Allow;
+import pro.codai.api.security.Caller;
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
 
 /**
- * Issue, list and revoke API keys (for the run API and Jobe clients). For the administrator only,
- * with the admin token; the key's secret is in the answer to {@code POST} and nowhere else.
+ * Issue, list and revoke service API keys (for scripts and Jobe clients such as Moodle) and see
+ * every key, personal ones included. For administrators (role {@code admin}) or the admin token;
+ * the key's secret is in the answer to {@code POST} and nowhere else.
  */
 @Path("/v1/admin/api-keys")
 @Tag(name = "admin")
-@RequiresAdminToken
+@Allow(roles = "admin", adminToken = true)
 public class ApiKeysResource {
-
-    static final String ADMIN = "admin-token";
 
     @Inject ApiKeys apiKeys;
     @Context UriInfo uri;
+    @Context jakarta.ws.rs.container.ContainerRequestContext request;
 
     /**
      * @param scopes {@code runs} and/or {@code jobe}
@@ -54,8 +55,9 @@ public class ApiKeysResource {
             Set<String> scopes,
             int runsPerHour,
             Instant createdAt,
-            Instant revokedAt) {
-        static KeyView of(ApiKey key) {
+            Instant revokedAt,
+            String owner) {
+        public static KeyView of(ApiKey key) {
             return new KeyView(
                     key.id(),
                     key.name(),
@@ -63,7 +65,8 @@ public class ApiKeysResource {
                     key.scopes(),
                     key.runsPerHour(),
                     key.createdAt(),
-                    key.revokedAt());
+                    key.revokedAt(),
+                    key.ownerSubject());
         }
     }
 
@@ -84,7 +87,7 @@ public class ApiKeysResource {
                             body.name(),
                             body.scopes(),
                             body.runsPerHour() == null ? 0 : body.runsPerHour(),
-                            ADMIN);
+                            actor());
             return Response.created(
                             uri.getAbsolutePathBuilder()
                                     .path(Long.toString(issued.key().id()))
@@ -109,10 +112,14 @@ public class ApiKeysResource {
     @Path("{id}")
     @Operation(summary = "Revoke an API key at once")
     public Response revoke(@PathParam("id") long id) {
-        if (!apiKeys.revoke(id, ADMIN)) {
+        if (!apiKeys.revoke(id, actor())) {
             throw new NotFoundException("no API key " + id);
         }
         return Response.noContent().build();
+    }
+
+    private String actor() {
+        return ((Caller) request.getProperty(Caller.REQUEST_PROPERTY)).actor();
     }
 
     private Response bad(String detail) {

@@ -14,6 +14,7 @@ import pro.codai.platform.system.SystemInfo;
 
 /** {@code GET /api/v1/info}: what this appliance runs. Public: it holds nothing secret. */
 @Path("/v1/info")
+@pro.codai.api.security.Public
 @Tag(name = "system")
 public class InfoResource {
 

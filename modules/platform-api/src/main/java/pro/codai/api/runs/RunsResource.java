@@ -24,8 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import pro.codai.api.problem.Problem;
-import pro.codai.api.security.ApiAuthentication;
-import pro.codai.api.security.RequiresApiKey;
+import pro.codai.api.security.Allow;
+import pro.codai.api.security.Caller;
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
 import pro.codai.platform.run.Language;
@@ -38,15 +38,28 @@ import pro.codai.platform.run.RunRequest;
 import pro.codai.platform.run.RunResult;
 import pro.codai.platform.run.RunService;
 
-/** Compile and run a program in a fresh sandbox, with an API key that has the "runs" scope. */
+/**
+ * Compile and run a program in a fresh sandbox: for anyone signed in, or with an API key that has
+ * the "runs" scope.
+ */
 @Path("/v1/runs")
 @Tag(name = "runs")
-@RequiresApiKey(ApiKey.SCOPE_RUNS)
+@Allow(
+        roles = {"student", "instructor", "admin"},
+        apiKeyScope = ApiKey.SCOPE_RUNS)
 @SecurityScheme(
-        securitySchemeName = "apiKey",
+        securitySchemeName = "keycloak",
         type = SecuritySchemeType.HTTP,
         scheme = "bearer",
-        description = "An API key issued by the administrator (cpk_…)")
+        bearerFormat = "JWT",
+        description = "An access token from the campus sign-in (Keycloak realm codaipro)")
+@SecurityScheme(
+        securitySchemeName = "apiKey",
+        type = SecuritySchemeType.APIKEY,
+        in = org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn.HEADER,
+        apiKeyName = "X-API-Key",
+        description = "A personal or service API key (cpk_…)")
+@SecurityRequirement(name = "keycloak")
 @SecurityRequirement(name = "apiKey")
 public class RunsResource {
 
@@ -114,14 +127,14 @@ public class RunsResource {
     @Operation(summary = "Compile and run a program in a fresh sandbox")
     @APIResponse(responseCode = "200", description = "The run's outcome and output")
     @APIResponse(responseCode = "400", description = "Malformed request or a limit out of range")
-    @APIResponse(responseCode = "401", description = "No valid API key")
+    @APIResponse(responseCode = "401", description = "No valid token or API key")
     @APIResponse(responseCode = "403", description = "The key lacks the runs scope")
     @APIResponse(responseCode = "429", description = "The key's hourly run budget is spent")
     @APIResponse(responseCode = "503", description = "Busy (retry after the given seconds)")
     public Response run(RunBody body) {
         RunRequest request = request(body);
-        ApiKey key = (ApiKey) http.getAttribute(ApiAuthentication.API_KEY);
-        if (!apiKeys.tryCountRun(key)) {
+        ApiKey key = ((Caller) http.getAttribute(Caller.REQUEST_PROPERTY)).apiKey();
+        if (key != null && !apiKeys.tryCountRun(key)) {
             return Response.fromResponse(
                             Problem.of(
                                             Response.Status.TOO_MANY_REQUESTS,

@@ -1,9 +1,13 @@
 package pro.codai.api.security;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.Principal;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -17,25 +21,32 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import pro.codai.api.problem.Problem;
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
 
 /**
- * Checks the credentials a resource asks for ({@link RequiresApiKey}, {@link RequiresAdminToken})
- * before it runs: none or unknown → 401, a key without the scope → 403. The key found is left in
- * the request property {@link #API_KEY} for the resource.
+ * Decides every call against the resource's {@link Allow} (or {@link Public}): no credentials →
+ * 401, credentials that do not carry the right role or scope → 403, a resource with neither
+ * annotation → 403 (deny by default). Keycloak tokens are checked before this filter by
+ * MicroProfile JWT (signature, issuer, audience, expiry; a bad one is answered 401 there); API keys
+ * and the administrator token are checked here. The caller found is left in the request property
+ * {@link Caller#REQUEST_PROPERTY}.
  */
 @Provider
-@Priority(Priorities.AUTHENTICATION)
+@Priority(Priorities.AUTHORIZATION)
 public class ApiAuthentication implements ContainerRequestFilter {
 
-    public static final String API_KEY = "codaipro.apiKey";
+    public static final String API_KEY_HEADER = "X-API-Key";
+    public static final String ADMIN_TOKEN_HEADER = "X-Admin-Token";
 
     @Context ResourceInfo resource;
 
     @Inject ApiKeys apiKeys;
+
+    @Inject JsonWebToken token;
 
     // Optional: MicroProfile Config treats an empty default as no value at all.
     @Inject
@@ -47,45 +58,67 @@ public class ApiAuthentication implements ContainerRequestFilter {
         if (resource.getResourceMethod() == null) {
             return;
         }
-        if (annotation(RequiresAdminToken.class) != null) {
-            String presented = bearer(request).orElse("");
-            String expected = adminToken.orElse("").strip();
-            if (expected.isEmpty() || !constantTimeEquals(presented, expected)) {
-                abort(request, Response.Status.UNAUTHORIZED, "an admin token is required");
+        Allow allow = annotation(Allow.class);
+        if (allow == null) {
+            if (annotation(Public.class) == null) {
+                abort(request, Response.Status.FORBIDDEN, "this resource is not open to anyone");
             }
             return;
         }
-        RequiresApiKey required = annotation(RequiresApiKey.class);
-        if (required == null) {
+        Principal principal = request.getSecurityContext().getUserPrincipal();
+        if (principal != null) {
+            Set<String> groups = token.getGroups() == null ? Set.of() : token.getGroups();
+            if (Arrays.stream(allow.roles()).anyMatch(groups::contains)) {
+                request.setProperty(
+                        Caller.REQUEST_PROPERTY, Caller.person(token.getSubject(), groups));
+            } else {
+                abort(
+                        request,
+                        Response.Status.FORBIDDEN,
+                        "this needs one of the roles " + String.join(", ", allow.roles()));
+            }
             return;
         }
-        Optional<String> secret =
-                bearer(request).or(() -> Optional.ofNullable(request.getHeaderString("X-API-Key")));
-        Optional<ApiKey> key = secret.flatMap(apiKeys::verify);
-        if (key.isEmpty()) {
-            abort(request, Response.Status.UNAUTHORIZED, "a valid API key is required");
-        } else if (!key.get().allows(required.value())) {
-            abort(
-                    request,
-                    Response.Status.FORBIDDEN,
-                    "this API key does not have the '" + required.value() + "' scope");
-        } else {
-            request.setProperty(API_KEY, key.get());
+        String presentedAdminToken = request.getHeaderString(ADMIN_TOKEN_HEADER);
+        if (allow.adminToken() && presentedAdminToken != null) {
+            String expected = adminToken.orElse("").strip();
+            if (expected.isEmpty() || !constantTimeEquals(presentedAdminToken.strip(), expected)) {
+                abort(request, Response.Status.UNAUTHORIZED, "the admin token is not valid");
+            } else {
+                request.setProperty(Caller.REQUEST_PROPERTY, Caller.adminToken());
+            }
+            return;
         }
+        String presentedKey = request.getHeaderString(API_KEY_HEADER);
+        if (!allow.apiKeyScope().isEmpty() && presentedKey != null) {
+            Optional<ApiKey> key = apiKeys.verify(presentedKey.strip());
+            if (key.isEmpty()) {
+                abort(request, Response.Status.UNAUTHORIZED, "the API key is not valid");
+            } else if (!key.get().allows(allow.apiKeyScope())) {
+                abort(
+                        request,
+                        Response.Status.FORBIDDEN,
+                        "this API key does not have the '" + allow.apiKeyScope() + "' scope");
+            } else {
+                request.setProperty(Caller.REQUEST_PROPERTY, Caller.apiKey(key.get()));
+            }
+            return;
+        }
+        abort(
+                request,
+                Response.Status.UNAUTHORIZED,
+                allow.apiKeyScope().isEmpty()
+                        ? "sign in: send a bearer token from the campus sign-in (Keycloak)"
+                        : "send a bearer token from the campus sign-in (Keycloak) or an API key"
+                                + " in the "
+                                + API_KEY_HEADER
+                                + " header");
     }
 
-    private <A extends java.lang.annotation.Annotation> A annotation(Class<A> type) {
+    private <A extends Annotation> A annotation(Class<A> type) {
         AnnotatedElement method = resource.getResourceMethod();
         A onMethod = method.getAnnotation(type);
         return onMethod != null ? onMethod : resource.getResourceClass().getAnnotation(type);
-    }
-
-    private static Optional<String> bearer(ContainerRequestContext request) {
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.of(header.substring(7).strip());
-        }
-        return Optional.empty();
     }
 
     private static boolean constantTimeEquals(String a, String b) {

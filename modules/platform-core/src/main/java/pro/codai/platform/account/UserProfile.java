@@ -56,6 +56,26 @@ public class UserProfile {
     @Column(name = "profile_completed", nullable = false)
     private boolean profileCompleted;
 
+    /** The name the person signs in with (Keycloak's {@code preferred_username}). */
+    @Column(name = "username", length = 255)
+    private String username;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "account_kind", length = 20)
+    private AccountKind accountKind;
+
+    @Column(name = "institution", length = 200)
+    private String institution;
+
+    @Column(name = "programme", length = 200)
+    private String programme;
+
+    @Column(name = "onboarding_done", nullable = false)
+    private boolean onboardingDone;
+
+    @Column(name = "last_sign_in_at")
+    private Instant lastSignInAt;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     private Instant createdAt;
 
@@ -118,6 +138,30 @@ public class UserProfile {
         return profileCompleted;
     }
 
+    public String getUsername() {
+        return username;
+    }
+
+    public AccountKind getAccountKind() {
+        return accountKind;
+    }
+
+    public String getInstitution() {
+        return institution;
+    }
+
+    public String getProgramme() {
+        return programme;
+    }
+
+    public boolean isOnboardingDone() {
+        return onboardingDone;
+    }
+
+    public Instant getLastSignInAt() {
+        return lastSignInAt;
+    }
+
     public Instant getCreatedAt() {
         return createdAt;
     }
@@ -146,6 +190,35 @@ public class UserProfile {
 
     public void markProfileCompleted() {
         this.profileCompleted = true;
+    }
+
+    /** What the person tells about themselves after their first sign-in. */
+    public void completeProfile(AccountKind kind, String institution, String programme) {
+        this.accountKind = Objects.requireNonNull(kind, "kind");
+        this.institution = optionalText(institution, "institution", 200);
+        this.programme = optionalText(programme, "programme", 200);
+        this.profileCompleted = true;
+    }
+
+    public void markOnboardingDone() {
+        this.onboardingDone = true;
+    }
+
+    void recordSignIn(String username, Instant at) {
+        this.username = username;
+        this.lastSignInAt = at;
+    }
+
+    private static String optionalText(String value, String name, int maxLength) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String stripped = value.strip();
+        if (stripped.length() > maxLength) {
+            throw new IllegalArgumentException(
+                    name + " must be at most " + maxLength + " characters");
+        }
+        return stripped;
     }
 
     private static String requireText(String value, String name) {

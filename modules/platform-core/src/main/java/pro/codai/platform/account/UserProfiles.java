@@ -1,19 +1,36 @@
 package pro.codai.platform.account;
 
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
-/** Finds and provisions user profiles. */
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import pro.codai.platform.audit.AuditLog;
+
+/**
+ * Finds and provisions user profiles. A profile is made at a person's first sign-in from the
+ * token's claims; at every sign-in after that the directory's view (email, name, role, plan) wins.
+ */
 @ApplicationScoped
 @Transactional
 public class UserProfiles {
 
     @PersistenceContext(unitName = "codaipro")
     EntityManager entityManager;
+
+    @Inject AuditLog audit;
+
+    // Optional: MicroProfile Config treats an empty default as no value at all.
+    @Inject
+    @ConfigProperty(name = "codaipro.students.email-domains")
+    Optional<String> studentEmailDomains;
 
     public Optional<UserProfile> findBySubject(String subject) {
         return entityManager
@@ -26,5 +43,71 @@ public class UserProfiles {
     /** Number of people who have ever signed in. */
     public long count() {
         return entityManager.createNamedQuery(UserProfile.COUNT_ALL, Long.class).getSingleResult();
+    }
+
+    /** The plan rules with the configured student email domains. */
+    public PlanPolicy planPolicy() {
+        return new PlanPolicy(Arrays.asList(studentEmailDomains.orElse("").split("[,\\s]+")));
+    }
+
+    /** Provisions (first time) or refreshes the profile of a person who has just signed in. */
+    public UserProfile signedIn(SignIn signIn) {
+        Plan plan = planPolicy().planFor(signIn);
+        String email = signIn.email() == null || signIn.email().isBlank() ? "-" : signIn.email();
+        Optional<UserProfile> existing = findBySubject(signIn.subject());
+        UserProfile profile;
+        if (existing.isPresent()) {
+            profile = existing.get();
+            profile.updateIdentity(email, signIn.shownName());
+            if (profile.getRole() != signIn.role()) {
+                audit.record(
+                        "directory",
+                        "account.role-changed",
+                        "user:" + signIn.subject(),
+                        profile.getRole() + " -> " + signIn.role());
+                profile.changeRole(signIn.role());
+            }
+            if (profile.getPlan() != plan) {
+                audit.record(
+                        "directory",
+                        "account.plan-changed",
+                        "user:" + signIn.subject(),
+                        profile.getPlan() + " -> " + plan);
+                profile.changePlan(plan);
+            }
+        } else {
+            profile =
+                    new UserProfile(
+                            signIn.subject(), email, signIn.shownName(), signIn.role(), plan);
+            entityManager.persist(profile);
+            audit.record(
+                    signIn.subject(),
+                    "account.provisioned",
+                    "user:" + signIn.subject(),
+                    signIn.role() + ", " + plan);
+        }
+        profile.recordSignIn(signIn.username(), Instant.now());
+        return profile;
+    }
+
+    /** Saves what the person tells about themselves; their first profile completion. */
+    public UserProfile completeProfile(
+            String subject, AccountKind kind, String institution, String programme) {
+        UserProfile profile = require(subject);
+        profile.completeProfile(kind, institution, programme);
+        audit.record(subject, "account.profile-completed", "user:" + subject, kind.name());
+        return profile;
+    }
+
+    /** The person has seen (or skipped) the onboarding tour. */
+    public UserProfile finishOnboarding(String subject) {
+        UserProfile profile = require(subject);
+        profile.markOnboardingDone();
+        return profile;
+    }
+
+    private UserProfile require(String subject) {
+        return findBySubject(subject)
+                .orElseThrow(() -> new IllegalStateException("no profile for " + subject));
     }
 }

@@ -19,10 +19,14 @@ import jakarta.persistence.Table;
 @Table(name = "api_key")
 @NamedQuery(name = ApiKey.BY_DIGEST, query = "SELECT k FROM ApiKey k WHERE k.keyDigest = :digest")
 @NamedQuery(name = ApiKey.ALL, query = "SELECT k FROM ApiKey k ORDER BY k.id")
+@NamedQuery(
+        name = ApiKey.BY_OWNER,
+        query = "SELECT k FROM ApiKey k WHERE k.ownerSubject = :owner ORDER BY k.id")
 public class ApiKey {
 
     static final String BY_DIGEST = "ApiKey.byDigest";
     static final String ALL = "ApiKey.all";
+    static final String BY_OWNER = "ApiKey.byOwner";
 
     /** May call {@code /api/v1/runs}. */
     public static final String SCOPE_RUNS = "runs";
@@ -61,6 +65,10 @@ public class ApiKey {
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
+    /** The person a personal key belongs to (their subject); none for a service key. */
+    @Column(name = "owner_subject", updatable = false, length = 255)
+    private String ownerSubject;
+
     protected ApiKey() {
         // for JPA
     }
@@ -71,13 +79,15 @@ public class ApiKey {
             String keyDigest,
             Set<String> scopes,
             int runsPerHour,
-            String createdBy) {
+            String createdBy,
+            String ownerSubject) {
         this.name = name;
         this.keyPrefix = keyPrefix;
         this.keyDigest = keyDigest;
         this.scopes = String.join(",", new TreeSet<>(scopes));
         this.runsPerHour = runsPerHour;
         this.createdBy = createdBy;
+        this.ownerSubject = ownerSubject;
     }
 
     @PrePersist
@@ -120,6 +130,11 @@ public class ApiKey {
 
     public Instant revokedAt() {
         return revokedAt;
+    }
+
+    /** The subject of the person a personal key belongs to; null for a service key. */
+    public String ownerSubject() {
+        return ownerSubject;
     }
 
     public boolean isRevoked() {

@@ -54,8 +54,40 @@ public class ApiKeys {
     /** A new key and the secret to hand over (shown this once). */
     public record Issued(ApiKey key, String secret) {}
 
+    /** Most live personal keys one person may hold. */
+    public static final int PERSONAL_KEY_LIMIT = 10;
+
+    /** Hourly run budget of a personal key. */
+    public static final int PERSONAL_RUNS_PER_HOUR = 600;
+
+    /** A service key (no owner), issued by an administrator. */
     @Transactional
     public Issued issue(String name, Set<String> scopes, int runsPerHour, String issuedBy) {
+        return issue(name, scopes, runsPerHour, issuedBy, null);
+    }
+
+    /**
+     * A personal key for the run API, owned by {@code ownerSubject}; refused when the person
+     * already holds {@link #PERSONAL_KEY_LIMIT} live keys.
+     */
+    @Transactional
+    public Issued issuePersonal(String ownerSubject, String name, String issuedBy) {
+        if (ownerSubject == null || ownerSubject.isBlank()) {
+            throw new IllegalArgumentException("a personal key needs an owner");
+        }
+        long live = ownedBy(ownerSubject).stream().filter(key -> !key.isRevoked()).count();
+        if (live >= PERSONAL_KEY_LIMIT) {
+            throw new IllegalArgumentException(
+                    "you already have "
+                            + PERSONAL_KEY_LIMIT
+                            + " keys; revoke one you no longer use first");
+        }
+        return issue(
+                name, Set.of(ApiKey.SCOPE_RUNS), PERSONAL_RUNS_PER_HOUR, issuedBy, ownerSubject);
+    }
+
+    private Issued issue(
+            String name, Set<String> scopes, int runsPerHour, String issuedBy, String owner) {
         if (name == null || name.isBlank() || name.length() > 100) {
             throw new IllegalArgumentException("name must be 1 to 100 characters");
         }
@@ -75,7 +107,8 @@ public class ApiKeys {
                         digest(secret),
                         scopes,
                         runsPerHour,
-                        issuedBy);
+                        issuedBy,
+                        owner);
         entityManager.persist(key);
         entityManager.flush();
         audit.record(issuedBy, "api-key.issued", "api-key:" + key.id(), key.name());
@@ -99,6 +132,28 @@ public class ApiKeys {
     @Transactional
     public List<ApiKey> list() {
         return entityManager.createNamedQuery(ApiKey.ALL, ApiKey.class).getResultList();
+    }
+
+    /** The keys a person owns, revoked ones included (newest last). */
+    @Transactional
+    public List<ApiKey> ownedBy(String ownerSubject) {
+        return entityManager
+                .createNamedQuery(ApiKey.BY_OWNER, ApiKey.class)
+                .setParameter("owner", ownerSubject)
+                .getResultList();
+    }
+
+    /**
+     * Revokes one of the person's own keys; false if there is no such key <em>of theirs</em> —
+     * another person's key is answered exactly like a missing one.
+     */
+    @Transactional
+    public boolean revokeOwned(long id, String ownerSubject, String revokedBy) {
+        ApiKey key = entityManager.find(ApiKey.class, id);
+        if (key == null || !ownerSubject.equals(key.ownerSubject())) {
+            return false;
+        }
+        return revoke(id, revokedBy);
     }
 
     /** Revokes the key; false if there is no such key. Revoking twice is harmless. */

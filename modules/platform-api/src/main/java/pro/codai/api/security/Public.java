@@ -5,12 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/**
- * The resource needs an API key with this scope ({@code Authorization: Bearer cpk_…} or {@code
- * X-API-Key: cpk_…}).
- */
+/** A resource anyone may call without credentials (e.g. the server's name and version). */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
-public @interface RequiresApiKey {
-    String value();
-}
+public @interface Public {}

@@ -1,0 +1,2 @@
+/** The signed-in person's own resources: their profile and their personal API keys. */
+package pro.codai.api.me;

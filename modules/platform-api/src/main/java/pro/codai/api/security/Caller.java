@@ -1,0 +1,41 @@
+package pro.codai.api.security;
+
+import java.util.Set;
+
+import pro.codai.platform.apikey.ApiKey;
+
+/**
+ * Who is calling, once {@link ApiAuthentication} has checked their credentials: a person (by their
+ * Keycloak subject), an API key, or the administrator token.
+ */
+public record Caller(Kind kind, String subject, Set<String> roles, ApiKey apiKey) {
+
+    public static final String REQUEST_PROPERTY = Caller.class.getName();
+
+    public enum Kind {
+        PERSON,
+        API_KEY,
+        ADMIN_TOKEN
+    }
+
+    static Caller person(String subject, Set<String> roles) {
+        return new Caller(Kind.PERSON, subject, roles, null);
+    }
+
+    static Caller apiKey(ApiKey key) {
+        return new Caller(Kind.API_KEY, key.ownerSubject(), Set.of(), key);
+    }
+
+    static Caller adminToken() {
+        return new Caller(Kind.ADMIN_TOKEN, null, Set.of(), null);
+    }
+
+    /** How the audit log names this caller. */
+    public String actor() {
+        return switch (kind) {
+            case PERSON -> subject;
+            case API_KEY -> "api-key:" + apiKey.id();
+            case ADMIN_TOKEN -> "admin-token";
+        };
+    }
+}

@@ -1,0 +1,239 @@
+package pro.codai.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+
+import pro.codai.it.browser.Browser;
+import pro.codai.it.browser.KeycloakPages;
+import pro.codai.it.browser.PortalPages;
+
+/**
+ * Signing in to the portal in a real browser (headless Chromium) against the real Keycloak, with
+ * mail through a real SMTP capture server and people from a real LDAP directory.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PortalSignInIT {
+
+    static final String PASSWORD = "Correct-Horse-42-battery";
+    static final String DIRECTORY_PASSWORD = "directory-pass-1234";
+
+    Keycloak keycloak;
+    CampusDirectory directory;
+    RunningServer server;
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    void start() throws Exception {
+        if (!Boolean.getBoolean("codaipro.it.require-all")) {
+            assumeTrue(Browser.available(), "no chromium and chromedriver");
+        }
+        keycloak = Keycloak.shared();
+        directory = CampusDirectory.start();
+        String ada =
+                directory.addPerson(
+                        "ada" + run,
+                        "Ada",
+                        "Lovelace",
+                        "ada" + run + "@uni.example",
+                        DIRECTORY_PASSWORD);
+        String grace =
+                directory.addPerson(
+                        "grace" + run,
+                        "Grace",
+                        "Hopper",
+                        "grace" + run + "@uni.example",
+                        DIRECTORY_PASSWORD);
+        String linus =
+                directory.addPerson(
+                        "linus" + run,
+                        "Linus",
+                        "Torvalds",
+                        "linus" + run + "@uni.example",
+                        DIRECTORY_PASSWORD);
+        directory.addGroup("students", ada);
+        directory.addGroup("staff", grace);
+        directory.addGroup("administrators", grace);
+        directory.addGroup("cs-department", ada, linus);
+        keycloak.connectDirectory(
+                "openldap",
+                Map.of(
+                        "LDAP_URL", directory.url(),
+                        "LDAP_BIND_DN", CampusDirectory.BIND_DN,
+                        "LDAP_BIND_PASSWORD", CampusDirectory.BIND_PASSWORD,
+                        "LDAP_USERS_DN", CampusDirectory.PEOPLE,
+                        "LDAP_GROUPS_DN", CampusDirectory.GROUPS));
+        Path workDir = Files.createTempDirectory(Path.of("target"), "PortalSignInIT-");
+        Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
+        settings.put("CODAIPRO_STUDENTS_EMAIL_DOMAINS", "student.uni.example");
+        server = RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (directory != null) {
+            directory.close();
+        }
+    }
+
+    @Test
+    void registerVerifyEmailSignInCompleteProfileAndReachTheDashboard() throws Exception {
+        String email = "newcomer-" + run + "@student.uni.example";
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            KeycloakPages keycloakPages = new KeycloakPages(browser);
+
+            portal.open("/");
+            browser.click(By.id("nav-register"));
+            assertThat(browser.source()).contains("codaipro.css").contains("CodaiPro Campus");
+            keycloakPages.register(email, "Nadia", "Newcomer");
+            browser.awaitText("verify");
+
+            MimeMessage mail = keycloak.mail.awaitMailTo(email, Duration.ofSeconds(30));
+            assertThat(mail.getSubject()).isEqualTo("Confirm your CodaiPro Campus email address");
+            browser.go(MailCapture.linkIn(mail, "action-token"));
+            keycloakPages.proceedIfAsked();
+            // The password is chosen once the address is confirmed; the policy applies.
+            keycloakPages.chooseNewPassword("short");
+            browser.awaitText("minimum length");
+            keycloakPages.chooseNewPassword(PASSWORD);
+
+            portal.completeProfile("STUDENT", "University of Example", "Computer Science");
+            assertThat(portal.dashboardName()).isEqualTo("Nadia Newcomer");
+            // A verified address at the campus's student domain grants the Student plan.
+            assertThat(portal.dashboardPlan()).isEqualTo("Student");
+            assertThat(portal.tourShown()).isTrue();
+            portal.finishTour();
+            browser.awaitUrl("/app/dashboard.xhtml");
+            assertThat(portal.tourShown()).isFalse();
+
+            portal.signOut();
+            browser.await(By.id("nav-signin"));
+            // Keycloak's session ended too (RP-initiated sign-out): a protected page asks again.
+            portal.open("/app/dashboard.xhtml");
+            browser.await(By.id("kc-form-login"));
+            assertThat(keycloakPages.onSignInPage()).isTrue();
+        }
+    }
+
+    @Test
+    void aSignedOutVisitorSignsInAndComesBackToThePageTheyAskedFor() throws Exception {
+        String email = user("returning");
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            KeycloakPages keycloakPages = new KeycloakPages(browser);
+            portal.open("/signin");
+            keycloakPages.signIn(email, PASSWORD);
+            portal.completeProfile("DEVELOPER", "", "");
+            portal.dashboardName();
+            portal.signOut();
+            browser.await(By.id("nav-signin"));
+
+            portal.open("/app/profile.xhtml?from=bookmark");
+            keycloakPages.signIn(email, PASSWORD);
+
+            browser.awaitUrl("/app/profile.xhtml?from=bookmark");
+            assertThat(portal.signedIn()).isTrue();
+        }
+    }
+
+    @Test
+    void aStudentOpeningTheAdminConsoleGetsTheForbiddenPage() throws Exception {
+        String email = user("curious");
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/admin/index.xhtml");
+            new KeycloakPages(browser).signIn(email, PASSWORD);
+
+            browser.await(By.id("error-title"));
+            browser.awaitText("Not allowed");
+            assertThat(browser.text()).contains("403");
+            assertThat(browser.present(By.id("admin-title"))).isFalse();
+        }
+    }
+
+    @Test
+    void directoryPeopleSignInWithTheirDirectoryPasswordAndGroupsGiveRoles() throws Exception {
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/admin/index.xhtml");
+            new KeycloakPages(browser).signIn("grace" + run, DIRECTORY_PASSWORD);
+            portal.completeProfile("DEVELOPER", "University of Example", "");
+            assertThat(portal.dashboardRole()).isEqualTo("ADMIN");
+            portal.open("/admin/index.xhtml");
+            assertThat(browser.await(By.id("admin-title")).getText()).isEqualTo("Admin console");
+        }
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/signin");
+            new KeycloakPages(browser).signIn("ada" + run + "@uni.example", DIRECTORY_PASSWORD);
+            portal.completeProfile("STUDENT", "University of Example", "Mathematics");
+            assertThat(portal.dashboardName()).isEqualTo("Ada Lovelace");
+            assertThat(portal.dashboardRole()).isEqualTo("STUDENT");
+            // The directory's students group carries the Student plan.
+            assertThat(portal.dashboardPlan()).isEqualTo("Student");
+        }
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/signin");
+            new KeycloakPages(browser).signIn("linus" + run, "not-the-directory-password");
+            browser.awaitText("Invalid");
+            assertThat(portal.signedIn()).isFalse();
+        }
+    }
+
+    @Test
+    void aForgottenPasswordIsResetByMail() throws Exception {
+        String email = user("forgetful");
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            KeycloakPages keycloakPages = new KeycloakPages(browser);
+            portal.open("/signin");
+            keycloakPages.askForPasswordReset(email);
+
+            MimeMessage mail = keycloak.mail.awaitMailTo(email, Duration.ofSeconds(30));
+            assertThat(mail.getSubject()).isEqualTo("Reset your CodaiPro Campus password");
+            browser.go(MailCapture.linkIn(mail, "action-token"));
+            keycloakPages.chooseNewPassword("A-brand-new-pass-77");
+            keycloakPages.proceedIfAsked();
+            portal.completeProfile("DEVELOPER", "", "");
+            assertThat(portal.signedIn()).isTrue();
+        }
+        assertThat(keycloak.accessToken(email, "A-brand-new-pass-77")).isNotBlank();
+    }
+
+    @Test
+    void aStaleOrForgedCallbackIsRefusedWithoutSigningAnyoneIn() throws Exception {
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/signin/callback?state=forged&code=forged");
+
+            assertThat(browser.await(By.id("signin-problem")).getText())
+                    .contains("old or already used");
+            assertThat(portal.signedIn()).isFalse();
+        }
+    }
+
+    String user(String kind) throws Exception {
+        String email = kind + "-" + run + "@mail.example";
+        keycloak.createUser(email, email, PASSWORD, true);
+        return email;
+    }
+}

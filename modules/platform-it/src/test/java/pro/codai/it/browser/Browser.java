@@ -1,0 +1,130 @@
+package pro.codai.it.browser;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Debian Chromium driven by Debian's chromedriver (Selenium downloads nothing), with a
+ * fresh profile per browser: no cookies carried between tests.
+ */
+public final class Browser implements AutoCloseable {
+
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    final WebDriver driver;
+    private final Path profile;
+
+    private Browser(WebDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    public static boolean available() {
+        return Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
+    }
+
+    public static Browser open() throws Exception {
+        Path profile = Files.createTempDirectory("codaipro-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--window-size=1280,1000",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(new File(CHROMEDRIVER))
+                        .usingAnyFreePort()
+                        .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        return new Browser(driver, profile);
+    }
+
+    public void go(String url) {
+        driver.get(url);
+    }
+
+    public String url() {
+        return driver.getCurrentUrl();
+    }
+
+    public String text() {
+        return driver.findElement(By.tagName("body")).getText();
+    }
+
+    /** Waits until the page's text contains {@code fragment} (ignoring case), across navigation. */
+    public void awaitText(String fragment) {
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(30))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(
+                            d ->
+                                    d.findElement(By.tagName("body"))
+                                            .getText()
+                                            .toLowerCase(java.util.Locale.ROOT)
+                                            .contains(fragment.toLowerCase(java.util.Locale.ROOT)));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("expected '" + fragment + "' on " + url() + ":\n" + text(), e);
+        }
+    }
+
+    public String source() {
+        return driver.getPageSource();
+    }
+
+    public WebElement await(By locator) {
+        return new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    public boolean present(By locator) {
+        return !driver.findElements(locator).isEmpty();
+    }
+
+    public void awaitUrl(String fragment) {
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(30))
+                    .until(ExpectedConditions.urlContains(fragment));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "expected a URL with '" + fragment + "', at " + url() + ":\n" + text(), e);
+        }
+    }
+
+    public void type(By locator, String value) {
+        WebElement field = await(locator);
+        field.clear();
+        field.sendKeys(value);
+    }
+
+    public void click(By locator) {
+        await(locator).click();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            driver.quit();
+        } finally {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The admin console (role {@code admin} only). */
+package pro.codai.portal.admin;

@@ -1,0 +1,200 @@
+package pro.codai.portal.signin;
+
+import java.io.Serializable;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.CallerPrincipal;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+
+import pro.codai.platform.account.UserProfiles;
+
+/**
+ * The portal's one authentication mechanism: the OpenID Connect authorization code flow with PKCE
+ * against Keycloak. A protected page visited without a session is sent to Keycloak and, after the
+ * callback, back to the page it asked for. Each request of a signed-in session tells the container
+ * who the caller is and their roles (Keycloak realm roles, which name the portal's roles); tokens
+ * are refreshed before they expire, and when Keycloak's session has ended the portal's ends too.
+ *
+ * <p>Jakarta Security's own OpenID mechanism sends no PKCE challenge, which the realm requires,
+ * hence this one.
+ */
+@ApplicationScoped
+public class SignInMechanism implements HttpAuthenticationMechanism {
+
+    static final String CALLBACK_PATH = "/signin/callback";
+    static final String REGISTER_PATH = "/register";
+    static final String PROBLEM_PAGE = "/signin-problem.xhtml";
+
+    private static final Logger LOG = Logger.getLogger(SignInMechanism.class.getName());
+    private static final String PENDING_KEY = PendingSignIn.class.getName();
+    private static final int MAX_PENDING = 5;
+    private static final Duration PENDING_LIFETIME = Duration.ofMinutes(15);
+    private static final Object PENDING_LOCK = new Object();
+
+    @Inject OidcProvider provider;
+
+    @Inject UserProfiles profiles;
+
+    @Override
+    public AuthenticationStatus validateRequest(
+            HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+        String path = pathOf(request);
+        if (CALLBACK_PATH.equals(path)) {
+            return completeSignIn(request, context);
+        }
+        SignedInUser user = currentUser(request);
+        if (user != null) {
+            return context.notifyContainerAboutLogin(
+                    new CallerPrincipal(user.subject()), user.roles());
+        }
+        if (context.isProtected()) {
+            return startSignIn(request, context, REGISTER_PATH.equals(path));
+        }
+        return context.doNothing();
+    }
+
+    /** The signed-in user of this session, refreshed if due; null when there is none any more. */
+    private SignedInUser currentUser(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return null;
+        }
+        SignedInUser user = (SignedInUser) session.getAttribute(SignedInUser.SESSION_KEY);
+        if (user == null || !user.needsRefresh(Instant.now())) {
+            return user;
+        }
+        try {
+            OidcProvider.Tokens tokens = provider.refresh(user.refreshToken());
+            SignedInUser refreshed =
+                    SignedInUser.from(provider.verifyIdToken(tokens.idToken(), null), tokens);
+            if (!refreshed.subject().equals(user.subject())) {
+                throw new SignInException("the refreshed token names another person");
+            }
+            session.setAttribute(SignedInUser.SESSION_KEY, refreshed);
+            return refreshed;
+        } catch (SignInException | ParseException | RuntimeException e) {
+            // Keycloak's session ended (signed out elsewhere, idle, disabled): so does this one.
+            LOG.log(Level.FINE, "session of {0} ended: {1}", new Object[] {user, e.getMessage()});
+            session.removeAttribute(SignedInUser.SESSION_KEY);
+            return null;
+        }
+    }
+
+    private AuthenticationStatus startSignIn(
+            HttpServletRequest request, HttpMessageContext context, boolean register) {
+        PendingSignIn pending = PendingSignIn.start(returnTo(request));
+        try {
+            String location =
+                    provider.authorizationUri(
+                                    register,
+                                    pending.state(),
+                                    pending.nonce(),
+                                    pending.codeChallenge())
+                            .toString();
+            pendingSignIns(request.getSession(true)).put(pending.state(), pending);
+            return context.redirect(location);
+        } catch (SignInException e) {
+            LOG.log(Level.WARNING, "cannot start a sign-in: {0}", e.getMessage());
+            return context.redirect(
+                    request.getContextPath() + PROBLEM_PAGE + "?reason=unavailable");
+        }
+    }
+
+    private AuthenticationStatus completeSignIn(
+            HttpServletRequest request, HttpMessageContext context) {
+        HttpSession session = request.getSession(false);
+        String state = request.getParameter("state");
+        PendingSignIn pending =
+                session == null || state == null ? null : pendingSignIns(session).remove(state);
+        if (pending == null || pending.startedAt().plus(PENDING_LIFETIME).isBefore(Instant.now())) {
+            // A stale, replayed or forged callback: start again rather than trust it.
+            return problem(request, context, "expired");
+        }
+        if (request.getParameter("error") != null || request.getParameter("code") == null) {
+            return problem(request, context, "refused");
+        }
+        try {
+            OidcProvider.Tokens tokens =
+                    provider.exchangeCode(request.getParameter("code"), pending.codeVerifier());
+            JWTClaimsSet claims = provider.verifyIdToken(tokens.idToken(), pending.nonce());
+            SignedInUser user = SignedInUser.from(claims, tokens);
+            profiles.signedIn(user.asSignIn());
+            request.changeSessionId(); // no session fixation across the sign-in
+            session.setAttribute(SignedInUser.SESSION_KEY, user);
+            return context.redirect(request.getContextPath() + pending.returnTo());
+        } catch (SignInException | ParseException e) {
+            LOG.log(Level.WARNING, "sign-in failed: {0}", e.getMessage());
+            return problem(request, context, "unavailable");
+        }
+    }
+
+    private static AuthenticationStatus problem(
+            HttpServletRequest request, HttpMessageContext context, String reason) {
+        return context.redirect(request.getContextPath() + PROBLEM_PAGE + "?reason=" + reason);
+    }
+
+    private static Map<String, PendingSignIn> pendingSignIns(HttpSession session) {
+        synchronized (PENDING_LOCK) {
+            Object known = session.getAttribute(PENDING_KEY);
+            if (known instanceof PendingMap map) {
+                return map;
+            }
+            PendingMap map = new PendingMap();
+            session.setAttribute(PENDING_KEY, map);
+            return map;
+        }
+    }
+
+    /** A few sign-ins may be pending at once (several tabs); the oldest give way. */
+    static final class PendingMap extends LinkedHashMap<String, PendingSignIn>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PendingSignIn> eldest) {
+            return size() > MAX_PENDING;
+        }
+
+        @Override
+        public synchronized PendingSignIn put(String key, PendingSignIn value) {
+            return super.put(key, value);
+        }
+
+        @Override
+        public synchronized PendingSignIn remove(Object key) {
+            return super.remove(key);
+        }
+    }
+
+    /** Where to come back to after signing in: this page (GET with its query), same site only. */
+    static String returnTo(HttpServletRequest request) {
+        String path = pathOf(request);
+        if (path.equals("/signin") || path.equals(REGISTER_PATH)) {
+            return "/signin";
+        }
+        String query = request.getQueryString();
+        String target =
+                "GET".equals(request.getMethod()) && query != null ? path + "?" + query : path;
+        return target.startsWith("/") && !target.startsWith("//") ? target : "/";
+    }
+
+    private static String pathOf(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.isEmpty() ? "/" : path;
+    }
+}
