@@ -275,11 +275,7 @@ class ApiSecurityIT {
     @Test
     void repeatedWrongPasswordsLockTheAccountForAWhile() throws Exception {
         String victim = user("bruteforce");
-        String victimId =
-                Keycloak.json(keycloak.admin("GET", "/users?exact=true&email=" + victim, null))
-                        .asJsonArray()
-                        .getJsonObject(0)
-                        .getString("id");
+        String victimId = keycloak.userId(victim);
 
         for (int attempt = 0; attempt < 5; attempt++) {
             assertThat(

@@ -81,10 +81,21 @@ final class Keycloak {
 
     /** Another Keycloak of its own (fresh instance, realm imported), for start-time figures. */
     static Keycloak startFresh() throws Exception {
-        return start();
+        return startFresh(Map.of());
+    }
+
+    /** Another Keycloak of its own with extra settings (e.g. KC_DB=postgres). */
+    static Keycloak startFresh(Map<String, String> settings) throws Exception {
+        Keycloak keycloak = start(settings);
+        keycloak.addTestClients();
+        return keycloak;
     }
 
     private static Keycloak start() throws Exception {
+        return start(Map.of());
+    }
+
+    private static Keycloak start(Map<String, String> settings) throws Exception {
         String dist = System.getProperty("codaipro.it.keycloak.dist", "");
         boolean available = !dist.isBlank() && Files.isExecutable(Path.of(dist, "bin/kc.sh"));
         if (!Boolean.getBoolean("codaipro.it.require-all")) {
@@ -114,6 +125,7 @@ final class Keycloak {
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "it-admin");
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
+        env.putAll(settings);
         String adminPassword = UUID.randomUUID().toString();
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         long started = System.nanoTime();
@@ -280,6 +292,31 @@ final class Keycloak {
         return json(admin("GET", "/clients?clientId=" + clientId, null))
                 .asJsonArray()
                 .getJsonObject(0);
+    }
+
+    /** Sets (or, with null, removes) an attribute of a realm client, e.g. a token lifespan. */
+    void setClientAttribute(String clientId, String name, String value) throws Exception {
+        JsonObject client = client(clientId);
+        var attributes = Json.createObjectBuilder(client.getJsonObject("attributes"));
+        if (value == null) {
+            attributes.remove(name);
+        } else {
+            attributes.add(name, value);
+        }
+        String body =
+                Json.createObjectBuilder(client).add("attributes", attributes).build().toString();
+        HttpResponse<String> updated = admin("PUT", "/clients/" + client.getString("id"), body);
+        if (updated.statusCode() != 204) {
+            throw new IllegalStateException("client not updated: " + updated.body());
+        }
+    }
+
+    /** The id (token subject) of the account with this email. */
+    String userId(String email) throws Exception {
+        return json(admin("GET", "/users?exact=true&email=" + email, null))
+                .asJsonArray()
+                .getJsonObject(0)
+                .getString("id");
     }
 
     /**

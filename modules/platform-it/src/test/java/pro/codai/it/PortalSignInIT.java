@@ -121,8 +121,9 @@ class PortalSignInIT {
             assertThat(portal.dashboardPlan()).isEqualTo("Student");
             assertThat(portal.tourShown()).isTrue();
             portal.finishTour();
-            browser.awaitUrl("/app/dashboard.xhtml");
-            assertThat(portal.tourShown()).isFalse();
+            browser.awaitGone(By.id("tour"));
+            portal.open("/app/dashboard.xhtml");
+            assertThat(portal.tourShown()).as("the tour is shown until finished").isFalse();
 
             portal.signOut();
             browser.await(By.id("nav-signin"));
@@ -217,6 +218,89 @@ class PortalSignInIT {
             assertThat(portal.signedIn()).isTrue();
         }
         assertThat(keycloak.accessToken(email, "A-brand-new-pass-77")).isNotBlank();
+    }
+
+    @Test
+    void aProUserCreatesSeesOnceAndRevokesAnApiKeyInThePortal() throws Exception {
+        String email = "keys-" + run + "@mail.example";
+        keycloak.createUser(email, email, PASSWORD, true, "pro");
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/signin");
+            new KeycloakPages(browser).signIn(email, PASSWORD);
+            portal.completeProfile("DEVELOPER", "", "");
+            portal.dashboardName();
+            browser.click(By.id("nav-api-keys"));
+
+            browser.click(By.id("keys:create"));
+            browser.awaitText("Give the key a name");
+            browser.type(By.id("keys:name"), "grading script");
+            browser.click(By.id("keys:create"));
+            String secret = browser.await(By.id("secret")).getText();
+            browser.awaitText("grading script");
+
+            assertThat(secret).startsWith("cpk_");
+            assertThat(browser.text()).contains("active");
+            // The key works for the run API (the malformed body is what is refused, not the key).
+            assertThat(
+                            Http.json("POST", server.uri("/api/v1/runs"), "{x", "X-API-Key", secret)
+                                    .statusCode())
+                    .isEqualTo(400);
+            portal.open("/app/api-keys.xhtml");
+            assertThat(browser.source()).doesNotContain(secret);
+
+            browser.click(By.cssSelector("#keys\\:table button[id$='revoke']"));
+            browser.awaitText("revoked");
+            assertThat(
+                            Http.json("POST", server.uri("/api/v1/runs"), "{x", "X-API-Key", secret)
+                                    .statusCode())
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void withoutTheProPlanThereAreNoApiKeys() throws Exception {
+        String email = user("free");
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/signin");
+            new KeycloakPages(browser).signIn(email, PASSWORD);
+            portal.completeProfile("DEVELOPER", "", "");
+            portal.dashboardName();
+            assertThat(browser.present(By.id("nav-api-keys"))).isFalse();
+            portal.open("/app/api-keys.xhtml");
+
+            assertThat(browser.await(By.id("keys-not-pro")).getText()).contains("Pro plan");
+            assertThat(browser.present(By.id("keys:create"))).isFalse();
+        }
+    }
+
+    @Test
+    void whenKeycloakEndsTheSessionThePortalSessionEndsToo() throws Exception {
+        String email = user("expiring");
+        // Tokens shorter than the refresh margin: the portal refreshes on every request.
+        keycloak.setClientAttribute("codaipro-portal", "access.token.lifespan", "20");
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/signin");
+            new KeycloakPages(browser).signIn(email, PASSWORD);
+            portal.completeProfile("DEVELOPER", "", "");
+            portal.dashboardName();
+            portal.open("/app/dashboard.xhtml");
+            assertThat(portal.signedIn())
+                    .as("still signed in while Keycloak's session lives")
+                    .isTrue();
+
+            // An administrator signs the person out in Keycloak (or the SSO session times out).
+            keycloak.admin("POST", "/users/" + keycloak.userId(email) + "/logout", null);
+            portal.open("/app/dashboard.xhtml");
+
+            browser.await(By.id("kc-form-login"));
+            portal.open("/");
+            assertThat(portal.signedIn()).isFalse();
+        } finally {
+            keycloak.setClientAttribute("codaipro-portal", "access.token.lifespan", null);
+        }
     }
 
     @Test

@@ -93,6 +93,11 @@ public final class Browser implements AutoCloseable {
                 .until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
+    public void awaitGone(By locator) {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.invisibilityOfElementLocated(locator));
+    }
+
     public boolean present(By locator) {
         return !driver.findElements(locator).isEmpty();
     }

@@ -38,6 +38,10 @@ public class ApiKeysPage implements Serializable {
             error("API keys come with the Pro plan.");
             return;
         }
+        if (name == null || name.isBlank()) {
+            error("Give the key a name, e.g. the script that uses it.");
+            return;
+        }
         try {
             ApiKeys.Issued issued =
                     apiKeys.issuePersonal(account.subject(), name, account.subject());

@@ -34,7 +34,7 @@ public class CurrentAccount {
         }
         HttpSession session = request.getSession(false);
         return Optional.ofNullable(session)
-                .map(s -> s.getAttribute(SignedInUser.class.getName()))
+                .map(s -> s.getAttribute(SignedInUser.SESSION_KEY))
                 .map(SignedInUser.class::cast);
     }
 

@@ -190,7 +190,9 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
         String query = request.getQueryString();
         String target =
                 "GET".equals(request.getMethod()) && query != null ? path + "?" + query : path;
-        return target.startsWith("/") && !target.startsWith("//") ? target : "/";
+        boolean sameSite =
+                target.startsWith("/") && !target.startsWith("//") && target.indexOf('\\') < 0;
+        return sameSite ? target : "/";
     }
 
     private static String pathOf(HttpServletRequest request) {

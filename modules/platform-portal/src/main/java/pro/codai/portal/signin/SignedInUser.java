@@ -27,7 +27,8 @@ public record SignedInUser(
         Instant refreshAfter)
         implements Serializable {
 
-    static final String SESSION_KEY = SignedInUser.class.getName();
+    /** The session attribute that holds the signed-in person. */
+    public static final String SESSION_KEY = SignedInUser.class.getName();
 
     /** Refresh this long before the access token would expire. */
     private static final long EARLY_REFRESH_SECONDS = 30;
