@@ -141,10 +141,41 @@ class SignInBenchmark {
 
     private static HttpClient client() {
         return HttpClient.newBuilder()
-                .cookieHandler(new CookieManager())
+                .cookieHandler(new LoopbackCookies())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+    }
+
+    /**
+     * A cookie jar that, like a browser on loopback, keeps Keycloak's {@code Secure} cookies over
+     * plain HTTP to 127.0.0.1 (browsers treat loopback as a secure context; Java's jar does not).
+     */
+    static final class LoopbackCookies extends java.net.CookieHandler {
+        private final CookieManager jar = new CookieManager();
+
+        @Override
+        public java.util.Map<String, List<String>> get(
+                URI uri, java.util.Map<String, List<String>> requestHeaders)
+                throws java.io.IOException {
+            return jar.get(uri, requestHeaders);
+        }
+
+        @Override
+        public void put(URI uri, java.util.Map<String, List<String>> responseHeaders)
+                throws java.io.IOException {
+            java.util.Map<String, List<String>> insecure = new java.util.HashMap<>();
+            responseHeaders.forEach(
+                    (name, values) ->
+                            insecure.put(
+                                    name,
+                                    name != null && name.equalsIgnoreCase("Set-Cookie")
+                                            ? values.stream()
+                                                    .map(v -> v.replaceAll("(?i);\\s*Secure", ""))
+                                                    .toList()
+                                            : values));
+            jar.put(uri, insecure);
+        }
     }
 
     private static HttpResponse<String> get(HttpClient client, URI uri) throws Exception {
