@@ -233,23 +233,8 @@ final class Keycloak {
     }
 
     HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(
-                                URI.create(
-                                        "http://127.0.0.1:"
-                                                + port
-                                                + "/admin/realms/"
-                                                + REALM
-                                                + path))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + adminToken())
-                        .header("Content-Type", "application/json")
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body));
-        return Http.send(request.build());
+        URI uri = URI.create("http://127.0.0.1:" + port + "/admin/realms/" + REALM + path);
+        return Http.json(method, uri, body, "Authorization", "Bearer " + adminToken());
     }
 
     /** Creates a user with a password; returns their id (their token's subject). */

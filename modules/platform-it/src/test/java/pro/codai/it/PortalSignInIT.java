@@ -140,10 +140,7 @@ class PortalSignInIT {
         try (Browser browser = Browser.open()) {
             PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
             KeycloakPages keycloakPages = new KeycloakPages(browser);
-            portal.open("/signin");
-            keycloakPages.signIn(email, PASSWORD);
-            portal.completeProfile("DEVELOPER", "", "");
-            portal.dashboardName();
+            signInForTheFirstTime(browser, email);
             portal.signOut();
             browser.await(By.id("nav-signin"));
 
@@ -226,10 +223,7 @@ class PortalSignInIT {
         keycloak.createUser(email, email, PASSWORD, true, "pro");
         try (Browser browser = Browser.open()) {
             PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
-            portal.open("/signin");
-            new KeycloakPages(browser).signIn(email, PASSWORD);
-            portal.completeProfile("DEVELOPER", "", "");
-            portal.dashboardName();
+            signInForTheFirstTime(browser, email);
             browser.click(By.id("nav-api-keys"));
 
             browser.click(By.id("keys:create"));
@@ -263,10 +257,7 @@ class PortalSignInIT {
         String email = user("free");
         try (Browser browser = Browser.open()) {
             PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
-            portal.open("/signin");
-            new KeycloakPages(browser).signIn(email, PASSWORD);
-            portal.completeProfile("DEVELOPER", "", "");
-            portal.dashboardName();
+            signInForTheFirstTime(browser, email);
             assertThat(browser.present(By.id("nav-api-keys"))).isFalse();
             portal.open("/app/api-keys.xhtml");
 
@@ -282,10 +273,7 @@ class PortalSignInIT {
         keycloak.setClientAttribute("codaipro-portal", "access.token.lifespan", "20");
         try (Browser browser = Browser.open()) {
             PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
-            portal.open("/signin");
-            new KeycloakPages(browser).signIn(email, PASSWORD);
-            portal.completeProfile("DEVELOPER", "", "");
-            portal.dashboardName();
+            signInForTheFirstTime(browser, email);
             portal.open("/app/dashboard.xhtml");
             assertThat(portal.signedIn())
                     .as("still signed in while Keycloak's session lives")
@@ -313,6 +301,15 @@ class PortalSignInIT {
                     .contains("old or already used");
             assertThat(portal.signedIn()).isFalse();
         }
+    }
+
+    /** Signs a new account in and completes its profile; ends on the dashboard. */
+    void signInForTheFirstTime(Browser browser, String email) {
+        PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+        portal.open("/signin");
+        new KeycloakPages(browser).signIn(email, PASSWORD);
+        portal.completeProfile("DEVELOPER", "", "");
+        portal.dashboardName();
     }
 
     String user(String kind) throws Exception {

@@ -71,7 +71,20 @@ public class ApiKeysResource {
     }
 
     /** A newly issued key, with its secret: shown this once. */
-    public record IssuedView(KeyView key, String secret) {}
+    public record IssuedView(KeyView key, String secret) {
+
+        /** The 201 answer to an issue request: never cached, the key's address in Location. */
+        public static Response created(UriInfo uri, ApiKeys.Issued issued) {
+            return Response.created(
+                            uri.getAbsolutePathBuilder()
+                                    .path(Long.toString(issued.key().id()))
+                                    .build())
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .header("Cache-Control", "no-store")
+                    .entity(new IssuedView(KeyView.of(issued.key()), issued.secret()))
+                    .build();
+        }
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -88,14 +101,7 @@ public class ApiKeysResource {
                             body.scopes(),
                             body.runsPerHour() == null ? 0 : body.runsPerHour(),
                             actor());
-            return Response.created(
-                            uri.getAbsolutePathBuilder()
-                                    .path(Long.toString(issued.key().id()))
-                                    .build())
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .header("Cache-Control", "no-store")
-                    .entity(new IssuedView(KeyView.of(issued.key()), issued.secret()))
-                    .build();
+            return IssuedView.created(uri, issued);
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }

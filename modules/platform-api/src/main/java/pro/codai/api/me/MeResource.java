@@ -122,14 +122,7 @@ public class MeResource {
         try {
             ApiKeys.Issued issued =
                     apiKeys.issuePersonal(caller.subject(), body.name(), caller.actor());
-            return Response.created(
-                            uri.getAbsolutePathBuilder()
-                                    .path(Long.toString(issued.key().id()))
-                                    .build())
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .header("Cache-Control", "no-store")
-                    .entity(new IssuedView(KeyView.of(issued.key()), issued.secret()))
-                    .build();
+            return IssuedView.created(uri, issued);
         } catch (IllegalArgumentException e) {
             return Problem.of(Response.Status.BAD_REQUEST, e.getMessage(), uri.getPath())
                     .toResponse();
