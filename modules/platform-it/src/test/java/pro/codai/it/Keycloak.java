@@ -72,27 +72,22 @@ final class Keycloak {
     /** The one Keycloak of this test run, started on first use, stopped when the JVM exits. */
     static synchronized Keycloak shared() throws Exception {
         if (shared == null) {
-            shared = start();
+            shared = startFresh();
             Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
-            shared.addTestClients();
         }
         return shared;
     }
 
-    /** Another Keycloak of its own (fresh instance, realm imported), for start-time figures. */
+    /** A Keycloak of its own: a fresh instance, the realm imported, the test clients added. */
     static Keycloak startFresh() throws Exception {
         return startFresh(Map.of());
     }
 
-    /** Another Keycloak of its own with extra settings (e.g. KC_DB=postgres). */
+    /** The same, with extra settings (e.g. KC_DB=postgres). */
     static Keycloak startFresh(Map<String, String> settings) throws Exception {
         Keycloak keycloak = start(settings);
         keycloak.addTestClients();
         return keycloak;
-    }
-
-    private static Keycloak start() throws Exception {
-        return start(Map.of());
     }
 
     private static Keycloak start(Map<String, String> settings) throws Exception {
@@ -217,19 +212,29 @@ final class Keycloak {
         return adminToken();
     }
 
-    private String adminToken() throws Exception {
-        HttpResponse<String> response =
-                form(
-                        URI.create(
-                                "http://127.0.0.1:"
-                                        + port
-                                        + "/realms/master/protocol/openid-connect/token"),
-                        Map.of(
-                                "grant_type", "password",
-                                "client_id", "admin-cli",
-                                "username", "it-admin",
-                                "password", adminPassword));
-        return json(response).asJsonObject().getString("access_token");
+    private String adminToken;
+    private long adminTokenRenewAt;
+
+    /** The bootstrap administrator's token, fetched again only shortly before it expires. */
+    private synchronized String adminToken() throws Exception {
+        if (adminToken == null || System.nanoTime() - adminTokenRenewAt >= 0) {
+            HttpResponse<String> response =
+                    form(
+                            URI.create(
+                                    "http://127.0.0.1:"
+                                            + port
+                                            + "/realms/master/protocol/openid-connect/token"),
+                            Map.of(
+                                    "grant_type", "password",
+                                    "client_id", "admin-cli",
+                                    "username", "it-admin",
+                                    "password", adminPassword));
+            JsonObject answer = json(response).asJsonObject();
+            adminToken = answer.getString("access_token");
+            long lifetime = answer.getJsonNumber("expires_in").longValue();
+            adminTokenRenewAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime - 15);
+        }
+        return adminToken;
     }
 
     HttpResponse<String> admin(String method, String path, String body) throws Exception {

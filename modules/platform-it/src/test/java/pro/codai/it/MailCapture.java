@@ -47,13 +47,6 @@ final class MailCapture implements AutoCloseable {
         throw new AssertionError("no mail to " + address + " within " + timeout);
     }
 
-    /** Number of mails received so far for this address. */
-    long countTo(String address) {
-        return Arrays.stream(server.getReceivedMessages())
-                .filter(message -> sentTo(message, address))
-                .count();
-    }
-
     /** The first link in the mail whose address contains {@code fragment}. */
     static String linkIn(MimeMessage message, String fragment) {
         String body = GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "=");

@@ -125,7 +125,7 @@ public class ApiKeysResource {
     }
 
     private String actor() {
-        return ((Caller) request.getProperty(Caller.REQUEST_PROPERTY)).actor();
+        return Caller.of(request).actor();
     }
 
     private Response bad(String detail) {

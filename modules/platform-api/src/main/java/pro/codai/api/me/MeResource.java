@@ -141,7 +141,7 @@ public class MeResource {
     }
 
     private Caller caller() {
-        return (Caller) request.getProperty(Caller.REQUEST_PROPERTY);
+        return Caller.of(request);
     }
 
     private SignIn signInFromToken() {

@@ -5,12 +5,12 @@ import java.util.Base64;
 import java.util.List;
 
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -66,7 +66,7 @@ public class RunsResource {
     @Inject RunService runs;
     @Inject ApiKeys apiKeys;
     @Inject LanguageVersions versions;
-    @Context HttpServletRequest http;
+    @Context ContainerRequestContext requestContext;
     @Context UriInfo uri;
 
     /**
@@ -133,7 +133,7 @@ public class RunsResource {
     @APIResponse(responseCode = "503", description = "Busy (retry after the given seconds)")
     public Response run(RunBody body) {
         RunRequest request = request(body);
-        ApiKey key = ((Caller) http.getAttribute(Caller.REQUEST_PROPERTY)).apiKey();
+        ApiKey key = Caller.of(requestContext).apiKey();
         if (key != null && !apiKeys.tryCountRun(key)) {
             return Response.fromResponse(
                             Problem.of(

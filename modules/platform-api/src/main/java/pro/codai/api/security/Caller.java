@@ -2,6 +2,8 @@ package pro.codai.api.security;
 
 import java.util.Set;
 
+import jakarta.ws.rs.container.ContainerRequestContext;
+
 import pro.codai.platform.apikey.ApiKey;
 
 /**
@@ -10,7 +12,12 @@ import pro.codai.platform.apikey.ApiKey;
  */
 public record Caller(Kind kind, String subject, Set<String> roles, ApiKey apiKey) {
 
-    public static final String REQUEST_PROPERTY = Caller.class.getName();
+    static final String REQUEST_PROPERTY = Caller.class.getName();
+
+    /** The caller {@link ApiAuthentication} admitted to this request. */
+    public static Caller of(ContainerRequestContext request) {
+        return (Caller) request.getProperty(REQUEST_PROPERTY);
+    }
 
     public enum Kind {
         PERSON,

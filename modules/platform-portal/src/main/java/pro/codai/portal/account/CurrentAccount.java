@@ -6,7 +6,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 
 import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.UserProfile;
@@ -32,10 +31,7 @@ public class CurrentAccount {
         if (request.getUserPrincipal() == null) {
             return Optional.empty();
         }
-        HttpSession session = request.getSession(false);
-        return Optional.ofNullable(session)
-                .map(s -> s.getAttribute(SignedInUser.SESSION_KEY))
-                .map(SignedInUser.class::cast);
+        return Optional.ofNullable(SignedInUser.in(request.getSession(false)));
     }
 
     /** The signed-in person's subject; fails when nobody is (pages under /app are protected). */
@@ -57,10 +53,6 @@ public class CurrentAccount {
 
     public boolean isAdmin() {
         return request.isUserInRole("admin");
-    }
-
-    public boolean isInstructor() {
-        return request.isUserInRole("instructor");
     }
 
     /** Pro (or Campus) plan: API keys and API access. */

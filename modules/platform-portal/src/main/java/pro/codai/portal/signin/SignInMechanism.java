@@ -71,10 +71,7 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
     /** The signed-in user of this session, refreshed if due; null when there is none any more. */
     private SignedInUser currentUser(HttpServletRequest request) {
         HttpSession session = request.getSession(false);
-        if (session == null) {
-            return null;
-        }
-        SignedInUser user = (SignedInUser) session.getAttribute(SignedInUser.SESSION_KEY);
+        SignedInUser user = SignedInUser.in(session);
         if (user == null || !user.needsRefresh(Instant.now())) {
             return user;
         }

@@ -29,10 +29,7 @@ public class SignOutServlet extends HttpServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
         HttpSession session = request.getSession(false);
-        SignedInUser user =
-                session == null
-                        ? null
-                        : (SignedInUser) session.getAttribute(SignedInUser.SESSION_KEY);
+        SignedInUser user = SignedInUser.in(session);
         if (session != null) {
             session.invalidate();
         }

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpSession;
+
 import com.nimbusds.jwt.JWTClaimsSet;
 
 import pro.codai.platform.account.SignIn;
@@ -28,13 +30,18 @@ public record SignedInUser(
         implements Serializable {
 
     /** The session attribute that holds the signed-in person. */
-    public static final String SESSION_KEY = SignedInUser.class.getName();
+    static final String SESSION_KEY = SignedInUser.class.getName();
 
     /** Refresh this long before the access token would expire. */
     private static final long EARLY_REFRESH_SECONDS = 30;
 
     public SignedInUser {
         roles = Set.copyOf(roles);
+    }
+
+    /** The person signed in to this session, if any. */
+    public static SignedInUser in(HttpSession session) {
+        return session == null ? null : (SignedInUser) session.getAttribute(SESSION_KEY);
     }
 
     static SignedInUser from(JWTClaimsSet idClaims, OidcProvider.Tokens tokens)
@@ -61,10 +68,6 @@ public record SignedInUser(
     /** The claims as the account service takes them. */
     public SignIn asSignIn() {
         return new SignIn(subject, username, email, emailVerified, name, roles);
-    }
-
-    public boolean hasRole(String role) {
-        return roles.contains(role);
     }
 
     @Override
