@@ -2,14 +2,10 @@ package pro.codai.sandbox.lxc;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.logging.Logger;
 
 /**
@@ -28,16 +24,7 @@ final class IdMapper implements AutoCloseable {
     private BufferedReader replies;
 
     IdMapper(Path stateDir) throws IOException {
-        executable = stateDir.resolve("idmapper");
-        try (InputStream binary = IdMapper.class.getResourceAsStream("idmapper")) {
-            if (binary == null) {
-                throw new IOException("the idmapper helper is missing from the driver's jar");
-            }
-            Path copy = Files.createTempFile(stateDir, "idmapper", ".tmp");
-            Files.copy(binary, copy, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwx------"));
-            Files.move(copy, executable, StandardCopyOption.ATOMIC_MOVE);
-        }
+        executable = Helpers.install(stateDir, "idmapper");
     }
 
     /**

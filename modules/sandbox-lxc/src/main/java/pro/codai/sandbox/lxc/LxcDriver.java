@@ -61,6 +61,8 @@ public final class LxcDriver implements SandboxDriver {
     private boolean apparmor;
     private Path seccompProfile;
     private IdMapper idMapper;
+    private Launcher starts;
+    private Launcher runs;
     private IdRanges idRanges;
     private Egress egress;
 
@@ -113,6 +115,10 @@ public final class LxcDriver implements SandboxDriver {
             seccompProfile = config.stateDir().resolve("seccomp.policy");
             Files.writeString(seccompProfile, LxcConfig.seccompProfile());
             idMapper = new IdMapper(config.stateDir());
+            Path launcher = Helpers.install(config.stateDir(), "launcher");
+            // Two, so a start (tens of milliseconds) never holds up a run's attach.
+            starts = new Launcher(launcher, "start");
+            runs = new Launcher(launcher, "run");
             idRanges = new IdRanges(ID_OFFSET, LxcConfig.ID_RANGE, ID_RANGES + 1);
             egress = new Egress(config.egress());
         } catch (IOException e) {
@@ -196,6 +202,8 @@ public final class LxcDriver implements SandboxDriver {
                 spec,
                 config.stateDir(),
                 cgroups,
+                starts,
+                runs,
                 () -> {
                     egress.detach(id);
                     idRanges.release(hostId);
@@ -370,6 +378,11 @@ public final class LxcDriver implements SandboxDriver {
         if (idMapper != null) {
             idMapper.close();
         }
+        if (starts != null) {
+            starts.close();
+            runs.close();
+        }
+        // Programs still attached are orphaned to init, and end with their sandboxes.
         // The egress table stays: sandboxes with links may outlive this object, and without the
         // table their links would reach the host. The next start resets it after reaping.
     }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -33,19 +32,14 @@ final class LxcPtySession implements PtySession {
     private final CompletableFuture<Void> exited;
     private volatile boolean closed;
 
-    LxcPtySession(int master, int shellPid, ExecutorService waiter) {
+    /**
+     * @param shellExit completes when the launcher has reaped the shell (or failed if the launcher
+     *     ended)
+     */
+    LxcPtySession(int master, int shellPid, CompletableFuture<Launcher.Exit> shellExit) {
         this.master = master;
         this.shellPid = shellPid;
-        this.exited =
-                CompletableFuture.runAsync(
-                        () -> {
-                            int[] status = new int[1];
-                            while (LibC.INSTANCE.wait4(shellPid, status, 0, null) < 0
-                                    && Native.getLastError() == LibC.EINTR) {
-                                // retry
-                            }
-                        },
-                        waiter);
+        this.exited = shellExit.handle((exit, failure) -> null);
     }
 
     /** Sets a terminal's size (struct winsize: rows, columns, then unused pixel sizes). */

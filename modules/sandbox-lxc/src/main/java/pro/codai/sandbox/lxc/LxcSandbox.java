@@ -17,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 
 import pro.codai.sandbox.api.ExecRequest;
@@ -30,10 +29,7 @@ import pro.codai.sandbox.api.SandboxException;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxState;
 import pro.codai.sandbox.api.SandboxStats;
-import pro.codai.sandbox.lxc.internal.AttachCommand;
-import pro.codai.sandbox.lxc.internal.AttachOptions;
 import pro.codai.sandbox.lxc.internal.Container;
-import pro.codai.sandbox.lxc.internal.Descriptors;
 import pro.codai.sandbox.lxc.internal.LibC;
 
 /** One LXC sandbox. Thread-safe: lifecycle calls are serialised, runs may overlap. */
@@ -51,6 +47,8 @@ final class LxcSandbox implements Sandbox {
     private volatile SandboxSpec spec;
     private final Path stateDir;
     private final CgroupVersion cgroups;
+    private final Launcher starts;
+    private final Launcher runs;
     private Runnable releaseIdRange;
     private volatile SandboxState state = SandboxState.CREATED;
     private final AtomicLong oomKillsSeen = new AtomicLong();
@@ -69,11 +67,15 @@ final class LxcSandbox implements Sandbox {
             SandboxSpec spec,
             Path stateDir,
             CgroupVersion cgroups,
+            Launcher starts,
+            Launcher runs,
             Runnable releaseIdRange) {
         this.id = id;
         this.spec = spec;
         this.stateDir = stateDir;
         this.cgroups = cgroups;
+        this.starts = starts;
+        this.runs = runs;
         this.releaseIdRange = releaseIdRange;
     }
 
@@ -96,37 +98,40 @@ final class LxcSandbox implements Sandbox {
         return Container.open(id, stateDir.toString());
     }
 
-    /** One handle for all runs while the sandbox runs: opening one parses its config each time. */
-    private Container execHandle;
-
     /**
-     * Attaches a program. Under this sandbox's lock, so {@link #stop} cannot release the handle
-     * while a run uses it.
+     * Attaches a program through the launcher, as the sandbox's root with a clear environment.
+     * Under this sandbox's lock, so {@link #stop} cannot interleave.
      */
-    private synchronized int attach(AttachOptions options, AttachCommand command)
+    private synchronized Launcher.Attached attach(
+            String cwd, List<String> env, List<String> argv, int stdin, int stdout, int stderr)
             throws SandboxException {
         if (state != SandboxState.RUNNING) {
             throw new SandboxException("sandbox " + id + " is not running");
         }
-        if (execHandle == null) {
-            execHandle = open();
-        }
-        // Defence in depth: cleanexec closes inherited descriptors too.
-        Descriptors.markAllCloseOnExec();
-        return execHandle.attach(options, command);
-    }
-
-    private synchronized void closeExecHandle() {
-        if (execHandle != null) {
-            execHandle.close();
-            execHandle = null;
+        try {
+            return runs.attach(stateDir, id, cwd, argv, env, stdin, stdout, stderr);
+        } catch (IOException e) {
+            throw new SandboxException("cannot run in sandbox " + id + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public synchronized void start() throws SandboxException {
+        try {
+            starts.start(stateDir, id);
+        } catch (IOException e) {
+            throw new SandboxException(
+                    "sandbox "
+                            + id
+                            + " did not start: "
+                            + e.getMessage()
+                            + " (see "
+                            + stateDir.resolve(id)
+                            + ")",
+                    e);
+        }
         try (Container container = open()) {
-            if (!container.start() || !container.waitFor("RUNNING", START_TIMEOUT_SECONDS)) {
+            if (!container.waitFor("RUNNING", START_TIMEOUT_SECONDS)) {
                 throw new SandboxException(
                         "sandbox " + id + " did not start (see " + stateDir.resolve(id) + ")");
             }
@@ -159,19 +164,16 @@ final class LxcSandbox implements Sandbox {
         Pipe stdout = Pipe.open();
         Pipe stderr = Pipe.open();
         long started = System.nanoTime();
-        int pid;
+        Launcher.Attached run;
         try {
-            pid =
+            run =
                     attach(
-                            new AttachOptions(
-                                    0,
-                                    0,
-                                    request.cwd(),
-                                    environment(request.env()),
-                                    stdin.read(),
-                                    stdout.write(),
-                                    stderr.write()),
-                            new AttachCommand(argv));
+                            request.cwd(),
+                            environment(request.env()),
+                            argv,
+                            stdin.read(),
+                            stdout.write(),
+                            stderr.write());
         } catch (RuntimeException | SandboxException e) {
             stdin.closeBoth();
             stdout.closeBoth();
@@ -181,6 +183,7 @@ final class LxcSandbox implements Sandbox {
                     : new SandboxException(
                             "cannot run in sandbox " + id + ": " + e.getMessage(), e);
         }
+        int pid = run.pid();
         stdin.closeRead();
         stdout.closeWrite();
         stderr.closeWrite();
@@ -204,10 +207,10 @@ final class LxcSandbox implements Sandbox {
                         () -> drain(stderr.read(), request.outputLimitBytes(), truncated, stopRun),
                         IO);
         CompletableFuture.runAsync(() -> feed(stdin.write(), request.stdin()), IO);
-        CompletableFuture<int[]> exit = CompletableFuture.supplyAsync(() -> waitFor(pid), IO);
+        CompletableFuture<Launcher.Exit> exit = run.exit();
 
         LimitHit limitHit = LimitHit.NONE;
-        int[] status;
+        Launcher.Exit status;
         try {
             status = exit.get(wall.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -220,7 +223,11 @@ final class LxcSandbox implements Sandbox {
             LibC.INSTANCE.kill(-pid, LibC.SIGKILL);
             throw new SandboxException("interrupted");
         } catch (ExecutionException e) {
-            throw new SandboxException("waiting for the run failed: " + e.getCause(), e.getCause());
+            // The launcher ended: nobody reaps the run any more, so nothing of it may go on.
+            LibC.INSTANCE.kill(-pid, LibC.SIGKILL);
+            LibC.INSTANCE.kill(pid, LibC.SIGKILL);
+            throw new SandboxException(
+                    "waiting for the run failed: " + e.getCause().getMessage(), e.getCause());
         }
         // What is left of the run's process group (e.g. a background child) ends with it.
         LibC.INSTANCE.kill(-pid, LibC.SIGKILL);
@@ -230,10 +237,10 @@ final class LxcSandbox implements Sandbox {
             killHolders(outputPipes);
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        int rawStatus = status[0];
+        int rawStatus = status.status();
         int signal = rawStatus & 0x7f;
         int exitCode = signal == 0 ? (rawStatus >> 8) & 0xff : -1;
-        Duration cpuUsed = Duration.ofNanos(((long) status[1]) * 1000L);
+        Duration cpuUsed = Duration.ofNanos(status.cpuMicros() * 1000L);
         byte[] stdoutBytes = join(out);
         byte[] stderrBytes = join(err);
         if (limitHit == LimitHit.NONE) {
@@ -372,24 +379,6 @@ final class LxcSandbox implements Sandbox {
         }
     }
 
-    /** Waits for the process; returns {raw status, CPU microseconds (user + system)}. */
-    private static int[] waitFor(int pid) {
-        int[] status = new int[1];
-        try (Memory rusage = new Memory(144)) {
-            while (LibC.INSTANCE.wait4(pid, status, 0, rusage) < 0) {
-                if (Native.getLastError() != LibC.EINTR) {
-                    return new int[] {0x7f, 0};
-                }
-            }
-            long micros =
-                    rusage.getLong(0) * 1_000_000
-                            + rusage.getLong(8)
-                            + rusage.getLong(16) * 1_000_000
-                            + rusage.getLong(24);
-            return new int[] {status[0], (int) Math.min(Integer.MAX_VALUE, micros)};
-        }
-    }
-
     private static <T> T join(CompletableFuture<T> future) throws SandboxException {
         try {
             return future.get(30, TimeUnit.SECONDS);
@@ -446,19 +435,16 @@ final class LxcSandbox implements Sandbox {
                         Long.toString(Math.max(1, spec.limits().cpuTime().toSeconds())),
                         "/bin/bash",
                         "--login");
-        int pid;
+        Launcher.Attached shell;
         try {
-            pid =
+            shell =
                     attach(
-                            new AttachOptions(
-                                    0,
-                                    0,
-                                    "/home/student",
-                                    environment(Map.of()),
-                                    slave[0],
-                                    slave[0],
-                                    slave[0]),
-                            new AttachCommand(argv));
+                            "/home/student",
+                            environment(Map.of()),
+                            argv,
+                            slave[0],
+                            slave[0],
+                            slave[0]);
         } catch (RuntimeException | SandboxException e) {
             LibC.INSTANCE.close(master[0]);
             throw e instanceof SandboxException refused
@@ -468,7 +454,7 @@ final class LxcSandbox implements Sandbox {
         } finally {
             LibC.INSTANCE.close(slave[0]);
         }
-        return new LxcPtySession(master[0], pid, IO);
+        return new LxcPtySession(master[0], shell.pid(), shell.exit());
     }
 
     @Override
@@ -541,7 +527,7 @@ final class LxcSandbox implements Sandbox {
 
     @Override
     public synchronized void stop() throws SandboxException {
-        closeExecHandle();
+        runs.forget(stateDir, id);
         try (Container container = open()) {
             if (container.isRunning()) {
                 container.stop();

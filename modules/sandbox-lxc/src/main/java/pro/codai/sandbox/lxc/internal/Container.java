@@ -1,6 +1,5 @@
 package pro.codai.sandbox.lxc.internal;
 
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 
 import com.sun.jna.Function;
@@ -65,14 +64,6 @@ public final class Container implements AutoCloseable {
         return callBoolean(LxcAbi.IS_RUNNING);
     }
 
-    /** Starts the container's configured init (liblxc forks the caller and daemonizes). */
-    public boolean start() {
-        callBoolean(LxcAbi.WANT_DAEMONIZE, true);
-        // The container's init must not inherit the daemon's descriptors.
-        callBoolean(LxcAbi.WANT_CLOSE_ALL_FDS, true);
-        return callBoolean(LxcAbi.START, 0, null);
-    }
-
     public boolean stop() {
         return callBoolean(LxcAbi.STOP);
     }
@@ -106,33 +97,6 @@ public final class Container implements AutoCloseable {
         try (Memory buffer = new Memory(length + 1L)) {
             callInt(offset, handle, key, buffer, length + 1);
             return buffer.getString(0, StandardCharsets.UTF_8.name());
-        }
-    }
-
-    /**
-     * Runs a program in the container: liblxc forks this process, enters the container's namespaces
-     * and cgroup, applies the options and execs. Returns the host pid of the program.
-     */
-    public int attach(AttachOptions options, AttachCommand command) {
-        try (Memory pidOut = new Memory(4)) {
-            int result =
-                    callInt(
-                            LxcAbi.ATTACH,
-                            handle,
-                            LxcLibrary.attachRunCommand(),
-                            command.pointer(),
-                            options.pointer(),
-                            pidOut);
-            // The options and command own further native memory (strings, arrays) that only
-            // they reference; without these fences the collector may free it while liblxc and
-            // its forked child still read it (seen: children crashing on freed strings).
-            Reference.reachabilityFence(options);
-            Reference.reachabilityFence(command);
-            if (result != 0) {
-                throw new IllegalStateException(
-                        "liblxc attach to " + name + " failed (" + result + ")");
-            }
-            return pidOut.getInt(0);
         }
     }
 

@@ -44,6 +44,44 @@ public interface LibC extends Library {
     int EINVAL = 22;
     int ENOENT = 2;
 
+    int AF_UNIX = 1;
+    int SOCK_SEQPACKET = 5;
+    int SOCK_CLOEXEC = 0x80000;
+    int SOL_SOCKET = 1;
+    int SCM_RIGHTS = 1;
+    int MSG_NOSIGNAL = 0x4000;
+    int SHUT_RDWR = 2;
+
+    int socketpair(int domain, int type, int protocol, int[] fds);
+
+    /** {@code message} is a {@code struct msghdr} (56 bytes on 64-bit Linux). */
+    long sendmsg(int fd, Pointer message, int flags);
+
+    long recv(int fd, byte[] buffer, long length, int flags);
+
+    int shutdown(int fd, int how);
+
+    /** Returns an errno, not -1. {@code fileActions} is a {@code posix_spawn_file_actions_t}. */
+    int posix_spawn(
+            int[] pid,
+            String path,
+            Pointer fileActions,
+            Pointer attributes,
+            String[] argv,
+            String[] environment);
+
+    /** glibc's {@code posix_spawn_file_actions_t} is 80 bytes on 64-bit Linux. */
+    int POSIX_SPAWN_FILE_ACTIONS_SIZE = 80;
+
+    int posix_spawn_file_actions_init(Pointer fileActions);
+
+    int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
+    /** glibc 2.34+. */
+    int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+
+    int posix_spawn_file_actions_destroy(Pointer fileActions);
+
     int mount(String source, String target, String filesystemType, long flags, String data);
 
     int umount2(String target, int flags);

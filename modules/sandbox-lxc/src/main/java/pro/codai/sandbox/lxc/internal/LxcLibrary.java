@@ -2,7 +2,6 @@ package pro.codai.sandbox.lxc.internal;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 /**
@@ -16,11 +15,6 @@ public interface LxcLibrary extends Library {
         return Holder.INSTANCE;
     }
 
-    /** Address of {@code lxc_attach_run_command}, liblxc's exec-a-program attach payload. */
-    static Pointer attachRunCommand() {
-        return Holder.NATIVE.getFunction("lxc_attach_run_command");
-    }
-
     String lxc_get_version();
 
     Pointer lxc_container_new(String name, String configPath);
@@ -29,7 +23,6 @@ public interface LxcLibrary extends Library {
 
     /** Lazily loaded so that classes referring to the library can load without it. */
     final class Holder {
-        static final NativeLibrary NATIVE = NativeLibrary.getInstance("lxc");
         static final LxcLibrary INSTANCE = Native.load("lxc", LxcLibrary.class);
 
         private Holder() {}
