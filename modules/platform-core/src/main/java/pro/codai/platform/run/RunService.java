@@ -37,8 +37,8 @@ public class RunService {
     /** Compiling gets at least this much CPU time (javac is slow on small machines). */
     static final int MIN_COMPILE_CPU_SECONDS = 10;
 
-    /** tini, the image's init, the shell and cleanexec count against the process limit too. */
-    static final int SANDBOX_OWN_PROCESSES = 4;
+    /** The image's init and the run's shell count against the process limit too. */
+    static final int SANDBOX_OWN_PROCESSES = 2;
 
     /** gcc runs cc1, as and ld one after another. */
     static final int MIN_COMPILE_PROCESSES = 8;

@@ -59,6 +59,14 @@ final class Launcher implements AutoCloseable {
     private static final int EXIT = 3;
 
     static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    /**
+     * The launcher's PATH leaves out {@code /usr/bin}: liblxc runs the setuid {@code newuidmap} and
+     * {@code newgidmap} (two execs per start) whenever it finds them there, although as root it
+     * writes a container's id maps itself when it does not.
+     */
+    static final String LAUNCHER_PATH = "/usr/local/sbin:/usr/sbin:/sbin";
+
     private static final int REPLY_BYTES = 4 * 4 + 8 + 200;
     private static final int HEADER_BYTES = 4 * 4;
 
@@ -208,8 +216,7 @@ final class Launcher implements AutoCloseable {
                                 actions,
                                 null,
                                 new String[] {executable.toString()},
-                                // liblxc runs newuidmap and newgidmap from PATH
-                                new String[] {"PATH=" + LxcSandbox.PATH, "LANG=C.UTF-8"});
+                                new String[] {"PATH=" + LAUNCHER_PATH, "LANG=C.UTF-8"});
                 LibC.INSTANCE.posix_spawn_file_actions_destroy(actions);
             }
             LibC.INSTANCE.close(pair[1]);

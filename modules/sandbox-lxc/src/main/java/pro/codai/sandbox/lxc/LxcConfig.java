@@ -26,7 +26,7 @@ import pro.codai.sandbox.api.SandboxSpec;
  *   <li>limits in the cgroup of the host's version (v1 or v2), swap off, RLIMIT_NOFILE, few PTYs;
  *   <li>{@code /proc} and {@code /sys} mixed/read-only; {@code /tmp} and {@code /dev/shm} tmpfs
  *       counted against the sandbox's memory;
- *   <li>a tiny init (tini) that reaps orphans.
+ *   <li>a tiny init that reaps orphans.
  * </ul>
  */
 public final class LxcConfig {
@@ -76,9 +76,9 @@ public final class LxcConfig {
         lines.add("lxc.apparmor.profile = " + (apparmor ? "generated" : "unconfined"));
         lines.add("lxc.no_new_privs = 1");
         lines.add("lxc.seccomp.profile = " + seccompProfile);
-        // tini reaps orphans; the image's init brings loopback up (a new network namespace
-        // starts with it down) and then sleeps.
-        lines.add("lxc.init.cmd = /usr/bin/tini -s -- /usr/local/lib/codaipro/init");
+        // The image's init (src/main/c/init.c) brings loopback up (a new network namespace starts
+        // with it down), has the kernel reap orphans, and sleeps.
+        lines.add("lxc.init.cmd = /usr/local/lib/codaipro/init");
         lines.add("lxc.mount.auto = proc:mixed sys:ro");
         lines.add("lxc.autodev = 1");
         lines.add("lxc.pty.max = " + MAX_PTYS);

@@ -431,7 +431,7 @@ class LxcDriverIT {
         ExecResult processes = sh(second, "ps -eo comm --no-headers | sort -u | tr '\\n' ' '");
         ExecResult files = sh(second, "ls /tmp /dev/shm");
 
-        assertThat(processes.stdoutText()).doesNotContain("java").contains("sleep");
+        assertThat(processes.stdoutText()).doesNotContain("java").contains("init");
         assertThat(files.stdoutText()).doesNotContain("left-behind");
     }
 
