@@ -112,6 +112,11 @@ final class Launcher implements AutoCloseable {
                 call(ATTACH, lxcPath, name, cwd, argv, env, new int[] {stdin, stdout, stderr});
     }
 
+    /** The launcher process's pid, or -1 while none runs. */
+    synchronized long pid() {
+        return helper == null || !helper.alive ? -1 : helper.pid;
+    }
+
     /** Drops the launcher's handle of a container that stopped. */
     void forget(Path lxcPath, String name) {
         Helper current;

@@ -63,6 +63,7 @@ public final class LxcDriver implements SandboxDriver {
     private IdMapper idMapper;
     private Launcher starts;
     private Launcher runs;
+    private CgroupLeftovers cgroupLeftovers;
     private IdRanges idRanges;
     private Egress egress;
 
@@ -119,6 +120,7 @@ public final class LxcDriver implements SandboxDriver {
             // Two, so a start (tens of milliseconds) never holds up a run's attach.
             starts = new Launcher(launcher, "start");
             runs = new Launcher(launcher, "run");
+            cgroupLeftovers = CgroupLeftovers.ofThisProcess();
             idRanges = new IdRanges(ID_OFFSET, LxcConfig.ID_RANGE, ID_RANGES + 1);
             egress = new Egress(config.egress());
         } catch (IOException e) {
@@ -204,6 +206,7 @@ public final class LxcDriver implements SandboxDriver {
                 cgroups,
                 starts,
                 runs,
+                cgroupLeftovers,
                 () -> {
                     egress.detach(id);
                     idRanges.release(hostId);
@@ -365,6 +368,10 @@ public final class LxcDriver implements SandboxDriver {
             }
             removeQuietly(config.stateDir().resolve(id));
             reaped.add(id);
+        }
+        int cgroups = cgroupLeftovers.removeAll(name -> name.startsWith(config.namePrefix() + "-"));
+        if (cgroups > 0) {
+            LOG.info(() -> "Removed " + cgroups + " cgroups left by stopped sandboxes");
         }
         if (!reaped.isEmpty()) {
             LOG.info(() -> "Reaped sandboxes left by a previous run: " + reaped);

@@ -49,6 +49,7 @@ final class LxcSandbox implements Sandbox {
     private final CgroupVersion cgroups;
     private final Launcher starts;
     private final Launcher runs;
+    private final CgroupLeftovers cgroupLeftovers;
     private Runnable releaseIdRange;
     private volatile SandboxState state = SandboxState.CREATED;
     private final AtomicLong oomKillsSeen = new AtomicLong();
@@ -69,6 +70,7 @@ final class LxcSandbox implements Sandbox {
             CgroupVersion cgroups,
             Launcher starts,
             Launcher runs,
+            CgroupLeftovers cgroupLeftovers,
             Runnable releaseIdRange) {
         this.id = id;
         this.spec = spec;
@@ -76,6 +78,7 @@ final class LxcSandbox implements Sandbox {
         this.cgroups = cgroups;
         this.starts = starts;
         this.runs = runs;
+        this.cgroupLeftovers = cgroupLeftovers;
         this.releaseIdRange = releaseIdRange;
     }
 
@@ -119,6 +122,7 @@ final class LxcSandbox implements Sandbox {
     public synchronized void start() throws SandboxException {
         try {
             starts.start(stateDir, id);
+            cgroupLeftovers.moveBack(starts.pid());
         } catch (IOException e) {
             throw new SandboxException(
                     "sandbox "
@@ -534,6 +538,7 @@ final class LxcSandbox implements Sandbox {
                 container.waitFor("STOPPED", START_TIMEOUT_SECONDS);
             }
         }
+        cgroupLeftovers.remove(id);
         state = SandboxState.STOPPED;
     }
 

@@ -127,6 +127,29 @@ class LxcDriverIT {
         assertThat(hello.stdoutText()).isEqualTo("42\n");
         assertThat(driver.list()).doesNotContain(sandbox.id());
         assertThat(stateDir.resolve(sandbox.id())).doesNotExist();
+        assertThat(leftoverCgroups(sandbox.id())).as("cgroups left behind").isEmpty();
+    }
+
+    /** The sandbox's cgroups still present a few seconds after it stopped. */
+    static List<Path> leftoverCgroups(String id) throws InterruptedException {
+        List<Path> bases = CgroupLeftovers.ofThisProcess().bases();
+        assertThat(bases).isNotEmpty();
+        List<Path> left = List.of();
+        for (int i = 0; i < 100; i++) {
+            left =
+                    bases.stream()
+                            .flatMap(
+                                    base ->
+                                            CgroupLeftovers.PREFIXES.stream()
+                                                    .map(prefix -> base.resolve(prefix + id)))
+                            .filter(Files::exists)
+                            .toList();
+            if (left.isEmpty()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return left;
     }
 
     @Test
