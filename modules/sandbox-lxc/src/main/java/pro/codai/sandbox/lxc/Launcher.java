@@ -192,6 +192,7 @@ final class Launcher implements AutoCloseable {
         private final Map<Integer, CompletableFuture<Exit>> running = new ConcurrentHashMap<>();
         private volatile boolean alive = true;
         private boolean socketClosed;
+        private volatile boolean killed;
 
         private record Pending(int type, CompletableFuture<Object> reply) {}
 
@@ -301,7 +302,7 @@ final class Launcher implements AutoCloseable {
                     } else if (length < 0 && Native.getLastError() == LibC.EINTR) {
                         continue;
                     } else {
-                        if (length > 0 || (length < 0 && alive)) {
+                        if (length > 0 || (length < 0 && alive && !killed)) {
                             LOG.warning(
                                     "unexpected reply from the launcher ("
                                             + (length < 0
@@ -398,6 +399,7 @@ final class Launcher implements AutoCloseable {
         }
 
         void kill() {
+            killed = true;
             LibC.INSTANCE.kill(pid, LibC.SIGKILL);
         }
 
