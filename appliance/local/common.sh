@@ -38,6 +38,8 @@ ensure_java() {
 ensure_base_tools() {
     ensure_packages ca-certificates curl unzip git procps iproute2
     ensure_java
+    # npm fetches the IDE's Monaco and xterm.js (modules/ide-assets); Debian's nodejs 18 will do.
+    command -v npm >/dev/null || ensure_packages nodejs npm
 }
 
 # The app server runs as this unprivileged user, never as root.
