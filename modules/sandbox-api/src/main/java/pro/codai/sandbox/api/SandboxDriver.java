@@ -37,6 +37,15 @@ public interface SandboxDriver extends AutoCloseable {
      */
     List<String> reap() throws SandboxException;
 
+    /**
+     * Makes sure the named volume exists under the configured volume root, creating it for the
+     * student (their home directory's starter files included) if it does not; an existing volume is
+     * left as it is. Returns whether it was created.
+     *
+     * @param name a volume name as {@link Mount} accepts it
+     */
+    boolean ensureVolume(String name) throws SandboxException;
+
     @Override
     void close();
 }

@@ -8,6 +8,8 @@ import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxStats;
 import pro.codai.sandbox.connector.api.SandboxConnection;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
+import pro.codai.sandbox.connector.api.SandboxTerminal;
+import pro.codai.sandbox.connector.api.TerminalListener;
 
 /**
  * The application's handle on a pooled connection: checks it is still open and associated, then
@@ -57,6 +59,18 @@ final class SandboxConnectionHandle implements SandboxConnection {
     @Override
     public void release(String sandbox) throws SandboxConnectorException {
         managed().release(sandbox);
+    }
+
+    @Override
+    public boolean ensureVolume(String volume) throws SandboxConnectorException {
+        return managed().ensureVolume(volume);
+    }
+
+    @Override
+    public SandboxTerminal openTerminal(
+            String sandbox, int columns, int rows, TerminalListener listener)
+            throws SandboxConnectorException {
+        return Terminal.open(managed().factory(), sandbox, columns, rows, listener);
     }
 
     @Override

@@ -74,6 +74,10 @@ final class SandboxManagedConnection implements ManagedConnection {
         }
     }
 
+    boolean ensureVolume(String volume) throws SandboxConnectorException {
+        return call("volume", SandboxClient.fields().add("volume", volume)).getBoolean("created");
+    }
+
     void destroy(String sandbox) throws SandboxConnectorException {
         call("destroy", SandboxClient.fields().add("sandbox", sandbox));
     }

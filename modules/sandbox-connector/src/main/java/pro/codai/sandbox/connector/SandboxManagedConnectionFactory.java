@@ -186,6 +186,13 @@ public class SandboxManagedConnectionFactory
         return invalid;
     }
 
+    /** The adapter's work manager, or null outside a started adapter. */
+    jakarta.resource.spi.work.WorkManager workManager() {
+        return resourceAdapter instanceof SandboxResourceAdapter adapter
+                ? adapter.workManager()
+                : null;
+    }
+
     @Override
     public ResourceAdapter getResourceAdapter() {
         return resourceAdapter;

@@ -33,6 +33,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
 import pro.codai.sandbox.api.DriverConfig;
+import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.NetworkPolicy;
 import pro.codai.sandbox.api.PtySession;
 import pro.codai.sandbox.api.Sandbox;
@@ -280,6 +281,15 @@ public final class SandboxDaemon implements AutoCloseable {
                 yield Json.createObjectBuilder().add("sandbox", sandbox.id());
             }
             case "acquire" -> acquire(request);
+            case "volume" -> {
+                String name = Messages.string(request, "volume");
+                try {
+                    new Mount(name, "/home/student", false);
+                } catch (IllegalArgumentException e) {
+                    throw new ProtocolException(ProtocolException.BAD_REQUEST, e.getMessage());
+                }
+                yield Json.createObjectBuilder().add("created", driver.ensureVolume(name));
+            }
             case "start" -> {
                 sandbox(request).start();
                 yield Json.createObjectBuilder();

@@ -293,6 +293,31 @@ class SandboxdIT {
     }
 
     @Test
+    void aVolumeIsCreatedOnRequestOnceAndBadNamesAreRefused() throws Exception {
+        try (SandboxClient client = client()) {
+            assertThat(
+                            client.call("volume", SandboxClient.fields().add("volume", "home-7"))
+                                    .getBoolean("created"))
+                    .isTrue();
+            assertThat(
+                            client.call("volume", SandboxClient.fields().add("volume", "home-7"))
+                                    .getBoolean("created"))
+                    .isFalse();
+            assertThat(root.resolve("volumes/home-7")).isDirectory();
+            assertError(
+                    () -> client.call("volume", SandboxClient.fields().add("volume", "../etc")),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () -> client.call("volume", SandboxClient.fields().add("volume", 7)),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () -> client.call("volume", SandboxClient.fields()),
+                    ProtocolException.BAD_REQUEST);
+            assertThat(client.call("ping", SandboxClient.fields()).getBoolean("ok")).isTrue();
+        }
+    }
+
+    @Test
     void badRequestsGetErrorAnswersAndTheConnectionStaysUsable() throws Exception {
         try (SandboxClient client = client()) {
             assertError(

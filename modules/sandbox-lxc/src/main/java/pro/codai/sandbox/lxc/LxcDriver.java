@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.stream.Stream;
 import com.sun.jna.Native;
 
 import pro.codai.sandbox.api.DriverConfig;
+import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxDriver;
 import pro.codai.sandbox.api.SandboxException;
@@ -377,6 +379,61 @@ public final class LxcDriver implements SandboxDriver {
             LOG.info(() -> "Reaped sandboxes left by a previous run: " + reaped);
         }
         return reaped;
+    }
+
+    /**
+     * Creates a student's volume: a directory under the volume root owned by the student's
+     * canonical host id (so it appears as theirs in whichever id range a sandbox gets), mode 0700,
+     * with the image's {@code /etc/skel} files (regular files only) as a home directory's starters.
+     * Built beside its final name and moved into place, so a crash never leaves half a volume.
+     */
+    @Override
+    public synchronized boolean ensureVolume(String name) throws SandboxException {
+        try {
+            new Mount(name, "/home/student", false);
+        } catch (IllegalArgumentException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
+        Path volume = config.volumeRoot().resolve(name);
+        if (Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        if (Files.exists(volume, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SandboxException("volume " + name + " exists but is not a directory");
+        }
+        // Volume names never start with '.', so no request can name this one.
+        Path partial = config.volumeRoot().resolve("." + name + ".new");
+        int student = ID_OFFSET + LxcConfig.SANDBOX_UID;
+        try {
+            Trees.deleteQuietly(partial);
+            Files.createDirectory(
+                    partial,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+            Path skel = config.imageDir().resolve("base").resolve("rootfs/etc/skel");
+            if (Files.isDirectory(skel, LinkOption.NOFOLLOW_LINKS)) {
+                try (var starters = Files.newDirectoryStream(skel)) {
+                    for (Path starter : starters) {
+                        if (Files.isRegularFile(starter, LinkOption.NOFOLLOW_LINKS)) {
+                            Path copy = partial.resolve(starter.getFileName().toString());
+                            Files.copy(starter, copy, LinkOption.NOFOLLOW_LINKS);
+                            Files.setAttribute(
+                                    copy, "unix:uid", student, LinkOption.NOFOLLOW_LINKS);
+                            Files.setAttribute(
+                                    copy, "unix:gid", student, LinkOption.NOFOLLOW_LINKS);
+                        }
+                    }
+                }
+            }
+            Files.setAttribute(partial, "unix:uid", student, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(partial, "unix:gid", student, LinkOption.NOFOLLOW_LINKS);
+            Files.move(partial, volume, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Trees.deleteQuietly(partial);
+            throw new SandboxException("cannot create volume " + name + ": " + e.getMessage(), e);
+        }
+        LOG.info(() -> "Created volume " + name);
+        return true;
     }
 
     @Override

@@ -28,6 +28,7 @@ import pro.codai.sandbox.api.PtySession;
 import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxDriver;
 import pro.codai.sandbox.api.SandboxDrivers;
+import pro.codai.sandbox.api.SandboxException;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxState;
 
@@ -200,6 +201,58 @@ class LxcDriverIT {
         assertThat(sh(sandbox, "touch /usr/bin/x 2>&1; echo $?").stdoutText())
                 .as("the student cannot write the image")
                 .contains("Permission denied");
+    }
+
+    @Test
+    void aStudentsVolumeIsCreatedOnceAsTheirHomeWithTheImagesStarters() throws Exception {
+        Path volumes = stateDir.resolve("volumes");
+        int canonicalStudent = LxcDriver.ID_OFFSET + LxcConfig.SANDBOX_UID;
+
+        assertThat(driver.ensureVolume("home-new")).isTrue();
+        Files.writeString(volumes.resolve("home-new/kept.txt"), "mine");
+        assertThat(driver.ensureVolume("home-new"))
+                .as("an existing volume is left alone")
+                .isFalse();
+
+        Path home = volumes.resolve("home-new");
+        assertThat(Files.getAttribute(home, "unix:uid")).isEqualTo(canonicalStudent);
+        assertThat(Files.getAttribute(home, "unix:mode")).isEqualTo(040700);
+        assertThat(home.resolve("kept.txt")).hasContent("mine");
+        assertThat(Files.getAttribute(home.resolve(".bashrc"), "unix:uid"))
+                .isEqualTo(canonicalStudent);
+        Sandbox sandbox =
+                driver.create(
+                        SandboxSpec.defaults("base")
+                                .withLimits(SMALL)
+                                .withMounts(
+                                        List.of(new Mount("home-new", "/home/student", false))));
+        created.add(sandbox);
+        sandbox.start();
+        ExecResult inside =
+                sh(
+                        sandbox,
+                        "stat -c '%U %a' ~; test -f ~/.bashrc && echo starters; touch ~/x && echo writable");
+        assertThat(inside.stdoutText()).isEqualTo("student 700\nstarters\nwritable\n");
+    }
+
+    @Test
+    void aVolumeNameNeverReachesOutsideTheVolumeRoot() throws Exception {
+        Path volumes = stateDir.resolve("volumes");
+        Path outside = Files.createDirectories(stateDir.resolve("outside"));
+        Files.createSymbolicLink(volumes.resolve("planted"), outside);
+        Files.writeString(volumes.resolve("a-file"), "not a directory");
+
+        for (String bad : List.of("../escape", "", ".hidden", "a/b", "x".repeat(65))) {
+            assertThatThrownBy(() -> driver.ensureVolume(bad))
+                    .as(bad)
+                    .isInstanceOf(SandboxException.class);
+        }
+        assertThatThrownBy(() -> driver.ensureVolume("planted"))
+                .hasMessageContaining("not a directory");
+        assertThatThrownBy(() -> driver.ensureVolume("a-file"))
+                .hasMessageContaining("not a directory");
+        assertThat(outside).isEmptyDirectory();
+        assertThat(stateDir.resolve("escape")).doesNotExist();
     }
 
     @Test

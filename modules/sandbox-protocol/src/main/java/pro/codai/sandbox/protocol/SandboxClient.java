@@ -72,6 +72,16 @@ public final class SandboxClient implements AutoCloseable {
         return response;
     }
 
+    /**
+     * Writes one frame without waiting for an answer (terminal input, resize, close). Writers are
+     * serialised, so one thread may write while another reads the terminal's output.
+     */
+    public void write(JsonObject frame) throws IOException {
+        synchronized (out) {
+            Frames.write(out, frame);
+        }
+    }
+
     /** Writes raw bytes; for protocol fuzz tests. */
     public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);

@@ -37,6 +37,20 @@ public interface SandboxConnection extends AutoCloseable {
 
     SandboxStats stats(String sandbox) throws SandboxConnectorException;
 
+    /**
+     * Makes sure a student's volume exists (created with their home directory's starter files if
+     * not); returns whether it was created. Mount it with the sandbox spec's mounts.
+     */
+    boolean ensureVolume(String volume) throws SandboxConnectorException;
+
+    /**
+     * Opens a terminal in a running sandbox: a login shell as the student in {@code /home/student},
+     * {@code columns} × {@code rows} (1–1000 each). It uses a sandboxd connection of its own, so it
+     * outlives this connection handle; close it to end it.
+     */
+    SandboxTerminal openTerminal(String sandbox, int columns, int rows, TerminalListener listener)
+            throws SandboxConnectorException;
+
     @Override
     void close();
 }

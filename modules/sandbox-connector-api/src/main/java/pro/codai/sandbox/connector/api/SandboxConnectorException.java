@@ -16,6 +16,9 @@ public class SandboxConnectorException extends Exception {
     /** The adapter's run queue is full, or the wait for a run slot timed out. */
     public static final String QUEUE_FULL = "queue_full";
 
+    /** The request itself was refused (sandboxd's {@code bad_request}, or the adapter's check). */
+    public static final String BAD_REQUEST = "bad_request";
+
     /** sandboxd is at capacity. */
     public static final String OVERLOADED = "overloaded";
 
