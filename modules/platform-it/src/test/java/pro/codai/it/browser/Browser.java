@@ -46,6 +46,10 @@ public final class Browser implements AutoCloseable {
                 "--disable-background-networking",
                 "--window-size=1280,1000",
                 "--user-data-dir=" + profile);
+        org.openqa.selenium.logging.LoggingPreferences logs =
+                new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service =
                 new ChromeDriverService.Builder()
                         .usingDriverExecutable(new File(CHROMEDRIVER))
@@ -82,6 +86,15 @@ public final class Browser implements AutoCloseable {
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("expected '" + fragment + "' on " + url() + ":\n" + text(), e);
         }
+    }
+
+    /** What the page wrote to the browser console, for failure messages. */
+    public String consoleLog() {
+        StringBuilder text = new StringBuilder();
+        for (var entry : driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+            text.append(entry.getLevel()).append(' ').append(entry.getMessage()).append('\n');
+        }
+        return text.toString();
     }
 
     public String source() {

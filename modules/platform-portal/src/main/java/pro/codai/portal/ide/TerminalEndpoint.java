@@ -1,0 +1,156 @@
+package pro.codai.portal.ide;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import pro.codai.portal.signin.OidcSettings;
+import pro.codai.sandbox.connector.api.SandboxConnectorException;
+
+/**
+ * The workspace terminal over a WebSocket: binary messages are keystrokes (browser → server) and
+ * screen output (server → browser); a text message {@code {"resize":[columns,rows]}} resizes.
+ *
+ * <p>Only for a signed-in person (the path is under {@code /app/*}, so the handshake passes the
+ * sign-in constraint), from the portal's own origin, with messages of bounded size. See
+ * docs/reference/ide-protocol.md.
+ */
+@ServerEndpoint(value = "/app/terminal", configurator = TerminalEndpoint.Handshake.class)
+public class TerminalEndpoint {
+
+    static final int MAX_INPUT_BYTES = 64 * 1024;
+    static final int MAX_CONTROL_CHARS = 256;
+
+    private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
+    private static final String HUB = "codaipro.terminal";
+
+    /** Refuses handshakes from other origins (cross-site WebSocket hijacking). */
+    public static class Handshake extends ServerEndpointConfig.Configurator {
+
+        @Override
+        public boolean checkOrigin(String origin) {
+            if (origin == null) {
+                return false;
+            }
+            String expected = origin(CDI.current().select(OidcSettings.class).get().publicUrl());
+            return origin.equals(expected);
+        }
+
+        static String origin(String url) {
+            URI uri = URI.create(url);
+            return uri.getScheme() + "://" + uri.getRawAuthority();
+        }
+    }
+
+    @OnOpen
+    public void open(Session tab, EndpointConfig config) {
+        tab.setMaxBinaryMessageBufferSize(MAX_INPUT_BYTES);
+        tab.setMaxTextMessageBufferSize(MAX_CONTROL_CHARS);
+        // The handshake passed the /app/* sign-in constraint; the principal is the account id.
+        Principal user = tab.getUserPrincipal();
+        if (user == null) {
+            TerminalHub.closeQuietly(
+                    tab, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "sign in first"));
+            return;
+        }
+        int columns = size(tab.getRequestParameterMap(), "columns", 80);
+        int rows = size(tab.getRequestParameterMap(), "rows", 24);
+        Workspaces workspaces = CDI.current().select(Workspaces.class).get();
+        try {
+            Workspace workspace = workspaces.open(user.getName());
+            TerminalHub hub = workspace.terminal(workspaces.sandboxes(), columns, rows);
+            tab.getUserProperties().put(HUB, hub);
+            hub.resize(columns, rows);
+            hub.attach(tab);
+        } catch (SandboxConnectorException e) {
+            LOG.warning("cannot open a workspace terminal: " + e.getMessage());
+            TerminalHub.closeQuietly(
+                    tab,
+                    new CloseReason(
+                            CloseReason.CloseCodes.TRY_AGAIN_LATER,
+                            "your workspace cannot start right now"));
+        }
+    }
+
+    @OnMessage
+    public void keys(Session tab, byte[] keys) {
+        TerminalHub hub = hub(tab);
+        if (hub == null) {
+            return;
+        }
+        try {
+            hub.input(keys);
+        } catch (SandboxConnectorException e) {
+            TerminalHub.closeQuietly(
+                    tab, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "the terminal ended"));
+        }
+    }
+
+    @OnMessage
+    public void control(Session tab, String message) {
+        TerminalHub hub = hub(tab);
+        if (hub == null) {
+            return;
+        }
+        try {
+            JsonObject control = Json.createReader(new java.io.StringReader(message)).readObject();
+            JsonArray resize = control.getJsonArray("resize");
+            if (resize != null && resize.size() == 2) {
+                int columns = resize.getInt(0);
+                int rows = resize.getInt(1);
+                if (columns >= 1 && columns <= 1000 && rows >= 1 && rows <= 1000) {
+                    hub.resize(columns, rows);
+                }
+            }
+        } catch (JsonException | ClassCastException | SandboxConnectorException e) {
+            // A malformed control message is ignored; the terminal goes on.
+            LOG.fine(() -> "ignored terminal control message: " + e.getMessage());
+        }
+    }
+
+    @OnClose
+    public void close(Session tab) {
+        TerminalHub hub = hub(tab);
+        if (hub != null) {
+            hub.detach(tab);
+        }
+    }
+
+    private static TerminalHub hub(Session tab) {
+        return (TerminalHub) tab.getUserProperties().get(HUB);
+    }
+
+    private static int size(Map<String, List<String>> parameters, String name, int fallback) {
+        List<String> values = parameters.get(name);
+        if (values == null || values.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(values.get(0));
+            return value >= 1 && value <= 1000 ? value : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
