@@ -54,14 +54,14 @@ class SignInBenchmark {
                 RunningServer.start(
                         workDir.toAbsolutePath().resolve("data"), keycloak.serverSettings())) {
             for (int i = 0; i < 10; i++) {
-                signIn(server, email, null);
-                landingPage(server);
+                signIn(keycloak.publicUrl(), email, null);
+                landingPage(keycloak.publicUrl());
             }
             List<Long> baseline = new ArrayList<>();
             Legs legs = new Legs();
             for (int i = 0; i < SAMPLES; i++) {
-                baseline.add(landingPage(server));
-                signIn(server, email, legs);
+                baseline.add(landingPage(keycloak.publicUrl()));
+                signIn(keycloak.publicUrl(), email, legs);
             }
             Figures.report("baseline: portal landing page (GET /)", baseline);
             Figures.report("sign-in round trip (protected page to page)", legs.total);
@@ -82,19 +82,24 @@ class SignInBenchmark {
         final List<Long> page = new ArrayList<>();
     }
 
-    private static long landingPage(RunningServer server) throws Exception {
+    private static long landingPage(String portal) throws Exception {
         HttpClient client = client();
         long started = System.nanoTime();
-        HttpResponse<String> page = get(client, server.uri("/"));
+        HttpResponse<String> page = get(client, URI.create(portal + "/"));
         expect(page, 200);
         return System.nanoTime() - started;
     }
 
-    /** One browser-like sign-in with a fresh cookie jar; legs recorded when given. */
-    private static void signIn(RunningServer server, String email, Legs legs) throws Exception {
+    /**
+     * One browser-like sign-in with a fresh cookie jar, password {@link #PASSWORD}; legs recorded
+     * when given. Returns the client, whose jar holds the signed-in session.
+     */
+    static HttpClient signIn(String portal, String email, Legs legs) throws Exception {
         HttpClient client = client();
         long t0 = System.nanoTime();
-        HttpResponse<String> protectedPage = get(client, server.uri("/app/dashboard.xhtml"));
+        // At the portal's public address, as a browser: its cookies are for that host.
+        HttpResponse<String> protectedPage =
+                get(client, URI.create(portal + "/app/dashboard.xhtml"));
         expect(protectedPage, 302);
         long t1 = System.nanoTime();
         HttpResponse<String> signInPage = get(client, location(protectedPage));
@@ -128,6 +133,9 @@ class SignInBenchmark {
             page = get(client, location(page));
         }
         expect(page, 200);
+        if (!page.uri().getPath().startsWith("/app/")) {
+            throw new IllegalStateException("not signed in: ended at " + page.uri());
+        }
         long t5 = System.nanoTime();
         if (legs != null) {
             legs.total.add(t5 - t0);
@@ -137,9 +145,10 @@ class SignInBenchmark {
             legs.callback.add(t4 - t3);
             legs.page.add(t5 - t4);
         }
+        return client;
     }
 
-    private static HttpClient client() {
+    static HttpClient client() {
         return HttpClient.newBuilder()
                 .cookieHandler(new LoopbackCookies())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -178,7 +187,7 @@ class SignInBenchmark {
         }
     }
 
-    private static HttpResponse<String> get(HttpClient client, URI uri) throws Exception {
+    static HttpResponse<String> get(HttpClient client, URI uri) throws Exception {
         return client.send(
                 HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -188,7 +197,7 @@ class SignInBenchmark {
         return response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
     }
 
-    private static void expect(HttpResponse<String> response, int status) {
+    static void expect(HttpResponse<String> response, int status) {
         if (response.statusCode() != status) {
             throw new IllegalStateException(
                     response.uri() + " answered " + response.statusCode() + ", not " + status);

@@ -98,6 +98,8 @@ public final class IdePages {
     public void awaitTerminalLine(Predicate<String> test, String what) {
         try {
             new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                    .pollingEvery(Duration.ofMillis(20))
+                    .ignoring(org.openqa.selenium.NoSuchElementException.class)
                     .until(d -> terminalText().lines().map(String::strip).anyMatch(test));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("no terminal line " + what + " in:\n" + terminalText(), e);
