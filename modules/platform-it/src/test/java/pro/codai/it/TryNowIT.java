@@ -74,9 +74,7 @@ class TryNowIT {
     void aStudentRunsAProgramUsesTheTerminalAndFindsItAllAgainAfterAReload() throws Exception {
         String email = user("ada");
         try (Browser browser = Browser.open()) {
-            signIn(browser, email);
-            IdePages ide = new IdePages(browser, keycloak.publicUrl());
-            ide.open();
+            IdePages ide = tryNow(browser, email);
 
             ide.typeInEditor("print(6*7)");
             assertThat(ide.editorText()).isEqualTo("print(6*7)");
@@ -103,16 +101,12 @@ class TryNowIT {
         String second = user("linus");
         try (Browser one = Browser.open();
                 Browser two = Browser.open()) {
-            signIn(one, first);
-            IdePages firstIde = new IdePages(one, keycloak.publicUrl());
-            firstIde.open();
+            IdePages firstIde = tryNow(one, first);
             firstIde.typeInTerminal("echo secret-of-grace > notes.txt; sleep 5151 &\n");
             firstIde.typeInTerminal("ls notes.txt\n");
             firstIde.awaitTerminalLine("notes.txt"::equals, "the first student's file");
 
-            signIn(two, second);
-            IdePages secondIde = new IdePages(two, keycloak.publicUrl());
-            secondIde.open();
+            IdePages secondIde = tryNow(two, second);
             secondIde.typeInTerminal(
                     "ls ~ /home; cat /home/*/notes.txt 2>/dev/null || echo no-secret;"
                             + " pgrep -f 'sleep 5151' || echo no-process\n");
@@ -128,9 +122,7 @@ class TryNowIT {
         String email = user("hedy");
         int before;
         try (Browser browser = Browser.open()) {
-            signIn(browser, email);
-            IdePages ide = new IdePages(browser, keycloak.publicUrl());
-            ide.open();
+            IdePages ide = tryNow(browser, email);
             ide.typeInTerminal("echo kept > kept.txt && echo written\n");
             ide.awaitTerminalLine("written"::equals, "the write");
             before = sandboxd.sandboxes().size();
@@ -154,12 +146,37 @@ class TryNowIT {
     }
 
     @Test
+    void theWorkspaceComesBackOnItsOwnAfterSandboxdRestarts() throws Exception {
+        String email = user("ken");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            ide.typeInTerminal("echo survives > survives.txt && echo stored\n");
+            ide.awaitTerminalLine("stored"::equals, "the write");
+
+            // A crash: sandboxd restarts, its reaper removes every sandbox it had.
+            sandboxd.kill();
+            sandboxd.launch();
+
+            // The page reconnects; the dead sandbox is replaced by a new one on the same volume.
+            // Keystrokes sent while it reconnects are lost, so ask until the answer comes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!ide.hasTerminalLine("survives"::equals) && System.nanoTime() < deadline) {
+                if (ide.connected()) {
+                    ide.typeInTerminal("cat survives.txt\n");
+                }
+                Thread.sleep(2000);
+            }
+            assertThat(ide.hasTerminalLine("survives"::equals))
+                    .as("the file, kept in the volume, from a new shell:\n" + ide.terminalText())
+                    .isTrue();
+        }
+    }
+
+    @Test
     void theTerminalSocketRefusesOtherOriginsAndVisitorsWithoutASession() throws Exception {
         String email = user("mallory");
         try (Browser browser = Browser.open()) {
-            signIn(browser, email);
-            IdePages ide = new IdePages(browser, keycloak.publicUrl());
-            ide.open();
+            IdePages ide = tryNow(browser, email);
             String cookie = ide.sessionCookie();
             String origin = keycloak.publicUrl();
 
@@ -173,9 +190,7 @@ class TryNowIT {
     void savingRefusesBadPathsForeignRequestsAndOversizedFiles() throws Exception {
         String email = user("eve");
         try (Browser browser = Browser.open()) {
-            signIn(browser, email);
-            IdePages ide = new IdePages(browser, keycloak.publicUrl());
-            ide.open();
+            IdePages ide = tryNow(browser, email);
             String cookie = ide.sessionCookie();
 
             for (String bad :
@@ -234,6 +249,14 @@ class TryNowIT {
             }
             throw e;
         }
+    }
+
+    /** Signs a new person in (profile completed) and opens Try Now. */
+    private IdePages tryNow(Browser browser, String email) {
+        signIn(browser, email);
+        IdePages ide = new IdePages(browser, keycloak.publicUrl());
+        ide.open();
+        return ide;
     }
 
     private void signIn(Browser browser, String email) {

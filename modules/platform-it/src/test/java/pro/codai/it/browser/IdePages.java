@@ -106,6 +106,15 @@ public final class IdePages {
         }
     }
 
+    public boolean hasTerminalLine(Predicate<String> test) {
+        return terminalText().lines().map(String::strip).anyMatch(test);
+    }
+
+    /** Whether the terminal's WebSocket is open. */
+    public boolean connected() {
+        return "open".equals(bodyData("terminal"));
+    }
+
     public String status() {
         return browser.driver.findElement(By.id("ide-status")).getText();
     }

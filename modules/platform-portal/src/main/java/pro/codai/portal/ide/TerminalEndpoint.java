@@ -73,14 +73,22 @@ public class TerminalEndpoint {
         int columns = size(tab.getRequestParameterMap(), "columns", 80);
         int rows = size(tab.getRequestParameterMap(), "rows", 24);
         Workspaces workspaces = CDI.current().select(Workspaces.class).get();
+        Workspace workspace = null;
         try {
-            Workspace workspace = workspaces.open(user.getName());
+            workspace = workspaces.open(user.getName());
             TerminalHub hub = workspace.terminal(workspaces.sandboxes(), columns, rows);
             tab.getUserProperties().put(HUB, hub);
             hub.resize(columns, rows);
             hub.attach(tab);
         } catch (SandboxConnectorException e) {
             LOG.warning("cannot open a workspace terminal: " + e.getMessage());
+            if (workspace != null) {
+                // Its sandbox is gone or broken (e.g. sandboxd restarted): the next try starts
+                // a new one on the same volume.
+                workspaces.end(
+                        workspace,
+                        new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "restarting"));
+            }
             TerminalHub.closeQuietly(
                     tab,
                     new CloseReason(

@@ -14,6 +14,7 @@ final class Workspace {
 
     private final String subject;
     private final String sandbox;
+    private final long startedMillis = System.currentTimeMillis();
     private TerminalHub terminal;
 
     Workspace(String subject, String sandbox) {
@@ -45,7 +46,7 @@ final class Workspace {
     /** Whether no tab has shown the workspace for {@code graceMillis}. */
     synchronized boolean unattendedFor(long graceMillis, long nowMillis) {
         if (terminal == null) {
-            return false;
+            return nowMillis - startedMillis >= graceMillis;
         }
         return !terminal.hasTabs() && nowMillis - terminal.lastActivityMillis() >= graceMillis;
     }
