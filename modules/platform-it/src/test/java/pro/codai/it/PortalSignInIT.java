@@ -212,6 +212,8 @@ class PortalSignInIT {
             keycloakPages.chooseNewPassword("A-brand-new-pass-77");
             keycloakPages.proceedIfAsked();
             portal.completeProfile("DEVELOPER", "", "");
+            // Signed in once the dashboard is there (checking during the navigation is a race).
+            assertThat(portal.dashboardName()).isNotBlank();
             assertThat(portal.signedIn()).isTrue();
         }
         assertThat(keycloak.accessToken(email, "A-brand-new-pass-77")).isNotBlank();

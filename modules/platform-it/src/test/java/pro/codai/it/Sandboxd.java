@@ -107,6 +107,18 @@ final class Sandboxd implements AutoCloseable {
         }
     }
 
+    /** The sandboxes sandboxd handed out with this owner label (its protocol's {@code list}). */
+    List<String> ownedBy(String owner) throws Exception {
+        try (pro.codai.sandbox.protocol.SandboxClient client =
+                pro.codai.sandbox.protocol.SandboxClient.connect(socket)) {
+            return client.call(
+                            "list",
+                            pro.codai.sandbox.protocol.SandboxClient.fields().add("owner", owner))
+                    .getJsonArray("sandboxes")
+                    .getValuesAs(jakarta.json.JsonString::getString);
+        }
+    }
+
     /** The daemon's process id (the start script execs the JVM). */
     long pid() {
         return process.pid();

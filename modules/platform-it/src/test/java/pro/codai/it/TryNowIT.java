@@ -12,7 +12,9 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +45,8 @@ class TryNowIT {
     Keycloak keycloak;
     Sandboxd sandboxd;
     RunningServer server;
+    Path dataDir;
+    Map<String, String> settings;
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -54,10 +58,11 @@ class TryNowIT {
         keycloak = Keycloak.shared();
         sandboxd = Sandboxd.start(2);
         Path workDir = Files.createTempDirectory(Path.of("target"), "TryNowIT-");
-        Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
+        settings = new HashMap<>(keycloak.serverSettings());
         settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
         settings.put("CODAIPRO_IDE_GRACE_SECONDS", Long.toString(GRACE_SECONDS));
-        server = RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings);
+        dataDir = workDir.toAbsolutePath().resolve("data");
+        server = RunningServer.start(dataDir, settings);
     }
 
     @AfterAll
@@ -92,6 +97,24 @@ class TryNowIT {
                     "cat main.py; echo; pgrep -f 'sleep 4242' >/dev/null && echo still-running\n");
             ide.awaitTerminalLine("print(6*7)"::equals, "the saved file");
             ide.awaitTerminalLine("still-running"::equals, "the process started before");
+        }
+    }
+
+    @Test
+    void projectTemplatesRunInTheirLanguages() throws Exception {
+        String email = user("dennis");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            String greeting = "Hello from your workspace";
+            for (String[] template : new String[][] {{"c", "main.c"}, {"java", "Main.java"}}) {
+                long before = ide.countTerminalLines(greeting);
+                ide.chooseTemplate(template[0]);
+                assertThat(ide.fileName()).isEqualTo(template[1]);
+                ide.run();
+                ide.awaitTerminalLine(
+                        line -> ide.countTerminalLines(greeting) > before,
+                        "the " + template[1] + " template's greeting");
+            }
         }
     }
 
@@ -170,6 +193,30 @@ class TryNowIT {
                     .as("the file, kept in the volume, from a new shell:\n" + ide.terminalText())
                     .isTrue();
         }
+    }
+
+    @Test
+    void workspaceSandboxesOfAKilledServerAreReleasedByTheNextStart() throws Exception {
+        String email = user("barbara");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            ide.typeInTerminal("echo up\n");
+            ide.awaitTerminalLine("up"::equals, "the workspace");
+        }
+        List<String> workspaces = sandboxd.ownedBy("try-now");
+        assertThat(workspaces).isNotEmpty();
+        server.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        server = RunningServer.start(dataDir, settings);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Collections.disjoint(sandboxd.ownedBy("try-now"), workspaces)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(sandboxd.ownedBy("try-now"))
+                .as("workspace sandboxes of the killed server")
+                .doesNotContainAnyElementsOf(workspaces);
     }
 
     @Test

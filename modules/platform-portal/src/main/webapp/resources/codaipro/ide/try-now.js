@@ -22,10 +22,13 @@
         js: (f) => "node " + f,
         sh: (f) => "bash " + f
     };
-    const starters = {
-        py: 'print("Hello from your workspace")\n',
-        c: '#include <stdio.h>\n\nint main(void)\n{\n    printf("Hello from your workspace\\n");\n    return 0;\n}\n',
-        js: 'console.log("Hello from your workspace");\n'
+    // Project templates: a file name and a program that prints a greeting.
+    const templates = {
+        py: { file: "main.py", text: 'print("Hello from your workspace")\n' },
+        c: { file: "main.c", text: '#include <stdio.h>\n\nint main(void)\n{\n    printf("Hello from your workspace\\n");\n    return 0;\n}\n' },
+        cpp: { file: "main.cpp", text: '#include <iostream>\n\nint main()\n{\n    std::cout << "Hello from your workspace" << std::endl;\n    return 0;\n}\n' },
+        java: { file: "Main.java", text: 'public class Main {\n    public static void main(String[] args) {\n        System.out.println("Hello from your workspace");\n    }\n}\n' },
+        js: { file: "main.js", text: 'console.log("Hello from your workspace");\n' }
     };
     const languages = { py: "python", c: "c", cpp: "cpp", java: "java", js: "javascript", sh: "shell" };
 
@@ -96,7 +99,7 @@
     require.config({ paths: { vs: context + "/ide/lib/monaco/vs" } });
     require(["vs/editor/editor.main"], () => {
         editor = monaco.editor.create(document.getElementById("editor"), {
-            value: starters[extension()] || "",
+            value: (templates[extension()] || { text: "" }).text,
             language: languages[extension()] || "plaintext",
             automaticLayout: true,
             minimap: { enabled: false },
@@ -104,6 +107,16 @@
         });
         editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, run);
         document.body.dataset.editor = "ready";
+    });
+    document.getElementById("template").addEventListener("change", (event) => {
+        const chosen = templates[event.target.value];
+        if (chosen && editor) {
+            fileName.value = chosen.file;
+            editor.setValue(chosen.text);
+            monaco.editor.setModelLanguage(editor.getModel(), languages[extension()] || "plaintext");
+            say("New " + chosen.file + " from the template; Run saves it.");
+            editor.focus();
+        }
     });
     fileName.addEventListener("change", () => {
         if (editor) {

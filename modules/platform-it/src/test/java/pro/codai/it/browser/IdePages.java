@@ -78,6 +78,21 @@ public final class IdePages {
                         .executeScript("return monaco.editor.getModels()[0].getValue();");
     }
 
+    /** Starts from a project template: "py", "c", "cpp", "java" or "js". */
+    public void chooseTemplate(String value) {
+        new org.openqa.selenium.support.ui.Select(browser.await(By.id("template")))
+                .selectByValue(value);
+    }
+
+    public String fileName() {
+        return browser.driver.findElement(By.id("file-name")).getDomProperty("value");
+    }
+
+    /** How many visible terminal lines are exactly {@code line}. */
+    public long countTerminalLines(String line) {
+        return terminalText().lines().map(String::strip).filter(line::equals).count();
+    }
+
     public void run() {
         browser.click(By.id("run"));
     }

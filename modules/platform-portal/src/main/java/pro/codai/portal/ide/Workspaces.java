@@ -16,6 +16,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 
@@ -40,6 +42,9 @@ public class Workspaces {
 
     static final String HOME = "/home/student";
 
+    /** sandboxd's owner label of workspace sandboxes. */
+    static final String OWNER = "try-now";
+
     @Inject SandboxConnectionFactory sandboxes;
 
     @Inject
@@ -58,6 +63,31 @@ public class Workspaces {
         culling = scheduler.scheduleWithFixedDelay(this::cull, period, period, TimeUnit.SECONDS);
     }
 
+    /**
+     * Releases the workspace sandboxes a previous server process left in sandboxd. Workspaces live
+     * in this server's memory, so at start every sandbox labelled {@link #OWNER} is an orphan of a
+     * server that was killed rather than stopped (a stop releases them, {@link #endAll}).
+     */
+    void releaseOrphans(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        try (SandboxConnection connection = sandboxes.getConnection()) {
+            List<String> orphans = connection.list(OWNER);
+            for (String orphan : orphans) {
+                connection.release(orphan);
+            }
+            if (!orphans.isEmpty()) {
+                LOG.info(
+                        () ->
+                                "Released "
+                                        + orphans.size()
+                                        + " workspace sandboxes left by the last run");
+            }
+        } catch (SandboxConnectorException e) {
+            LOG.warning(
+                    "could not look for workspace sandboxes left by the last run: "
+                            + e.getMessage());
+        }
+    }
+
     /** The person's workspace, started (sandbox acquired, volume mounted) if they have none. */
     Workspace open(String subject) throws SandboxConnectorException {
         Workspace existing = bySubject.get(subject);
@@ -74,7 +104,7 @@ public class Workspaces {
                 connection.ensureVolume(volume);
                 SandboxSpec spec =
                         sandboxes.defaultSpec().withMounts(List.of(new Mount(volume, HOME, false)));
-                Workspace started = new Workspace(subject, connection.acquire(spec));
+                Workspace started = new Workspace(subject, connection.acquire(spec, OWNER));
                 bySubject.put(subject, started);
                 LOG.info(() -> "Workspace started in sandbox " + started.sandbox());
                 return started;

@@ -62,6 +62,16 @@ final class SandboxConnectionHandle implements SandboxConnection {
     }
 
     @Override
+    public String acquire(SandboxSpec spec, String owner) throws SandboxConnectorException {
+        return managed().acquire(spec, owner);
+    }
+
+    @Override
+    public List<String> list(String owner) throws SandboxConnectorException {
+        return managed().list(owner);
+    }
+
+    @Override
     public boolean ensureVolume(String volume) throws SandboxConnectorException {
         return managed().ensureVolume(volume);
     }

@@ -65,6 +65,10 @@ final class SandboxManagedConnection implements ManagedConnection {
         return call("acquire", Messages.specFields(spec)).getString("sandbox");
     }
 
+    String acquire(SandboxSpec spec, String owner) throws SandboxConnectorException {
+        return call("acquire", Messages.specFields(spec).add("owner", owner)).getString("sandbox");
+    }
+
     ExecResult exec(String sandbox, ExecRequest request) throws SandboxConnectorException {
         JsonObject answer = call("exec", Messages.execFields(sandbox, request));
         try {
@@ -87,8 +91,16 @@ final class SandboxManagedConnection implements ManagedConnection {
     }
 
     List<String> list() throws SandboxConnectorException {
+        return ids(call("list", SandboxClient.fields()));
+    }
+
+    List<String> list(String owner) throws SandboxConnectorException {
+        return ids(call("list", SandboxClient.fields().add("owner", owner)));
+    }
+
+    private static List<String> ids(JsonObject answer) {
         List<String> ids = new ArrayList<>();
-        for (JsonValue id : call("list", SandboxClient.fields()).getJsonArray("sandboxes")) {
+        for (JsonValue id : answer.getJsonArray("sandboxes")) {
             ids.add(((JsonString) id).getString());
         }
         return ids;

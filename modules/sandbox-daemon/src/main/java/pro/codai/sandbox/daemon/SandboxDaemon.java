@@ -65,6 +65,12 @@ public final class SandboxDaemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
+
+    /** The owner label a client gave a sandbox when acquiring it (absent: none). */
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+
+    private static final java.util.regex.Pattern OWNER =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private final ExecutorService connections =
             Executors.newCachedThreadPool(DaemonThreads.named("sandboxd-connection"));
     private final Semaphore connectionSlots;
@@ -271,11 +277,21 @@ public final class SandboxDaemon implements AutoCloseable {
                             .add("warmPool", pool.available())
                             .add("reapedAtStart", reapedAtStart.size());
             case "ping" -> Json.createObjectBuilder();
-            case "list" ->
-                    Json.createObjectBuilder()
-                            .add(
-                                    "sandboxes",
-                                    Messages.array(sandboxes.keySet().stream().sorted().toList()));
+            case "list" -> {
+                String owner = owner(request);
+                yield Json.createObjectBuilder()
+                        .add(
+                                "sandboxes",
+                                Messages.array(
+                                        sandboxes.keySet().stream()
+                                                .filter(
+                                                        id ->
+                                                                owner == null
+                                                                        || owner.equals(
+                                                                                owners.get(id)))
+                                                .sorted()
+                                                .toList()));
+            }
             case "create" -> {
                 Sandbox sandbox = create(Messages.spec(request, config.defaults()));
                 yield Json.createObjectBuilder().add("sandbox", sandbox.id());
@@ -303,6 +319,7 @@ public final class SandboxDaemon implements AutoCloseable {
             case "destroy", "kill" -> {
                 Sandbox sandbox = sandbox(request);
                 sandboxes.remove(sandbox.id());
+                owners.remove(sandbox.id());
                 if (request.getBoolean("wait", true)) {
                     sandbox.destroy();
                 } else {
@@ -367,7 +384,31 @@ public final class SandboxDaemon implements AutoCloseable {
      * A started sandbox: from the warm pool when the request asks for the pool's image, network and
      * mounts and no higher limits (a warm sandbox is narrowed to the request's limits).
      */
+    /** The request's optional {@code owner} label; null when absent. */
+    private static String owner(JsonObject request) throws ProtocolException {
+        if (!request.containsKey("owner")) {
+            return null;
+        }
+        String owner = Messages.string(request, "owner");
+        if (!OWNER.matcher(owner).matches()) {
+            throw new ProtocolException(
+                    ProtocolException.BAD_REQUEST,
+                    "an owner is 1-64 letters, digits, '_', '.' or '-': " + owner);
+        }
+        return owner;
+    }
+
     private JsonObjectBuilder acquire(JsonObject request)
+            throws ProtocolException, SandboxException {
+        String owner = owner(request);
+        JsonObject acquired = acquireFor(request).build();
+        if (owner != null) {
+            owners.put(acquired.getString("sandbox"), owner);
+        }
+        return Json.createObjectBuilder(acquired);
+    }
+
+    private JsonObjectBuilder acquireFor(JsonObject request)
             throws ProtocolException, SandboxException {
         SandboxSpec spec = Messages.spec(request, config.defaults());
         SandboxSpec capped = spec.withLimits(spec.limits().cappedBy(config.maximum()));

@@ -17,6 +17,7 @@ import java.util.Random;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -289,6 +290,41 @@ class SandboxdIT {
                                     line.matches(
                                             "lxc\\.cgroup2?\\.pids\\.max = "
                                                     + config.maximum().pids()));
+        }
+    }
+
+    @Test
+    void sandboxesAcquiredWithAnOwnerAreListedByIt() throws Exception {
+        try (SandboxClient client = client()) {
+            String labelled =
+                    client.call("acquire", SandboxClient.fields().add("owner", "try-now"))
+                            .getString("sandbox");
+            String plain = client.call("acquire", SandboxClient.fields()).getString("sandbox");
+            try {
+                assertThat(
+                                client.call("list", SandboxClient.fields().add("owner", "try-now"))
+                                        .getJsonArray("sandboxes")
+                                        .getValuesAs(JsonString::getString))
+                        .containsExactly(labelled);
+                assertThat(
+                                client.call("list", SandboxClient.fields())
+                                        .getJsonArray("sandboxes")
+                                        .getValuesAs(JsonString::getString))
+                        .contains(labelled, plain);
+                assertError(
+                        () -> client.call("acquire", SandboxClient.fields().add("owner", "../x")),
+                        ProtocolException.BAD_REQUEST);
+                assertError(
+                        () -> client.call("list", SandboxClient.fields().add("owner", "")),
+                        ProtocolException.BAD_REQUEST);
+            } finally {
+                client.call("destroy", SandboxClient.fields().add("sandbox", labelled));
+                client.call("destroy", SandboxClient.fields().add("sandbox", plain));
+            }
+            assertThat(
+                            client.call("list", SandboxClient.fields().add("owner", "try-now"))
+                                    .getJsonArray("sandboxes"))
+                    .isEmpty();
         }
     }
 

@@ -38,6 +38,16 @@ public interface SandboxConnection extends AutoCloseable {
     SandboxStats stats(String sandbox) throws SandboxConnectorException;
 
     /**
+     * Acquires a started sandbox as {@link #acquire(SandboxSpec)} does, labelled with {@code owner}
+     * (1–64 letters, digits, '_', '.', '-') so that {@link #list(String)} finds it, e.g. to release
+     * what a crashed holder left.
+     */
+    String acquire(SandboxSpec spec, String owner) throws SandboxConnectorException;
+
+    /** The sandboxes sandboxd holds that were acquired with this owner label. */
+    List<String> list(String owner) throws SandboxConnectorException;
+
+    /**
      * Makes sure a student's volume exists (created with their home directory's starter files if
      * not); returns whether it was created. Mount it with the sandbox spec's mounts.
      */
