@@ -119,6 +119,25 @@ class TryNowIT {
     }
 
     @Test
+    void onAPhoneWideScreenNothingScrollsSidewaysAndRunWorks() throws Exception {
+        String email = user("grace-phone");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            ide.phone(360, 740);
+            Thread.sleep(500); // the layout and the terminal's fit follow the resize
+
+            assertThat(ide.windowWidth())
+                    .as("the window really is phone-sized")
+                    .isLessThanOrEqualTo(360);
+            assertThat(ide.overflowsSideways()).as("wider than 360 px").isFalse();
+            assertThat(ide.runVisible()).isTrue();
+            ide.typeInEditor("print(2**10)");
+            ide.run();
+            ide.awaitTerminalLine("1024"::equals, "the program's output on a phone");
+        }
+    }
+
+    @Test
     void anotherStudentSeesNeitherTheFilesNorTheProcessesOfTheFirst() throws Exception {
         String first = user("grace");
         String second = user("linus");

@@ -130,6 +130,28 @@ public final class IdePages {
         return "open".equals(bodyData("terminal"));
     }
 
+    /** Resizes the window to a phone's width (CSS pixels) and height. */
+    public void phone(int width, int height) {
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+    }
+
+    /** Whether the page is wider than the window (so a phone would scroll sideways). */
+    public boolean overflowsSideways() {
+        return (Boolean)
+                ((JavascriptExecutor) browser.driver)
+                        .executeScript(
+                                "return document.documentElement.scrollWidth > window.innerWidth;");
+    }
+
+    public long windowWidth() {
+        return (Long)
+                ((JavascriptExecutor) browser.driver).executeScript("return window.innerWidth;");
+    }
+
+    public boolean runVisible() {
+        return browser.driver.findElement(By.id("run")).isDisplayed();
+    }
+
     public String status() {
         return browser.driver.findElement(By.id("ide-status")).getText();
     }
