@@ -307,11 +307,7 @@ class PortalSignInIT {
 
     /** Signs a new account in and completes its profile; ends on the dashboard. */
     void signInForTheFirstTime(Browser browser, String email) {
-        PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
-        portal.open("/signin");
-        new KeycloakPages(browser).signIn(email, PASSWORD);
-        portal.completeProfile("DEVELOPER", "", "");
-        portal.dashboardName();
+        new PortalPages(browser, keycloak.publicUrl()).signInForTheFirstTime(email, PASSWORD);
     }
 
     String user(String kind) throws Exception {

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
 
 import pro.codai.it.browser.Browser;
 import pro.codai.it.browser.IdePages;
-import pro.codai.it.browser.KeycloakPages;
 import pro.codai.it.browser.PortalPages;
 
 /**
@@ -139,11 +138,8 @@ class TryNowBenchmark {
             String email = "ide-" + run + "-browser-" + i + "@mail.example";
             keycloak.createUser(email, email, SignInBenchmark.PASSWORD, true);
             try (Browser browser = Browser.open()) {
-                PortalPages portal = new PortalPages(browser, portalUrl);
-                portal.open("/signin");
-                new KeycloakPages(browser).signIn(email, SignInBenchmark.PASSWORD);
-                portal.completeProfile("DEVELOPER", "", "");
-                portal.dashboardName();
+                new PortalPages(browser, portalUrl)
+                        .signInForTheFirstTime(email, SignInBenchmark.PASSWORD);
                 IdePages ide = new IdePages(browser, portalUrl);
                 long started = System.nanoTime();
                 browser.go(portalUrl + "/try-now");

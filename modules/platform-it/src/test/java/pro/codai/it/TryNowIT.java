@@ -27,7 +27,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import pro.codai.it.browser.Browser;
 import pro.codai.it.browser.IdePages;
-import pro.codai.it.browser.KeycloakPages;
 import pro.codai.it.browser.PortalPages;
 
 /**
@@ -179,9 +178,8 @@ class TryNowIT {
                 .isLessThan(before);
 
         try (Browser browser = Browser.open()) {
-            signInAgain(browser, email);
-            IdePages ide = new IdePages(browser, keycloak.publicUrl());
-            ide.open();
+            new PortalPages(browser, keycloak.publicUrl()).signInAgain(email, PASSWORD);
+            IdePages ide = openIde(browser);
             ide.typeInTerminal("cat kept.txt\n");
             ide.awaitTerminalLine("kept"::equals, "the file from the last session");
         }
@@ -319,26 +317,14 @@ class TryNowIT {
 
     /** Signs a new person in (profile completed) and opens Try Now. */
     private IdePages tryNow(Browser browser, String email) {
-        signIn(browser, email);
+        new PortalPages(browser, keycloak.publicUrl()).signInForTheFirstTime(email, PASSWORD);
+        return openIde(browser);
+    }
+
+    private IdePages openIde(Browser browser) {
         IdePages ide = new IdePages(browser, keycloak.publicUrl());
         ide.open();
         return ide;
-    }
-
-    private void signIn(Browser browser, String email) {
-        PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
-        portal.open("/signin");
-        new KeycloakPages(browser).signIn(email, PASSWORD);
-        portal.completeProfile("DEVELOPER", "", "");
-        portal.dashboardName();
-    }
-
-    /** Signs in someone whose profile is already complete; ends on the dashboard. */
-    private void signInAgain(Browser browser, String email) {
-        PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
-        portal.open("/signin");
-        new KeycloakPages(browser).signIn(email, PASSWORD);
-        portal.dashboardName();
     }
 
     private String user(String name) throws Exception {

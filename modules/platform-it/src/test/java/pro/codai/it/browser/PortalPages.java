@@ -17,6 +17,24 @@ public final class PortalPages {
         browser.go(base + path);
     }
 
+    /** Signs a new account in and completes its profile as a developer; ends on the dashboard. */
+    public void signInForTheFirstTime(String email, String password) {
+        signIn(email, password);
+        completeProfile("DEVELOPER", "", "");
+        dashboardName();
+    }
+
+    /** Signs in an account whose profile is complete; ends on the dashboard. */
+    public void signInAgain(String email, String password) {
+        signIn(email, password);
+        dashboardName();
+    }
+
+    private void signIn(String email, String password) {
+        open("/signin");
+        new KeycloakPages(browser).signIn(email, password);
+    }
+
     public void completeProfile(String kind, String institution, String programme) {
         browser.awaitUrl("/app/profile.xhtml");
         browser.click(By.cssSelector("input[name='profile:kind'][value='" + kind + "']"));
