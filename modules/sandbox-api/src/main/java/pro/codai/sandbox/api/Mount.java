@@ -14,12 +14,19 @@ import java.util.regex.Pattern;
 public record Mount(String volume, String target, boolean readOnly) {
 
     private static final Pattern VOLUME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
-    private static final Pattern TARGET = Pattern.compile("(/[A-Za-z0-9_.-]+)+");
 
-    public Mount {
+    /** Refuses anything but a volume name (see {@link #volume()}); returns the name. */
+    public static String checkVolumeName(String volume) {
         if (volume == null || !VOLUME.matcher(volume).matches() || volume.equals("..")) {
             throw new IllegalArgumentException("not a volume name: " + volume);
         }
+        return volume;
+    }
+
+    private static final Pattern TARGET = Pattern.compile("(/[A-Za-z0-9_.-]+)+");
+
+    public Mount {
+        checkVolumeName(volume);
         if (target == null
                 || !TARGET.matcher(target).matches()
                 || target.contains("/../")

@@ -300,7 +300,7 @@ public final class SandboxDaemon implements AutoCloseable {
             case "volume" -> {
                 String name = Messages.string(request, "volume");
                 try {
-                    new Mount(name, "/home/student", false);
+                    Mount.checkVolumeName(name);
                 } catch (IllegalArgumentException e) {
                     throw new ProtocolException(ProtocolException.BAD_REQUEST, e.getMessage());
                 }

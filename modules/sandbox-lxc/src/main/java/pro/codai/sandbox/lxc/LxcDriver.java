@@ -390,7 +390,7 @@ public final class LxcDriver implements SandboxDriver {
     @Override
     public synchronized boolean ensureVolume(String name) throws SandboxException {
         try {
-            new Mount(name, "/home/student", false);
+            Mount.checkVolumeName(name);
         } catch (IllegalArgumentException e) {
             throw new SandboxException(e.getMessage(), e);
         }
