@@ -1,7 +1,6 @@
 package pro.codai.portal.ide;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -156,9 +155,5 @@ public class TerminalEndpoint {
         } catch (NumberFormatException e) {
             return fallback;
         }
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
