@@ -34,6 +34,11 @@ final class Sandboxd implements AutoCloseable {
     }
 
     static Sandboxd start(int warmPool) throws Exception {
+        return start(warmPool, java.util.Map.of());
+    }
+
+    /** A sandboxd with {@code settings} added to its properties (e.g. network ones). */
+    static Sandboxd start(int warmPool, java.util.Map<String, String> settings) throws Exception {
         String imageDir = System.getProperty("codaipro.it.image.dir", "");
         boolean available =
                 !imageDir.isBlank()
@@ -57,6 +62,12 @@ final class Sandboxd implements AutoCloseable {
                         "sandboxd.warm-pool.size=" + warmPool,
                         "sandboxd.max-concurrent-runs=8",
                         ""));
+        for (java.util.Map.Entry<String, String> setting : settings.entrySet()) {
+            Files.writeString(
+                    root.resolve("sandboxd.properties"),
+                    setting.getKey() + "=" + setting.getValue() + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         Sandboxd sandboxd = new Sandboxd(root, warmPool);
         sandboxd.launch();
         return sandboxd;

@@ -98,6 +98,10 @@ abstract class ServerContract {
 
         assertThat(openapi.statusCode()).isEqualTo(200);
         assertThat(openapi.body()).contains("CodaiPro Campus API").contains("/v1/info");
+        assertThat(openapi.body())
+                .as("the IDE's file API, from the portal")
+                .contains("Workspace files")
+                .contains("/workspace/tree");
     }
 
     @Test

@@ -9,11 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +43,8 @@ class TryNowIT {
 
     static final String PASSWORD = "Correct-Horse-42-battery";
     static final long GRACE_SECONDS = 8;
+    static final long IDLE_SECONDS = 20;
+    static final long FREE_SECONDS = 15;
 
     Keycloak keycloak;
     Sandboxd sandboxd;
@@ -60,6 +65,12 @@ class TryNowIT {
         settings = new HashMap<>(keycloak.serverSettings());
         settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
         settings.put("CODAIPRO_IDE_GRACE_SECONDS", Long.toString(GRACE_SECONDS));
+        settings.put("CODAIPRO_IDE_IDLE_SECONDS", Long.toString(IDLE_SECONDS));
+        // People at uni.example are on the Student plan (unlimited); others on Free, whose
+        // daily time is made short here.
+        settings.put("CODAIPRO_STUDENTS_EMAIL_DOMAINS", "uni.example");
+        settings.put("CODAIPRO_QUOTA_TRY_NOW_SECONDS_FREE", Long.toString(FREE_SECONDS));
+        settings.put("CODAIPRO_IDE_QUOTA_WARNING_SECONDS", "10");
         dataDir = workDir.toAbsolutePath().resolve("data");
         server = RunningServer.start(dataDir, settings);
     }
@@ -108,7 +119,7 @@ class TryNowIT {
             for (String[] template : new String[][] {{"c", "main.c"}, {"java", "Main.java"}}) {
                 long before = ide.countTerminalLines(greeting);
                 ide.chooseTemplate(template[0]);
-                assertThat(ide.fileName()).isEqualTo(template[1]);
+                awaitTrue(() -> ide.fileName().equals(template[1]), template[1] + " opened");
                 ide.run();
                 ide.awaitTerminalLine(
                         line -> ide.countTerminalLines(greeting) > before,
@@ -251,47 +262,428 @@ class TryNowIT {
     }
 
     @Test
-    void savingRefusesBadPathsForeignRequestsAndOversizedFiles() throws Exception {
+    void filesAreManagedFromTheTreeInTabsAndTheWorkspaceExportsAsAZip() throws Exception {
+        String email = user("margaret");
+        Path upload = Files.createTempDirectory(Path.of("target"), "upload-").resolve("notes.txt");
+        Files.writeString(upload, "uploaded notes\n");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            ide.typeInEditor("print('tabs')");
+            ide.run();
+            ide.awaitTerminalLine("tabs"::equals, "main.py's output");
+
+            ide.upload(upload);
+            ide.awaitTreeEntry("notes.txt");
+            ide.clickTreeEntry("notes.txt");
+            awaitTrue(() -> ide.fileName().equals("notes.txt"), "notes.txt in the editor");
+            assertThat(ide.editorText()).isEqualTo("uploaded notes\n");
+            assertThat(ide.tabs()).containsExactly("main.py", "notes.txt");
+
+            ide.renameSelectedTo("docs/readme.txt");
+            ide.awaitTreeEntry("docs");
+            ide.clickTreeEntry("docs");
+            ide.awaitTreeEntry("docs/readme.txt");
+            assertThat(ide.treePaths()).doesNotContain("notes.txt");
+            assertThat(ide.tabs()).containsExactly("main.py", "docs/readme.txt");
+
+            String export = ide.exportHref();
+            assertThat(export).isEqualTo(keycloak.publicUrl() + "/app/api/workspace/zip");
+            HttpResponse<byte[]> zip = get(ide.sessionCookie(), export);
+            assertThat(zip.statusCode()).isEqualTo(200);
+            assertThat(zip.headers().firstValue("Content-Disposition").orElse(""))
+                    .contains("workspace.zip");
+            Map<String, String> entries = unzip(zip.body());
+            assertThat(entries)
+                    .containsEntry("docs/readme.txt", "uploaded notes\n")
+                    .containsEntry("main.py", "print('tabs')")
+                    .doesNotContainKey("notes.txt");
+        }
+    }
+
+    @Test
+    void theStaticWebTemplateOpensInASandboxedPreview() throws Exception {
+        String email = user("tim");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            ide.chooseTemplate("web");
+            awaitTrue(() -> ide.fileName().equals("site/index.html"), "the page in the editor");
+            assertThat(ide.tabs()).contains("site/index.html", "site/style.css", "site/app.js");
+
+            String page = ide.previewHref();
+            HttpResponse<byte[]> shown = get(null, page);
+            assertThat(shown.statusCode()).isEqualTo(200);
+            assertThat(new String(shown.body(), StandardCharsets.UTF_8))
+                    .contains("Hello from your workspace");
+            assertThat(shown.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("text/html");
+            assertThat(shown.headers().firstValue("Content-Security-Policy").orElse(""))
+                    .as("the page runs in an opaque origin")
+                    .startsWith("sandbox allow-scripts");
+            HttpResponse<byte[]> style = get(null, page.replace("index.html", "style.css"));
+            assertThat(style.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("text/css");
+            assertThat(
+                            get(null, page.replaceFirst("/preview/[^/]+/", "/preview/guess/"))
+                                    .statusCode())
+                    .as("another secret")
+                    .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theFreePlansDailyTimeIsMeteredWarnedAboutAndEnforcedKeepingTheFiles() throws Exception {
+        String email = user("quincy", "mail.example");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            awaitTrue(
+                    () -> ide.quotaText().endsWith("of " + FREE_SECONDS + " s left today"),
+                    "the meter");
+            ide.typeInTerminal("echo kept > kept.txt\n");
+
+            ide.awaitAlert(text -> text.contains("of Try Now left today"), "the warning", 30);
+            ide.awaitAlert(text -> text.contains("used up"), "the cut-off", 40);
+            assertThat(ide.connected()).isFalse();
+            assertThat(ide.quotaText()).startsWith("0 s of");
+
+            HttpResponse<byte[]> refused =
+                    get(ide.sessionCookie(), keycloak.publicUrl() + "/app/api/workspace/tree");
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("application/problem+json");
+
+            browser.go(keycloak.publicUrl() + "/try-now");
+            ide.awaitAlert(text -> text.contains("used up"), "the refusal on a new visit", 30);
+        }
+    }
+
+    @Test
+    void anUnusedWorkspaceIsStoppedWhileABusyProgramKeepsItAndResumeBringsItBack()
+            throws Exception {
+        String email = user("alan");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            long busySeconds = IDLE_SECONDS + 6;
+            ide.typeInTerminal(
+                    "timeout " + busySeconds + " sh -c 'while :; do :; done'; echo busy-done\n");
+            Thread.sleep(TimeUnit.SECONDS.toMillis(busySeconds - 2));
+            assertThat(ide.alertText()).as("stopped while busy").isEmpty();
+            assertThat(ide.connected()).isTrue();
+
+            ide.awaitAlert(text -> text.contains("not used"), "the idle stop", 60);
+            assertThat(ide.connected()).isFalse();
+            ide.resume();
+            ide.typeInTerminal("echo back\n");
+            ide.awaitTerminalLine("back"::equals, "the resumed workspace");
+        }
+    }
+
+    @Test
+    void signingOutClosesTheTerminal() throws Exception {
+        String email = user("sophie");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            ide.signOutElsewhere();
+            ide.awaitAlert(text -> text.contains("Sign in again"), "the sign-out", 30);
+            assertThat(ide.connected()).isFalse();
+        }
+    }
+
+    @Test
+    void theFileApiRefusesBadPathsForeignRequestsAndOversizedFiles() throws Exception {
         String email = user("eve");
         try (Browser browser = Browser.open()) {
             IdePages ide = tryNow(browser, email);
             String cookie = ide.sessionCookie();
 
             for (String bad :
-                    new String[] {"../etc/passwd", "/etc/passwd", "a/../../b", "", "x y"}) {
-                HttpResponse<String> refused = save(cookie, bad, "x", true);
+                    new String[] {"../etc/passwd", "/etc/passwd", "a/../../b", "", "a//b"}) {
+                HttpResponse<byte[]> refused = write(cookie, bad, "x".getBytes(), true);
                 assertThat(refused.statusCode()).as(bad).isEqualTo(400);
                 assertThat(refused.headers().firstValue("Content-Type").orElse(""))
                         .startsWith("application/problem+json");
             }
-            assertThat(save(cookie, "ok.py", "x", false).statusCode())
+            assertThat(write(cookie, "ok.py", "x".getBytes(), false).statusCode())
                     .as("without the IDE's header")
                     .isEqualTo(403);
-            assertThat(save(cookie, "big.txt", "x".repeat(1024 * 1024 + 1), true).statusCode())
+            assertThat(write(cookie, "big.txt", new byte[4 * 1024 * 1024 + 1], true).statusCode())
                     .isEqualTo(413);
-            assertThat(save(cookie, "dir/ok.py", "print('saved')\n", true).statusCode())
+            assertThat(
+                            write(cookie, "dir/ok file.py", "print('saved')\n".getBytes(), true)
+                                    .statusCode())
                     .isEqualTo(204);
-            ide.typeInTerminal("cat dir/ok.py; ls big.txt 2>/dev/null || echo no-big-file\n");
+            assertThat(call(cookie, "GET", "file", null, "path", "nothing.txt").statusCode())
+                    .isEqualTo(404);
+            assertThat(call(null, "GET", "tree", null).statusCode())
+                    .as("no session")
+                    .isNotEqualTo(200);
+            ide.typeInTerminal(
+                    "cat 'dir/ok file.py'; ls big.txt 2>/dev/null || echo no-big-file\n");
             ide.awaitTerminalLine("print('saved')"::equals, "the saved file");
             ide.awaitTerminalLine("no-big-file"::equals, "nothing of the refused file");
         }
     }
 
-    private HttpResponse<String> save(String cookie, String path, String body, boolean fromIde)
+    /** hostile-workloads.md 21 and 22: a planted link is not written through, read or zipped. */
+    @Test
+    void linksPlantedInTheHomeAreNeitherWrittenThroughNorReadNorExported() throws Exception {
+        String email = user("mallet");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            String cookie = ide.sessionCookie();
+            shell(
+                    ide,
+                    "mkdir -p /tmp/outside && echo outside-secret > /tmp/outside/secret.txt"
+                            + " && ln -s /tmp/outside/secret.txt evil.py && ln -s /tmp/outside out"
+                            + " && echo mine > mine.txt && ln mine.txt hard.txt",
+                    "planted");
+
+            assertThat(write(cookie, "evil.py", "overwritten".getBytes(), true).statusCode())
+                    .as("write at a link")
+                    .isEqualTo(409);
+            assertThat(write(cookie, "out/new.txt", "x".getBytes(), true).statusCode())
+                    .as("write through a linked folder")
+                    .isEqualTo(409);
+            assertThat(call(cookie, "GET", "file", null, "path", "evil.py").statusCode())
+                    .as("read of a link")
+                    .isEqualTo(409);
+            assertThat(call(cookie, "GET", "file", null, "path", "out/secret.txt").statusCode())
+                    .as("read through a linked folder")
+                    .isEqualTo(409);
+            assertThat(call(cookie, "GET", "file", null, "path", "hard.txt").statusCode())
+                    .as("read of a hard-linked file")
+                    .isEqualTo(409);
+            HttpResponse<byte[]> zip = call(cookie, "GET", "zip", null);
+            assertThat(zip.statusCode()).isEqualTo(200);
+            Map<String, String> entries = unzip(zip.body());
+            assertThat(entries.keySet())
+                    .doesNotContain("evil.py", "out", "out/secret.txt", "hard.txt", "mine.txt");
+            assertThat(entries.values()).noneMatch(content -> content.contains("outside-secret"));
+
+            shell(ide, "cat /tmp/outside/secret.txt; readlink evil.py; ls /tmp/outside", "checked");
+            assertThat(ide.terminalText().lines().map(String::strip))
+                    .contains("outside-secret", "/tmp/outside/secret.txt", "secret.txt")
+                    .doesNotContain("overwritten", "new.txt");
+        }
+    }
+
+    /** hostile-workloads.md 23 and 24: deletes do not follow links; bad archives change nothing. */
+    @Test
+    void deletesDoNotFollowLinksAndArchivesWithBadEntriesChangeNothing() throws Exception {
+        String email = user("oscar");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            String cookie = ide.sessionCookie();
+            shell(
+                    ide,
+                    "mkdir -p /tmp/precious trap && echo keep > /tmp/precious/file"
+                            + " && ln -s /tmp/precious trap/link && ln -s /tmp/precious/file trap/f",
+                    "planted");
+            assertThat(call(cookie, "DELETE", "file", null, "path", "trap").statusCode())
+                    .isEqualTo(204);
+
+            Map<String, byte[]> slip = new LinkedHashMap<>();
+            slip.put("fine.txt", "fine".getBytes());
+            slip.put("../escaped.txt", "x".getBytes());
+            Map<String, byte[]> absolute = Map.of("/tmp/absolute.txt", "x".getBytes());
+            for (byte[] bad :
+                    List.of(
+                            zip(slip, null),
+                            zip(absolute, null),
+                            zip(Map.of("ok.txt", "x".getBytes()), "link-entry"),
+                            "not a zip at all".getBytes())) {
+                HttpResponse<byte[]> refused = call(cookie, "POST", "zip", bad, "path", "unpacked");
+                assertThat(refused.statusCode())
+                        .as(new String(refused.body(), StandardCharsets.UTF_8))
+                        .isEqualTo(400);
+            }
+            HttpResponse<byte[]> good =
+                    call(
+                            cookie,
+                            "POST",
+                            "zip",
+                            zip(Map.of("src/a.py", "print(1)\n".getBytes()), null),
+                            "path",
+                            "unpacked");
+            assertThat(good.statusCode()).isEqualTo(200);
+
+            shell(
+                    ide,
+                    "cat /tmp/precious/file; ls trap 2>/dev/null || echo trap-gone;"
+                            + " ls unpacked; stat -c 'owner-%u' unpacked/src/a.py;"
+                            + " ls fine.txt ../escaped.txt /tmp/escaped.txt /tmp/absolute.txt"
+                            + " unpacked/fine.txt 2>&1 | grep -c 'No such'",
+                    "checked");
+            assertThat(ide.terminalText().lines().map(String::strip))
+                    .contains("keep", "trap-gone", "src", "owner-1000", "5");
+        }
+    }
+
+    /**
+     * hostile-workloads.md 25 and 26: a folder swapped for a link while files are written never
+     * sends a write outside; temporary files are the workspace's own and go with it.
+     */
+    @Test
+    void swappingAFolderForALinkDuringWritesNeverWritesOutsideAndTempFilesAreWiped()
+            throws Exception {
+        String first = user("racer");
+        String second = user("onlooker");
+        try (Browser one = Browser.open();
+                Browser two = Browser.open()) {
+            IdePages ide = tryNow(one, first);
+            String cookie = ide.sessionCookie();
+            shell(
+                    ide,
+                    "mkdir -p /tmp/target race.d && ln -sfn /tmp/target race.l"
+                            + " && for f in /tmp /dev/shm /var/tmp; do echo left > $f/left-$USER"
+                            + " 2>/dev/null; done; (for i in $(seq 4000); do mv -T race.d race;"
+                            + " mv -T race race.d; mv -T race.l race; mv -T race race.l; done"
+                            + " 2>/dev/null; echo swaps-done) &",
+                    "racing");
+            int written = 0;
+            for (int i = 0; i < 60; i++) {
+                int status = write(cookie, "race/x" + i, "x".getBytes(), true).statusCode();
+                assertThat(status).as("write " + i).isIn(204, 404, 409);
+                written += status == 204 ? 1 : 0;
+            }
+            shell(ide, "wait; ls /tmp/target | wc -l | sed 's/^/outside-/'", "counted");
+            assertThat(ide.terminalText().lines().map(String::strip))
+                    .as("%d writes went in; none through the link", written)
+                    .contains("outside-0");
+
+            IdePages other = tryNow(two, second);
+            shell(other, "ls /tmp /dev/shm /var/tmp | grep -c left- | sed 's/^/seen-/'", "looked");
+            assertThat(other.terminalText().lines().map(String::strip)).contains("seen-0");
+        }
+        // The first workspace ends after the grace period; its temporary files end with it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS + 30);
+        while (!sandboxd.ownedBy("try-now").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        try (Browser browser = Browser.open()) {
+            new PortalPages(browser, keycloak.publicUrl()).signInAgain(first, PASSWORD);
+            IdePages ide = openIde(browser);
+            shell(ide, "ls /tmp /dev/shm /var/tmp | grep -c left- | sed 's/^/left-/'", "looked");
+            assertThat(ide.terminalText().lines().map(String::strip)).contains("left-0");
+        }
+    }
+
+    /** Types a command in the terminal and waits until it has run. */
+    private static void shell(IdePages ide, String command, String marker) {
+        String separator = command.endsWith("&") ? " " : "; ";
+        ide.typeInTerminal(command + separator + "echo " + marker + "-done\n");
+        ide.awaitTerminalLine((marker + "-done")::equals, marker);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private HttpResponse<byte[]> write(String cookie, String path, byte[] body, boolean fromIde)
             throws Exception {
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(
-                                URI.create(
-                                        keycloak.publicUrl()
-                                                + "/app/workspace/file?path="
-                                                + java.net.URLEncoder.encode(
-                                                        path, StandardCharsets.UTF_8)))
+                HttpRequest.newBuilder(api("file", "path", path))
                         .header("Cookie", cookie)
-                        .PUT(HttpRequest.BodyPublishers.ofString(body));
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
         if (fromIde) {
             request.header("X-CodaiPro-IDE", "1");
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A call to the IDE's file API, with the IDE's header. */
+    private HttpResponse<byte[]> call(
+            String cookie, String method, String path, byte[] body, String... query)
+            throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(api(path, query))
+                        .header("X-CodaiPro-IDE", "1")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/zip");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> get(String cookie, String url) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private URI api(String path, String... query) {
+        StringBuilder url =
+                new StringBuilder(keycloak.publicUrl()).append("/app/api/workspace/").append(path);
+        for (int i = 0; i + 1 < query.length; i += 2) {
+            url.append(i == 0 ? '?' : '&')
+                    .append(query[i])
+                    .append('=')
+                    .append(java.net.URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8));
+        }
+        return URI.create(url.toString());
+    }
+
+    private static Map<String, String> unzip(byte[] zip) throws Exception {
+        Map<String, String> entries = new HashMap<>();
+        try (java.util.zip.ZipInputStream in =
+                new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry entry = in.getNextEntry();
+                    entry != null;
+                    entry = in.getNextEntry()) {
+                entries.put(entry.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return entries;
+    }
+
+    /** A zip of {@code files}; with {@code linkName}, also a symbolic-link entry of that name. */
+    private static byte[] zip(Map<String, byte[]> files, String linkName) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(file.getKey()));
+                out.write(file.getValue());
+                out.closeEntry();
+            }
+            if (linkName != null) {
+                out.putNextEntry(new java.util.zip.ZipEntry(linkName));
+                out.write("/etc/passwd".getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        byte[] zip = bytes.toByteArray();
+        if (linkName != null) {
+            // java.util.zip cannot say "symbolic link": mark the entry so in its central
+            // directory record (made by Unix, external attributes S_IFLNK | 0777 << 16).
+            ByteBuffer records = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+            for (int at = 0; at + 46 <= zip.length; at++) {
+                if (records.getInt(at) != 0x02014b50) {
+                    continue;
+                }
+                int nameLength = records.getShort(at + 28) & 0xffff;
+                String name = new String(zip, at + 46, nameLength, StandardCharsets.UTF_8);
+                if (name.equals(linkName)) {
+                    zip[at + 5] = 3;
+                    records.putInt(at + 38, 0120777 << 16);
+                }
+            }
+        }
+        return zip;
     }
 
     /** The status of a WebSocket handshake to the terminal: 101 when it opened. */
@@ -327,8 +719,13 @@ class TryNowIT {
         return ide;
     }
 
+    /** A person on the Student plan (unlimited Try Now). */
     private String user(String name) throws Exception {
-        String email = name + "-" + run + "@mail.example";
+        return user(name, "uni.example");
+    }
+
+    private String user(String name, String domain) throws Exception {
+        String email = name + "-" + run + "@" + domain;
         keycloak.createUser(email, email, PASSWORD, true);
         return email;
     }

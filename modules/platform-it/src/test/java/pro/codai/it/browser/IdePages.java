@@ -75,7 +75,8 @@ public final class IdePages {
     public String editorText() {
         return (String)
                 ((JavascriptExecutor) browser.driver)
-                        .executeScript("return monaco.editor.getModels()[0].getValue();");
+                        .executeScript(
+                                "return monaco.editor.getEditors()[0].getModel().getValue();");
     }
 
     /** Starts from a project template: "py", "c", "cpp", "java" or "js". */
@@ -84,8 +85,106 @@ public final class IdePages {
                 .selectByValue(value);
     }
 
+    /** The path of the file in the editor (the active tab). */
     public String fileName() {
-        return browser.driver.findElement(By.id("file-name")).getDomProperty("value");
+        return browser.driver.findElement(By.id("file-name")).getText();
+    }
+
+    /** The paths of the open tabs, in order. */
+    public java.util.List<String> tabs() {
+        return paths("#tabs [role=tab]");
+    }
+
+    /** The paths shown in the file tree (folders expanded so far). */
+    public java.util.List<String> treePaths() {
+        return paths("#tree button");
+    }
+
+    /** The data-path of the elements {@code selector} finds, read at once (the page re-renders). */
+    @SuppressWarnings("unchecked")
+    private java.util.List<String> paths(String selector) {
+        return (java.util.List<String>)
+                ((JavascriptExecutor) browser.driver)
+                        .executeScript(
+                                "return Array.from(document.querySelectorAll(arguments[0]))"
+                                        + ".map(element => element.dataset.path);",
+                                selector);
+    }
+
+    /** Waits until the file tree shows {@code path}. */
+    public void awaitTreeEntry(String path) {
+        try {
+            new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                    .until(d -> treePaths().contains(path));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "no " + path + " in the file tree: " + treePaths() + ", status " + status(), e);
+        }
+    }
+
+    /** Clicks an entry of the tree: opens a file in a tab, opens or closes a folder. */
+    public void clickTreeEntry(String path) {
+        browser.click(By.cssSelector("#tree button[data-path='" + path + "']"));
+    }
+
+    /** Uploads a file from disk into the selected folder (or home), with the Upload button. */
+    public void upload(java.nio.file.Path file) {
+        browser.driver.findElement(By.id("upload")).sendKeys(file.toAbsolutePath().toString());
+    }
+
+    /** Renames the selected entry with the Rename button and the name form. */
+    public void renameSelectedTo(String path) {
+        browser.click(By.id("rename"));
+        WebElement name = browser.await(By.id("ask-name"));
+        name.clear();
+        name.sendKeys(path);
+        browser.click(By.id("ask-ok"));
+    }
+
+    /** The address of the Export zip link. */
+    public String exportHref() {
+        return browser.driver.findElement(By.id("export")).getDomProperty("href");
+    }
+
+    /** The address of the Preview link, once the editor shows a web page. */
+    public String previewHref() {
+        WebElement preview = browser.driver.findElement(By.id("preview"));
+        new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(d -> preview.isDisplayed());
+        return preview.getDomProperty("href");
+    }
+
+    /** The text of the alert bar ("" when hidden). */
+    public String alertText() {
+        WebElement alert = browser.driver.findElement(By.id("ide-alert"));
+        return alert.isDisplayed() ? alert.getText() : "";
+    }
+
+    /** Waits up to {@code seconds} until the alert bar shows a text passing {@code test}. */
+    public void awaitAlert(Predicate<String> test, String what, int seconds) {
+        try {
+            new WebDriverWait(browser.driver, Duration.ofSeconds(seconds))
+                    .until(d -> test.test(alertText()));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "no alert " + what + "; alert '" + alertText() + "', status " + status(), e);
+        }
+    }
+
+    /** Presses Resume after the workspace was stopped, and waits until it is back. */
+    public void resume() {
+        browser.click(By.id("resume"));
+        awaitReady();
+    }
+
+    /** Signs out from another tab of the same browser (a POST to /signout with its cookie). */
+    public void signOutElsewhere() {
+        ((JavascriptExecutor) browser.driver)
+                .executeScript("fetch('/signout', {method: 'POST', redirect: 'manual'});");
+    }
+
+    /** The Try Now meter's text, e.g. "1 h 59 min of 2 h left today". */
+    public String quotaText() {
+        return browser.driver.findElement(By.id("quota-text")).getText();
     }
 
     /** How many visible terminal lines are exactly {@code line}. */

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.inject.spi.CDI;
@@ -11,12 +13,18 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 
@@ -39,6 +47,10 @@ public class TerminalEndpoint {
 
     private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
     private static final String HUB = "codaipro.terminal";
+    private static final String HTTP_SESSION = "codaipro.http-session";
+
+    /** The open tabs of each signed-in HTTP session, closed when it ends (sign-out, expiry). */
+    private static final Map<String, Set<Session>> TABS_BY_HTTP_SESSION = new ConcurrentHashMap<>();
 
     /** Refuses handshakes from other origins (cross-site WebSocket hijacking). */
     public static class Handshake extends ServerEndpointConfig.Configurator {
@@ -50,6 +62,14 @@ public class TerminalEndpoint {
             }
             String expected = origin(CDI.current().select(OidcSettings.class).get().publicUrl());
             return origin.equals(expected);
+        }
+
+        @Override
+        public void modifyHandshake(
+                ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            if (request.getHttpSession() instanceof HttpSession session) {
+                config.getUserProperties().put(HTTP_SESSION, session.getId());
+            }
         }
 
         static String origin(String url) {
@@ -69,6 +89,11 @@ public class TerminalEndpoint {
                     tab, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "sign in first"));
             return;
         }
+        if (tab.getUserProperties().get(HTTP_SESSION) instanceof String httpSession) {
+            TABS_BY_HTTP_SESSION
+                    .computeIfAbsent(httpSession, id -> ConcurrentHashMap.newKeySet())
+                    .add(tab);
+        }
         int columns = size(tab.getRequestParameterMap(), "columns", 80);
         int rows = size(tab.getRequestParameterMap(), "rows", 24);
         Workspaces workspaces = CDI.current().select(Workspaces.class).get();
@@ -79,6 +104,12 @@ public class TerminalEndpoint {
             tab.getUserProperties().put(HUB, hub);
             hub.resize(columns, rows);
             hub.attach(tab);
+        } catch (QuotaUsedUpException e) {
+            TerminalHub.closeQuietly(
+                    tab,
+                    new CloseReason(
+                            TerminalHub.closeCode(Workspaces.QUOTA_USED_UP),
+                            "today's Try Now time is used up"));
         } catch (SandboxConnectorException e) {
             LOG.warning("cannot open a workspace terminal: " + e.getMessage());
             if (workspace != null) {
@@ -137,6 +168,30 @@ public class TerminalEndpoint {
         TerminalHub hub = hub(tab);
         if (hub != null) {
             hub.detach(tab);
+        }
+        if (tab.getUserProperties().get(HTTP_SESSION) instanceof String httpSession) {
+            Set<Session> tabs = TABS_BY_HTTP_SESSION.get(httpSession);
+            if (tabs != null) {
+                tabs.remove(tab);
+                TABS_BY_HTTP_SESSION.remove(httpSession, Set.of());
+            }
+        }
+    }
+
+    /** Closes the terminal tabs of an HTTP session that ends: signed out, or expired. */
+    @WebListener
+    public static class SignOut implements HttpSessionListener {
+
+        @Override
+        public void sessionDestroyed(HttpSessionEvent event) {
+            Set<Session> tabs = TABS_BY_HTTP_SESSION.remove(event.getSession().getId());
+            if (tabs != null) {
+                for (Session tab : tabs) {
+                    TerminalHub.closeQuietly(
+                            tab,
+                            new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "signed out"));
+                }
+            }
         }
     }
 

@@ -40,9 +40,14 @@ final class TerminalHub implements TerminalListener {
     private int scrollbackStart;
     private int scrollbackLength;
     private final List<Session> tabs = new ArrayList<>();
+    private final Workspace workspace;
     private volatile SandboxTerminal terminal;
     private volatile boolean ended;
-    private volatile long lastActivityMillis = System.currentTimeMillis();
+    private volatile long lastAttachedMillis = System.currentTimeMillis();
+
+    TerminalHub(Workspace workspace) {
+        this.workspace = workspace;
+    }
 
     void connect(SandboxTerminal opened) {
         this.terminal = opened;
@@ -56,8 +61,9 @@ final class TerminalHub implements TerminalListener {
         return !tabs.isEmpty();
     }
 
-    long lastActivityMillis() {
-        return lastActivityMillis;
+    /** When a tab last came or went. */
+    long lastAttachedMillis() {
+        return lastAttachedMillis;
     }
 
     /** Shows the scrollback in a new tab, then everything that follows. */
@@ -73,16 +79,16 @@ final class TerminalHub implements TerminalListener {
         if (replay.length == 0 || send(tab, replay)) {
             tabs.add(tab);
         }
-        lastActivityMillis = System.currentTimeMillis();
+        lastAttachedMillis = System.currentTimeMillis();
     }
 
     synchronized void detach(Session tab) {
         tabs.remove(tab);
-        lastActivityMillis = System.currentTimeMillis();
+        lastAttachedMillis = System.currentTimeMillis();
     }
 
     void input(byte[] keys) throws SandboxConnectorException {
-        lastActivityMillis = System.currentTimeMillis();
+        workspace.touch();
         terminal.input(keys);
     }
 

@@ -3,9 +3,11 @@ package pro.codai.portal.ide;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,12 @@ import jakarta.websocket.CloseReason;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import pro.codai.platform.account.Plan;
+import pro.codai.platform.account.UserProfile;
+import pro.codai.platform.account.UserProfiles;
+import pro.codai.platform.quota.TryNowQuotas;
 import pro.codai.sandbox.api.Mount;
+import pro.codai.sandbox.api.NetworkPolicy;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.connector.api.SandboxConnection;
 import pro.codai.sandbox.connector.api.SandboxConnectionFactory;
@@ -33,7 +40,8 @@ import pro.codai.sandbox.connector.api.SandboxConnectorException;
  * The Try Now workspaces of this server: one per signed-in person, each a sandbox of their own with
  * their volume ({@code home-<hash of their account id>}) mounted as {@code /home/student}. A
  * workspace whose terminal no tab has shown for the grace period is ended and its sandbox released;
- * the volume, and so the files, stay.
+ * the volume, and so the files, stay. So is one nobody has used for the idle time (no input, no
+ * saves, no program using the CPU), and one whose plan's daily Try Now time is used up.
  */
 @ApplicationScoped
 public class Workspaces {
@@ -45,22 +53,60 @@ public class Workspaces {
     /** sandboxd's owner label of workspace sandboxes. */
     static final String OWNER = "try-now";
 
+    /** Close code: the plan's daily Try Now time is used up. */
+    static final int QUOTA_USED_UP = 4002;
+
+    /** Close code: ended after the idle time without activity. */
+    static final int IDLE = 4003;
+
+    /** CPU time per activity check above which the student's programs count as busy. */
+    static final long BUSY_CPU_NANOS = 100_000_000L;
+
+    private static final long METER_MILLIS = 2000;
+    private static final long SAVE_EVERY_METERS = 10;
+
     @Inject SandboxConnectionFactory sandboxes;
 
     @Inject
     @ConfigProperty(name = "codaipro.ide.grace-seconds", defaultValue = "900")
     long graceSeconds;
 
+    @Inject
+    @ConfigProperty(name = "codaipro.ide.idle-seconds", defaultValue = "1800")
+    long idleSeconds;
+
+    @Inject
+    @ConfigProperty(name = "codaipro.ide.quota-warning-seconds", defaultValue = "300")
+    long warningSeconds;
+
+    // Optional: MicroProfile Config treats an empty default as no value at all.
+    @Inject
+    @ConfigProperty(name = "codaipro.ide.git-hosts")
+    Optional<String> gitHostsSetting;
+
+    @Inject UserProfiles profiles;
+    @Inject TryNowQuotas quotas;
+
     @Resource ManagedScheduledExecutorService scheduler;
 
     private final Map<String, Workspace> bySubject = new ConcurrentHashMap<>();
     private final Map<String, Object> openLocks = new ConcurrentHashMap<>();
     private ScheduledFuture<?> culling;
+    private ScheduledFuture<?> metering;
+    private long meters;
 
     @PostConstruct
     void startCulling() {
-        long period = Math.max(1, Math.min(60, graceSeconds / 4));
+        try {
+            new NetworkPolicy(gitHosts());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("codaipro.ide.git-hosts: " + e.getMessage(), e);
+        }
+        long period = Math.max(1, Math.min(60, Math.min(graceSeconds, idleSeconds) / 4));
         culling = scheduler.scheduleWithFixedDelay(this::cull, period, period, TimeUnit.SECONDS);
+        metering =
+                scheduler.scheduleWithFixedDelay(
+                        this::meter, METER_MILLIS, METER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -89,7 +135,7 @@ public class Workspaces {
     }
 
     /** The person's workspace, started (sandbox acquired, volume mounted) if they have none. */
-    Workspace open(String subject) throws SandboxConnectorException {
+    Workspace open(String subject) throws SandboxConnectorException, QuotaUsedUpException {
         Workspace existing = bySubject.get(subject);
         if (existing != null) {
             return existing;
@@ -99,12 +145,25 @@ public class Workspaces {
             if (existing != null) {
                 return existing;
             }
+            long allowance = quotas.dailyAllowanceSeconds(planOf(subject));
+            LocalDate today = LocalDate.now();
+            long used = quotas.usedSeconds(subject, today);
+            if (allowance != TryNowQuotas.UNLIMITED && used >= allowance) {
+                throw new QuotaUsedUpException(allowance);
+            }
             String volume = volumeOf(subject);
             try (SandboxConnection connection = sandboxes.getConnection()) {
                 connection.ensureVolume(volume);
+                // The network reaches the allowed Git hosts and nothing else (sandboxd enforces
+                // it; the hosts must be in its own allowlist too).
                 SandboxSpec spec =
-                        sandboxes.defaultSpec().withMounts(List.of(new Mount(volume, HOME, false)));
-                Workspace started = new Workspace(subject, connection.acquire(spec, OWNER));
+                        sandboxes
+                                .defaultSpec()
+                                .withMounts(List.of(new Mount(volume, HOME, false)))
+                                .withNetwork(new NetworkPolicy(gitHosts()));
+                Workspace started =
+                        new Workspace(
+                                subject, connection.acquire(spec, OWNER), allowance, today, used);
                 bySubject.put(subject, started);
                 LOG.info(() -> "Workspace started in sandbox " + started.sandbox());
                 return started;
@@ -122,12 +181,55 @@ public class Workspaces {
         return bySubject.get(subject);
     }
 
+    /**
+     * Where students may clone from ({@code codaipro.ide.git-hosts}): {@code host} (HTTPS on 443)
+     * or {@code host:port} entries; empty when cloning is off.
+     */
+    List<String> gitHosts() {
+        return java.util.Arrays.stream(gitHostsSetting.orElse("").split("[,\\s]+"))
+                .map(host -> host.strip().toLowerCase(java.util.Locale.ROOT))
+                .filter(host -> !host.isEmpty())
+                .toList();
+    }
+
+    /** The running workspace whose preview address holds {@code token}. */
+    Workspace findByPreviewToken(String token) {
+        for (Workspace workspace : bySubject.values()) {
+            if (MessageDigest.isEqual(
+                    workspace.previewToken().getBytes(StandardCharsets.US_ASCII),
+                    token.getBytes(StandardCharsets.US_ASCII))) {
+                return workspace;
+            }
+        }
+        return null;
+    }
+
+    /** The person's Try Now time today, from their running workspace or the database. */
+    Quota quota(String subject) {
+        Plan plan = planOf(subject);
+        Workspace running = bySubject.get(subject);
+        if (running != null) {
+            return new Quota(
+                    plan.name(), running.allowanceSeconds(), running.usedSeconds(), warningSeconds);
+        }
+        return new Quota(
+                plan.name(),
+                quotas.dailyAllowanceSeconds(plan),
+                quotas.usedSeconds(subject, LocalDate.now()),
+                warningSeconds);
+    }
+
+    private Plan planOf(String subject) {
+        return profiles.findBySubject(subject).map(UserProfile::getPlan).orElse(Plan.FREE);
+    }
+
     /** Ends a workspace: its terminal, then its sandbox; the volume stays. */
     void end(Workspace workspace, CloseReason reason) {
         if (!bySubject.remove(workspace.subject(), workspace)) {
             return;
         }
         workspace.closeTerminal(reason);
+        save(workspace);
         try (SandboxConnection connection = sandboxes.getConnection()) {
             connection.release(workspace.sandbox());
         } catch (SandboxConnectorException e) {
@@ -135,16 +237,70 @@ public class Workspaces {
         }
     }
 
+    /**
+     * Ends workspaces nobody shows (grace period) or uses (idle time). Programs using the CPU count
+     * as use, as do keystrokes and file operations.
+     */
     void cull() {
-        long now = System.currentTimeMillis();
         for (Workspace workspace : List.copyOf(bySubject.values())) {
+            try (SandboxConnection connection = sandboxes.getConnection()) {
+                if (workspace.cpuBusy(
+                        connection.stats(workspace.sandbox()).cpuNanos(), BUSY_CPU_NANOS)) {
+                    workspace.touch();
+                }
+            } catch (SandboxConnectorException e) {
+                LOG.fine(() -> "no statistics of " + workspace.sandbox() + ": " + e.getMessage());
+            }
+            long now = System.currentTimeMillis();
             if (workspace.unattendedFor(graceSeconds * 1000, now)) {
                 LOG.info(
                         () -> "Workspace in sandbox " + workspace.sandbox() + " ended: unattended");
+                end(workspace, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "unattended"));
+            } else if (now - workspace.lastActivityMillis() >= idleSeconds * 1000) {
+                LOG.info(() -> "Workspace in sandbox " + workspace.sandbox() + " ended: idle");
                 end(
                         workspace,
-                        new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "workspace idle"));
+                        new CloseReason(
+                                TerminalHub.closeCode(IDLE),
+                                "stopped after " + Quota.duration(idleSeconds) + " without use"));
             }
+        }
+    }
+
+    /** Counts Try Now time, saves it now and then, and ends workspaces whose time is used up. */
+    void meter() {
+        long now = System.currentTimeMillis();
+        LocalDate today = LocalDate.now();
+        boolean saveNow = ++meters % SAVE_EVERY_METERS == 0;
+        for (Workspace workspace : List.copyOf(bySubject.values())) {
+            workspace.meter(now, today, 2 * METER_MILLIS + cullPeriodMillis());
+            if (workspace.usedUp()) {
+                LOG.info(
+                        () ->
+                                "Workspace in sandbox "
+                                        + workspace.sandbox()
+                                        + " ended: daily Try Now time used up");
+                end(
+                        workspace,
+                        new CloseReason(
+                                TerminalHub.closeCode(QUOTA_USED_UP),
+                                "today's Try Now time is used up"));
+            } else if (saveNow) {
+                save(workspace);
+            }
+        }
+    }
+
+    private long cullPeriodMillis() {
+        return 1000 * Math.max(1, Math.min(60, Math.min(graceSeconds, idleSeconds) / 4));
+    }
+
+    private void save(Workspace workspace) {
+        Workspace.Unsaved unsaved = workspace.takeUnsaved();
+        try {
+            quotas.addUsedSeconds(workspace.subject(), unsaved.day(), unsaved.seconds());
+        } catch (RuntimeException e) {
+            LOG.warning("could not save Try Now time: " + e.getMessage());
         }
     }
 
@@ -152,6 +308,7 @@ public class Workspaces {
     void endAll() {
         if (culling != null) {
             culling.cancel(false);
+            metering.cancel(false);
         }
         for (Workspace workspace : List.copyOf(bySubject.values())) {
             end(workspace, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server stopping"));
