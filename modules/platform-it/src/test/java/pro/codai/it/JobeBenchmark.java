@@ -75,12 +75,12 @@ class JobeBenchmark {
             report("Python hello world, one at a time", latencies(jobe, "python3", PYTHON_HELLO));
             CpuMeter meter = new CpuMeter(server.process().pid(), sandboxd.pid());
             report("C hello world, one at a time", latencies(jobe, "c", C_HELLO));
-            meter.report("C hello world", SAMPLES);
+            meter.report("C hello world job", SAMPLES);
             meter = new CpuMeter(server.process().pid(), sandboxd.pid());
             report(
                     "Python hello world, one at a time (again)",
                     latencies(jobe, "python3", PYTHON_HELLO));
-            meter.report("Python hello world", SAMPLES);
+            meter.report("Python hello world job", SAMPLES);
             sustained(jobe, "C", "c", C_HELLO);
             sustained(jobe, "Python", "python3", PYTHON_HELLO);
             burst(jobe);
@@ -192,14 +192,15 @@ class JobeBenchmark {
             this.totalStart = busyTicks();
         }
 
+        /** Prints the CPU time per one of {@code jobs} things done since the meter started. */
         void report(String what, int jobs) throws Exception {
             double tick = 1000.0 / 100; // USER_HZ
             double serverMs = (processTicks(server) - serverStart) * tick / jobs;
             double sandboxdMs = (processTicks(sandboxd) - sandboxdStart) * tick / jobs;
             double totalMs = (busyTicks() - totalStart) * tick / jobs;
             System.out.printf(
-                    "  CPU per %s job: server %.0f ms, sandboxd %.0f ms, rest %.0f ms, total %.0f ms"
-                            + " (at most %.1f jobs/s on %d cores)%n",
+                    "  CPU per %s: server %.2f ms, sandboxd %.2f ms, rest %.2f ms, total %.2f ms"
+                            + " (at most %.1f a second on %d cores)%n",
                     what,
                     serverMs,
                     sandboxdMs,

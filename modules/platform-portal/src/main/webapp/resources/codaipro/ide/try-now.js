@@ -149,6 +149,12 @@
         }
     });
     new ResizeObserver(() => fit.fit()).observe(byId("terminal"));
+    // The server closes tabs it has heard nothing from for a while (a vanished browser).
+    setInterval(() => {
+        if (socket && socket.readyState === WebSocket.OPEN) {
+            socket.send(JSON.stringify({ ping: 1 }));
+        }
+    }, 30000);
     connect();
 
     // --- quota meter ----------------------------------------------------------------------

@@ -48,6 +48,7 @@ public class TerminalEndpoint {
     private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
     private static final String HUB = "codaipro.terminal";
     private static final String HTTP_SESSION = "codaipro.http-session";
+    static final String LAST_HEARD = "codaipro.last-heard";
 
     /** The open tabs of each signed-in HTTP session, closed when it ends (sign-out, expiry). */
     private static final Map<String, Set<Session>> TABS_BY_HTTP_SESSION = new ConcurrentHashMap<>();
@@ -82,6 +83,11 @@ public class TerminalEndpoint {
     public void open(Session tab, EndpointConfig config) {
         tab.setMaxBinaryMessageBufferSize(MAX_INPUT_BYTES);
         tab.setMaxTextMessageBufferSize(MAX_CONTROL_CHARS);
+        // No container idle timeout (0): with one, every message would leave a cancelled timeout
+        // task queued on Payara's managed executor until it expired. The page pings instead, and
+        // culling closes tabs that went silent (TerminalHub.closeSilentTabs).
+        tab.setMaxIdleTimeout(0);
+        heard(tab);
         // The handshake passed the /app/* sign-in constraint; the principal is the account id.
         Principal user = tab.getUserPrincipal();
         if (user == null) {
@@ -129,6 +135,7 @@ public class TerminalEndpoint {
 
     @OnMessage
     public void keys(Session tab, byte[] keys) {
+        heard(tab);
         TerminalHub hub = hub(tab);
         if (hub == null) {
             return;
@@ -143,6 +150,7 @@ public class TerminalEndpoint {
 
     @OnMessage
     public void control(Session tab, String message) {
+        heard(tab);
         TerminalHub hub = hub(tab);
         if (hub == null) {
             return;
@@ -193,6 +201,10 @@ public class TerminalEndpoint {
                 }
             }
         }
+    }
+
+    private static void heard(Session tab) {
+        tab.getUserProperties().put(LAST_HEARD, System.currentTimeMillis());
     }
 
     private static TerminalHub hub(Session tab) {

@@ -100,6 +100,13 @@ final class Workspace {
         return false;
     }
 
+    /** Closes the terminal's tabs that went silent (see {@link TerminalHub#closeSilentTabs}). */
+    synchronized void closeSilentTabs(long silenceMillis, long nowMillis) {
+        if (terminal != null) {
+            terminal.closeSilentTabs(silenceMillis, nowMillis);
+        }
+    }
+
     /** Whether a tab shows the workspace. */
     synchronized boolean shown() {
         return terminal != null && terminal.hasTabs();

@@ -62,6 +62,9 @@ public class Workspaces {
     /** CPU time per activity check above which the student's programs count as busy. */
     static final long BUSY_CPU_NANOS = 100_000_000L;
 
+    /** A tab silent this long (the page pings every 30 s) is gone. */
+    static final long TAB_SILENCE_MILLIS = 95_000;
+
     private static final long METER_MILLIS = 2000;
     private static final long SAVE_EVERY_METERS = 10;
 
@@ -102,8 +105,9 @@ public class Workspaces {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("codaipro.ide.git-hosts: " + e.getMessage(), e);
         }
-        long period = Math.max(1, Math.min(60, Math.min(graceSeconds, idleSeconds) / 4));
-        culling = scheduler.scheduleWithFixedDelay(this::cull, period, period, TimeUnit.SECONDS);
+        long period = cullPeriodMillis();
+        culling =
+                scheduler.scheduleWithFixedDelay(this::cull, period, period, TimeUnit.MILLISECONDS);
         metering =
                 scheduler.scheduleWithFixedDelay(
                         this::meter, METER_MILLIS, METER_MILLIS, TimeUnit.MILLISECONDS);
@@ -252,6 +256,7 @@ public class Workspaces {
                 LOG.fine(() -> "no statistics of " + workspace.sandbox() + ": " + e.getMessage());
             }
             long now = System.currentTimeMillis();
+            workspace.closeSilentTabs(TAB_SILENCE_MILLIS, now);
             if (workspace.unattendedFor(graceSeconds * 1000, now)) {
                 LOG.info(
                         () -> "Workspace in sandbox " + workspace.sandbox() + " ended: unattended");
@@ -291,6 +296,7 @@ public class Workspaces {
         }
     }
 
+    /** How often {@link #cull} looks: often enough for the shorter of grace and idle time. */
     private long cullPeriodMillis() {
         return 1000 * Math.max(1, Math.min(60, Math.min(graceSeconds, idleSeconds) / 4));
     }

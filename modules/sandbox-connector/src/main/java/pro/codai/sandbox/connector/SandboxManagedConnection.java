@@ -27,6 +27,7 @@ import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxStats;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
+import pro.codai.sandbox.protocol.Frames;
 import pro.codai.sandbox.protocol.Messages;
 import pro.codai.sandbox.protocol.ProtocolException;
 import pro.codai.sandbox.protocol.SandboxClient;
@@ -157,7 +158,7 @@ final class SandboxManagedConnection implements ManagedConnection {
     }
 
     private static JsonObjectBuilder copy(JsonObject request) {
-        return jakarta.json.Json.createObjectBuilder(request);
+        return Frames.JSON.createObjectBuilder(request);
     }
 
     private void reconnect() throws ResourceException {

@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.work.Work;
@@ -16,6 +15,7 @@ import jakarta.resource.spi.work.WorkManager;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 import pro.codai.sandbox.connector.api.SandboxTerminal;
 import pro.codai.sandbox.connector.api.TerminalListener;
+import pro.codai.sandbox.protocol.Frames;
 import pro.codai.sandbox.protocol.ProtocolException;
 import pro.codai.sandbox.protocol.SandboxClient;
 
@@ -127,7 +127,8 @@ final class Terminal implements SandboxTerminal, Work {
     @Override
     public void input(byte[] bytes) throws SandboxConnectorException {
         send(
-                Json.createObjectBuilder()
+                Frames.JSON
+                        .createObjectBuilder()
                         .add("type", "input")
                         .add("data", Base64.getEncoder().encodeToString(bytes))
                         .build());
@@ -141,7 +142,8 @@ final class Terminal implements SandboxTerminal, Work {
                     "terminal size out of range: " + columns + "x" + rows);
         }
         send(
-                Json.createObjectBuilder()
+                Frames.JSON
+                        .createObjectBuilder()
                         .add("type", "resize")
                         .add("columns", columns)
                         .add("rows", rows)
@@ -165,7 +167,7 @@ final class Terminal implements SandboxTerminal, Work {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
-                client.write(Json.createObjectBuilder().add("type", "close").build());
+                client.write(Frames.JSON.createObjectBuilder().add("type", "close").build());
             } catch (IOException e) {
                 // already gone
             }

@@ -26,7 +26,6 @@ import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -271,15 +270,17 @@ public final class SandboxDaemon implements AutoCloseable {
             throws ProtocolException, SandboxException {
         return switch (op) {
             case "hello" ->
-                    Json.createObjectBuilder()
+                    Frames.JSON
+                            .createObjectBuilder()
                             .add("version", Messages.VERSION)
                             .add("driver", driver.id())
                             .add("warmPool", pool.available())
                             .add("reapedAtStart", reapedAtStart.size());
-            case "ping" -> Json.createObjectBuilder();
+            case "ping" -> Frames.JSON.createObjectBuilder();
             case "list" -> {
                 String owner = owner(request);
-                yield Json.createObjectBuilder()
+                yield Frames.JSON
+                        .createObjectBuilder()
                         .add(
                                 "sandboxes",
                                 Messages.array(
@@ -294,7 +295,7 @@ public final class SandboxDaemon implements AutoCloseable {
             }
             case "create" -> {
                 Sandbox sandbox = create(Messages.spec(request, config.defaults()));
-                yield Json.createObjectBuilder().add("sandbox", sandbox.id());
+                yield Frames.JSON.createObjectBuilder().add("sandbox", sandbox.id());
             }
             case "acquire" -> acquire(request);
             case "volume" -> {
@@ -304,17 +305,17 @@ public final class SandboxDaemon implements AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     throw new ProtocolException(ProtocolException.BAD_REQUEST, e.getMessage());
                 }
-                yield Json.createObjectBuilder().add("created", driver.ensureVolume(name));
+                yield Frames.JSON.createObjectBuilder().add("created", driver.ensureVolume(name));
             }
             case "start" -> {
                 sandbox(request).start();
-                yield Json.createObjectBuilder();
+                yield Frames.JSON.createObjectBuilder();
             }
             case "exec" -> exec(request);
             case "stats" -> Messages.stats(sandbox(request).stats());
             case "stop" -> {
                 sandbox(request).stop();
-                yield Json.createObjectBuilder();
+                yield Frames.JSON.createObjectBuilder();
             }
             case "destroy", "kill" -> {
                 Sandbox sandbox = sandbox(request);
@@ -327,7 +328,7 @@ public final class SandboxDaemon implements AutoCloseable {
                     // its shutdown (or, after a crash, the reaper) finishes what is pending.
                     reclaimer.execute(() -> destroyQuietly(sandbox));
                 }
-                yield Json.createObjectBuilder();
+                yield Frames.JSON.createObjectBuilder();
             }
             default ->
                     throw new ProtocolException(
@@ -376,7 +377,7 @@ public final class SandboxDaemon implements AutoCloseable {
                                     ProtocolException.SANDBOX_FAILED, e.getMessage())));
             return;
         }
-        Frames.write(out, ok(request.get("id"), Json.createObjectBuilder()));
+        Frames.write(out, ok(request.get("id"), Frames.JSON.createObjectBuilder()));
         TerminalBridge.run(terminal, in, out, connections);
     }
 
@@ -405,7 +406,7 @@ public final class SandboxDaemon implements AutoCloseable {
         if (owner != null) {
             owners.put(acquired.getString("sandbox"), owner);
         }
-        return Json.createObjectBuilder(acquired);
+        return Frames.JSON.createObjectBuilder(acquired);
     }
 
     private JsonObjectBuilder acquireFor(JsonObject request)
@@ -425,7 +426,10 @@ public final class SandboxDaemon implements AutoCloseable {
             }
             if (warm != null) {
                 sandboxes.put(warm.id(), warm);
-                return Json.createObjectBuilder().add("sandbox", warm.id()).add("warm", true);
+                return Frames.JSON
+                        .createObjectBuilder()
+                        .add("sandbox", warm.id())
+                        .add("warm", true);
             }
         }
         Sandbox sandbox = create(capped);
@@ -436,7 +440,7 @@ public final class SandboxDaemon implements AutoCloseable {
             sandbox.destroy();
             throw e;
         }
-        return Json.createObjectBuilder().add("sandbox", sandbox.id()).add("warm", false);
+        return Frames.JSON.createObjectBuilder().add("sandbox", sandbox.id()).add("warm", false);
     }
 
     /** Narrows a warm sandbox to the spec's limits; destroys it if that fails. */
@@ -482,7 +486,7 @@ public final class SandboxDaemon implements AutoCloseable {
 
     private static JsonObject ok(JsonValue id, JsonObjectBuilder body) {
         JsonObjectBuilder response =
-                Json.createObjectBuilder().add("v", Messages.VERSION).add("ok", true);
+                Frames.JSON.createObjectBuilder().add("v", Messages.VERSION).add("ok", true);
         if (id != null) {
             response.add("id", id);
         }
@@ -492,12 +496,14 @@ public final class SandboxDaemon implements AutoCloseable {
 
     private static JsonObject error(JsonValue id, ProtocolException e) {
         JsonObjectBuilder response =
-                Json.createObjectBuilder()
+                Frames.JSON
+                        .createObjectBuilder()
                         .add("v", Messages.VERSION)
                         .add("ok", false)
                         .add(
                                 "error",
-                                Json.createObjectBuilder()
+                                Frames.JSON
+                                        .createObjectBuilder()
                                         .add("code", e.code())
                                         .add("message", e.getMessage()));
         if (id != null) {

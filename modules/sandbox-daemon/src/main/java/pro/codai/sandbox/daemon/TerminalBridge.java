@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import pro.codai.sandbox.api.PtySession;
@@ -88,7 +87,8 @@ final class TerminalBridge {
             while ((n = screen.read(buffer, 0, buffer.length)) >= 0) {
                 send(
                         out,
-                        Json.createObjectBuilder()
+                        Frames.JSON
+                                .createObjectBuilder()
                                 .add("type", "output")
                                 .add(
                                         "data",
@@ -96,7 +96,7 @@ final class TerminalBridge {
                                                 .encodeToString(Arrays.copyOf(buffer, n)))
                                 .build());
             }
-            send(out, Json.createObjectBuilder().add("type", "exit").build());
+            send(out, Frames.JSON.createObjectBuilder().add("type", "exit").build());
         } catch (IOException e) {
             // the client went away
         }
@@ -104,7 +104,8 @@ final class TerminalBridge {
 
     /** A refused terminal frame; the terminal goes on. */
     private static JsonObject errorFrame(String code, String message) {
-        return Json.createObjectBuilder()
+        return Frames.JSON
+                .createObjectBuilder()
                 .add("type", "error")
                 .add("code", code)
                 .add("message", message)

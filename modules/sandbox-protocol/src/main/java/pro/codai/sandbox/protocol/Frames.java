@@ -7,13 +7,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonWriter;
+import jakarta.json.JsonWriterFactory;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * The wire format of the sandboxd protocol: each message is a 4-byte big-endian length followed by
@@ -24,6 +27,16 @@ public final class Frames {
 
     /** Largest frame either side accepts: 16 MiB (stdin and captured output travel in frames). */
     public static final int MAX_FRAME_BYTES = 16 << 20;
+
+    /**
+     * The JSON implementation, looked up once: {@code Json.create…} looks the provider up with a
+     * ServiceLoader on every call, which costs more than the frame itself on a terminal's path (a
+     * keystroke and its echo are four frames).
+     */
+    public static final JsonProvider JSON = JsonProvider.provider();
+
+    private static final JsonReaderFactory READERS = JSON.createReaderFactory(Map.of());
+    private static final JsonWriterFactory WRITERS = JSON.createWriterFactory(Map.of());
 
     private Frames() {}
 
@@ -44,7 +57,7 @@ public final class Frames {
         if (payload.length != length) {
             throw new EOFException("connection closed inside a frame");
         }
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(payload))) {
+        try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(payload))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new ProtocolException(
@@ -58,7 +71,7 @@ public final class Frames {
 
     public static void write(DataOutputStream out, JsonObject message) throws IOException {
         StringWriter text = new StringWriter();
-        try (JsonWriter writer = Json.createWriter(text)) {
+        try (JsonWriter writer = WRITERS.createWriter(text)) {
             writer.writeObject(message);
         }
         byte[] payload = text.toString().getBytes(StandardCharsets.UTF_8);

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -212,7 +211,8 @@ public final class Messages {
     }
 
     public static JsonObjectBuilder execResult(ExecResult result) {
-        return Json.createObjectBuilder()
+        return Frames.JSON
+                .createObjectBuilder()
                 .add("exitCode", result.exitCode())
                 .add("signal", result.signal())
                 .add("stdout", Base64.getEncoder().encodeToString(result.stdout()))
@@ -226,19 +226,22 @@ public final class Messages {
     /** The fields of a {@code create} or {@code acquire} request for a spec (client side). */
     public static JsonObjectBuilder specFields(SandboxSpec spec) {
         Limits limits = spec.limits();
-        JsonArrayBuilder mounts = Json.createArrayBuilder();
+        JsonArrayBuilder mounts = Frames.JSON.createArrayBuilder();
         for (Mount mount : spec.mounts()) {
             mounts.add(
-                    Json.createObjectBuilder()
+                    Frames.JSON
+                            .createObjectBuilder()
                             .add("volume", mount.volume())
                             .add("target", mount.target())
                             .add("readOnly", mount.readOnly()));
         }
-        return Json.createObjectBuilder()
+        return Frames.JSON
+                .createObjectBuilder()
                 .add("image", spec.image())
                 .add(
                         "limits",
-                        Json.createObjectBuilder()
+                        Frames.JSON
+                                .createObjectBuilder()
                                 .add("memoryBytes", limits.memoryBytes())
                                 .add("cpuMillicores", limits.cpuMillicores())
                                 .add("pids", limits.pids())
@@ -252,9 +255,10 @@ public final class Messages {
 
     /** The fields of an {@code exec} request (client side). */
     public static JsonObjectBuilder execFields(String sandbox, ExecRequest request) {
-        JsonObjectBuilder env = Json.createObjectBuilder();
+        JsonObjectBuilder env = Frames.JSON.createObjectBuilder();
         request.env().forEach(env::add);
-        return Json.createObjectBuilder()
+        return Frames.JSON
+                .createObjectBuilder()
                 .add("sandbox", sandbox)
                 .add("argv", array(request.argv()))
                 .add("env", env)
@@ -293,7 +297,8 @@ public final class Messages {
     }
 
     public static JsonObjectBuilder stats(SandboxStats stats) {
-        return Json.createObjectBuilder()
+        return Frames.JSON
+                .createObjectBuilder()
                 .add("memoryBytes", stats.memoryBytes())
                 .add("memoryPeakBytes", stats.memoryPeakBytes())
                 .add("cpuNanos", stats.cpuNanos())
@@ -302,7 +307,7 @@ public final class Messages {
     }
 
     public static JsonArrayBuilder array(List<String> values) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = Frames.JSON.createArrayBuilder();
         values.forEach(array::add);
         return array;
     }

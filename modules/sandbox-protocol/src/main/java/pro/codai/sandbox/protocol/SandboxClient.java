@@ -11,7 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -93,7 +92,7 @@ public final class SandboxClient implements AutoCloseable {
     }
 
     public static JsonObjectBuilder fields() {
-        return Json.createObjectBuilder();
+        return Frames.JSON.createObjectBuilder();
     }
 
     @Override
