@@ -108,6 +108,9 @@ class TryNowIT {
             ide.awaitTerminalLine("print(6*7)"::equals, "the saved file");
             ide.awaitTerminalLine("still-running"::equals, "the process started before");
         }
+        assertThat(server.output())
+                .as("terminal sessions run their idle-timeout task off the managed executor")
+                .doesNotContain("keep the container's idle-timeout scheduler");
     }
 
     @Test

@@ -87,6 +87,7 @@ public class TerminalEndpoint {
         // task queued on Payara's managed executor until it expired. The page pings instead, and
         // culling closes tabs that went silent (TerminalHub.closeSilentTabs).
         tab.setMaxIdleTimeout(0);
+        ContainerTimeouts.lighten(tab);
         heard(tab);
         // The handshake passed the /app/* sign-in constraint; the principal is the account id.
         Principal user = tab.getUserPrincipal();

@@ -165,28 +165,15 @@ final class TerminalHub implements TerminalListener {
         }
     }
 
-    /**
-     * A context class loader that sees no application: while it is set, the WebSocket container's
-     * per-message bookkeeping (Tyrus reschedules its idle timeout on Payara's managed executor for
-     * every message sent, which looks up thread-context providers through the context class loader
-     * across every module of the server) finds nothing to look through. Profiled: that lookup was
-     * most of the server's CPU time per echoed keystroke.
-     */
-    static final ClassLoader NO_APPLICATION = new ClassLoader(null) {};
-
     /** Sends and waits, so output never queues in the server; false if the tab is gone or stuck. */
     private static boolean send(Session tab, byte[] bytes) {
         if (!tab.isOpen()) {
             return false;
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader context = thread.getContextClassLoader();
         try {
-            thread.setContextClassLoader(NO_APPLICATION);
-            java.util.concurrent.Future<Void> sent =
-                    tab.getAsyncRemote().sendBinary(ByteBuffer.wrap(bytes));
-            thread.setContextClassLoader(context);
-            sent.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            tab.getAsyncRemote()
+                    .sendBinary(ByteBuffer.wrap(bytes))
+                    .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return true;
         } catch (TimeoutException e) {
             LOG.fine("a terminal tab stopped reading; disconnecting it");
@@ -200,8 +187,6 @@ final class TerminalHub implements TerminalListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } finally {
-            thread.setContextClassLoader(context);
         }
     }
 
