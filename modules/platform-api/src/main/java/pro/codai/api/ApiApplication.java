@@ -10,6 +10,8 @@ import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.info.License;
 
+import pro.codai.platform.site.ApiDocument;
+
 /**
  * The REST API, served by api.war under {@code /api}. Versioned paths start at {@code /v1}. Callers
  * present a Keycloak access token (MicroProfile JWT: signature by the realm's keys, issuer,
@@ -23,10 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.info.License;
 @OpenAPIDefinition(
         info =
                 @Info(
-                        title = "CodaiPro Campus API",
-                        version = "1",
-                        description =
-                                "REST API of the CodaiPro Campus appliance. Errors are RFC 9457"
-                                        + " problem details (application/problem+json).",
-                        license = @License(name = "Proprietary")))
+                        title = ApiDocument.TITLE,
+                        version = ApiDocument.VERSION,
+                        description = ApiDocument.DESCRIPTION,
+                        license = @License(name = ApiDocument.LICENSE)))
 public class ApiApplication extends Application {}

@@ -69,7 +69,7 @@ class GitCloneIT {
                         Map.of(
                                 "sandboxd.network.allowed-hosts", GIT_HOST,
                                 "sandboxd.network.interface-prefix", "cpgit",
-                                "sandboxd.network.subnet", "10.214.0.0/24"));
+                                "sandboxd.network.subnet", "10.216.0.0/24"));
         Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
         settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
         settings.put("CODAIPRO_STUDENTS_EMAIL_DOMAINS", "uni.example");

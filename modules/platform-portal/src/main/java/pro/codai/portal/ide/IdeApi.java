@@ -7,6 +7,8 @@ import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.info.License;
 
+import pro.codai.platform.site.ApiDocument;
+
 /**
  * The IDE's REST API, served by the portal under {@code /app/api}: under {@code /app/*}, so only
  * for a signed-in session, the one the IDE page runs in. Documented in the server's {@code
@@ -16,10 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.info.License;
 @OpenAPIDefinition(
         info =
                 @Info(
-                        title = "CodaiPro Campus API",
-                        version = "1",
-                        description =
-                                "REST API of the CodaiPro Campus appliance. Errors are RFC 9457"
-                                        + " problem details (application/problem+json).",
-                        license = @License(name = "Proprietary")))
+                        title = ApiDocument.TITLE,
+                        version = ApiDocument.VERSION,
+                        description = ApiDocument.DESCRIPTION,
+                        license = @License(name = ApiDocument.LICENSE)))
 public class IdeApi extends Application {}
