@@ -65,6 +65,11 @@ class TryNowBenchmark {
             Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
             settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
             settings.put("CODAIPRO_JVM_HEAP", "768m");
+            // e.g. -Dbench.jvm-options="-Xlog:gc:file=/tmp/gc.log" to see the server's pauses
+            String jvmOptions = System.getProperty("bench.jvm-options", "");
+            if (!jvmOptions.isBlank()) {
+                settings.put("CODAIPRO_JVM_OPTIONS", jvmOptions);
+            }
             try (RunningServer server =
                     RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings)) {
                 run(keycloak, server, sandboxd);
