@@ -247,14 +247,18 @@ final class LxcSandbox implements Sandbox {
         Duration cpuUsed = Duration.ofNanos(status.cpuMicros() * 1000L);
         byte[] stdoutBytes = join(out);
         byte[] stderrBytes = join(err);
+        boolean oomKilled = signal == 9 && newOomKill();
         if (limitHit == LimitHit.NONE) {
-            if (signal == 9 && newOomKill()) {
+            // Output first: a run past its output limit is killed at once (stopRun), and a writer
+            // that buffers what the pipe would not take (Node's console.log) may meanwhile reach
+            // the memory limit too; the limit it hit first is the output one.
+            if (truncated.get()) {
+                limitHit = LimitHit.OUTPUT;
+            } else if (oomKilled) {
                 limitHit = LimitHit.MEMORY;
             } else if (signal == SIGXCPU
                     || (signal == 9 && cpuUsed.compareTo(cpu.multipliedBy(9).dividedBy(10)) >= 0)) {
                 limitHit = LimitHit.CPU_TIME;
-            } else if (truncated.get()) {
-                limitHit = LimitHit.OUTPUT;
             }
         }
         return new ExecResult(
