@@ -26,7 +26,6 @@ import org.openqa.selenium.By;
 
 import pro.codai.it.browser.Browser;
 import pro.codai.it.browser.IdePages;
-import pro.codai.it.browser.PortalPages;
 
 /**
  * Cloning into a Try Now workspace from a real HTTPS Git server: a network namespace stands for the
@@ -96,7 +95,8 @@ class GitCloneIT {
     @Test
     void aStudentClonesARepositoryWithTheCloneButton() throws Exception {
         try (Browser browser = Browser.open()) {
-            IdePages ide = tryNow(browser, user("linus"));
+            IdePages ide =
+                    IdePages.forNewPerson(browser, keycloak.publicUrl(), user("linus"), PASSWORD);
             browser.click(By.id("clone"));
             var address = browser.await(By.id("ask-name"));
             address.clear();
@@ -114,7 +114,9 @@ class GitCloneIT {
     @Test
     void otherHostsAndAddressesAreRefusedAndTheNetworkReachesTheAllowedHostOnly() throws Exception {
         try (Browser browser = Browser.open()) {
-            IdePages ide = tryNow(browser, user("margaret"));
+            IdePages ide =
+                    IdePages.forNewPerson(
+                            browser, keycloak.publicUrl(), user("margaret"), PASSWORD);
             String cookie = ide.sessionCookie();
 
             assertThat(clone(cookie, "https://" + OTHER_HOST + "/hello.git")).isEqualTo(403);
@@ -162,13 +164,6 @@ class GitCloneIT {
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();
-    }
-
-    private IdePages tryNow(Browser browser, String email) {
-        new PortalPages(browser, keycloak.publicUrl()).signInForTheFirstTime(email, PASSWORD);
-        IdePages ide = new IdePages(browser, keycloak.publicUrl());
-        ide.open();
-        return ide;
     }
 
     private String user(String name) throws Exception {

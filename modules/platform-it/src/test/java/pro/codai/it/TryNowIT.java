@@ -712,14 +712,11 @@ class TryNowIT {
 
     /** Signs a new person in (profile completed) and opens Try Now. */
     private IdePages tryNow(Browser browser, String email) {
-        new PortalPages(browser, keycloak.publicUrl()).signInForTheFirstTime(email, PASSWORD);
-        return openIde(browser);
+        return IdePages.forNewPerson(browser, keycloak.publicUrl(), email, PASSWORD);
     }
 
     private IdePages openIde(Browser browser) {
-        IdePages ide = new IdePages(browser, keycloak.publicUrl());
-        ide.open();
-        return ide;
+        return IdePages.opened(browser, keycloak.publicUrl());
     }
 
     /** A person on the Student plan (unlimited Try Now). */

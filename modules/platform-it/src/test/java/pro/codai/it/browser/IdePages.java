@@ -22,6 +22,20 @@ public final class IdePages {
         this.base = base;
     }
 
+    /** Signs a new person in (profile completed) and opens Try Now for them. */
+    public static IdePages forNewPerson(
+            Browser browser, String base, String email, String password) {
+        new PortalPages(browser, base).signInForTheFirstTime(email, password);
+        return opened(browser, base);
+    }
+
+    /** Opens Try Now in a browser that is signed in. */
+    public static IdePages opened(Browser browser, String base) {
+        IdePages ide = new IdePages(browser, base);
+        ide.open();
+        return ide;
+    }
+
     /** Opens Try Now and waits until the terminal is connected and the editor has loaded. */
     public void open() {
         browser.go(base + "/try-now");

@@ -152,14 +152,18 @@ public class WorkspaceFiles {
         }
     }
 
-    private ExecResult exec(String subject, ExecRequest request)
-            throws WorkspaceFileException, SandboxConnectorException {
-        Workspace workspace;
+    /** The person's workspace, started if need be; a used-up day is a "quota" refusal (429). */
+    Workspace workspace(String subject) throws WorkspaceFileException, SandboxConnectorException {
         try {
-            workspace = workspaces.open(subject);
+            return workspaces.open(subject);
         } catch (QuotaUsedUpException e) {
             throw new WorkspaceFileException("quota", e.getMessage());
         }
+    }
+
+    private ExecResult exec(String subject, ExecRequest request)
+            throws WorkspaceFileException, SandboxConnectorException {
+        Workspace workspace = workspace(subject);
         workspace.touch();
         try (SandboxConnection connection = workspaces.sandboxes().getConnection()) {
             return connection.exec(workspace.sandbox(), request);

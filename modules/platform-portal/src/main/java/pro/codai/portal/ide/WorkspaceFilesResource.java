@@ -269,12 +269,7 @@ public class WorkspaceFilesResource {
     public Response preview(@Context jakarta.servlet.http.HttpServletRequest request) {
         return perform(
                 () -> {
-                    Workspace workspace;
-                    try {
-                        workspace = workspaces.open(subject());
-                    } catch (QuotaUsedUpException e) {
-                        throw new WorkspaceFileException("quota", e.getMessage());
-                    }
+                    Workspace workspace = files.workspace(subject());
                     String base =
                             request.getContextPath()
                                     + PreviewServlet.PATH

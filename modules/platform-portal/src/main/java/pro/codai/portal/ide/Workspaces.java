@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,14 +96,23 @@ public class Workspaces {
 
     private final Map<String, Workspace> bySubject = new ConcurrentHashMap<>();
     private final Map<String, Object> openLocks = new ConcurrentHashMap<>();
+
+    /** The workspaces' network: to the allowed Git hosts only (none: no network). */
+    private NetworkPolicy network;
+
     private ScheduledFuture<?> culling;
     private ScheduledFuture<?> metering;
     private long meters;
 
     @PostConstruct
     void startCulling() {
+        List<String> hosts =
+                Arrays.stream(gitHostsSetting.orElse("").split("[,\\s]+"))
+                        .map(host -> host.strip().toLowerCase(Locale.ROOT))
+                        .filter(host -> !host.isEmpty())
+                        .toList();
         try {
-            new NetworkPolicy(gitHosts());
+            network = new NetworkPolicy(hosts);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("codaipro.ide.git-hosts: " + e.getMessage(), e);
         }
@@ -164,7 +175,7 @@ public class Workspaces {
                         sandboxes
                                 .defaultSpec()
                                 .withMounts(List.of(new Mount(volume, HOME, false)))
-                                .withNetwork(new NetworkPolicy(gitHosts()));
+                                .withNetwork(network);
                 Workspace started =
                         new Workspace(
                                 subject, connection.acquire(spec, OWNER), allowance, today, used);
@@ -190,10 +201,7 @@ public class Workspaces {
      * or {@code host:port} entries; empty when cloning is off.
      */
     List<String> gitHosts() {
-        return java.util.Arrays.stream(gitHostsSetting.orElse("").split("[,\\s]+"))
-                .map(host -> host.strip().toLowerCase(java.util.Locale.ROOT))
-                .filter(host -> !host.isEmpty())
-                .toList();
+        return network.allowedHosts();
     }
 
     /** The running workspace whose preview address holds {@code token}. */
