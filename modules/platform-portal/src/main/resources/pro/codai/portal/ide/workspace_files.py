@@ -211,9 +211,13 @@ def write_into(parent, name, source, limit):
         if not stat.S_ISREG(existing.st_mode):
             raise Refused("not-a-file", name + " exists and is not a regular file")
         mode = stat.S_IMODE(existing.st_mode)
-    fd = os.open(
-        SAVE_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-        0o600, dir_fd=parent)
+    try:
+        fd = os.open(
+            SAVE_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600, dir_fd=parent)
+    except FileNotFoundError:
+        # The folder was removed (or replaced) after it was opened: nothing can be written there.
+        raise Refused("not-found", "the folder of " + name + " was removed meanwhile")
     try:
         written = 0
         with os.fdopen(fd, "wb") as target:
@@ -228,7 +232,10 @@ def write_into(parent, name, source, limit):
             os.fchmod(target.fileno(), mode)
         # rename replaces whatever name is now (a link planted since the check included): the
         # entry is replaced, its target is never written.
-        os.rename(SAVE_NAME, name, src_dir_fd=parent, dst_dir_fd=parent)
+        try:
+            os.rename(SAVE_NAME, name, src_dir_fd=parent, dst_dir_fd=parent)
+        except FileNotFoundError:
+            raise Refused("not-found", "the folder of " + name + " was removed meanwhile")
     except BaseException:
         try:
             os.unlink(SAVE_NAME, dir_fd=parent)
