@@ -126,12 +126,13 @@ final class Terminal implements SandboxTerminal, Work {
 
     @Override
     public void input(byte[] bytes) throws SandboxConnectorException {
-        send(
-                Frames.JSON
-                        .createObjectBuilder()
-                        .add("type", "input")
-                        .add("data", Base64.getEncoder().encodeToString(bytes))
-                        .build());
+        checkOpen();
+        try {
+            client.writeData("input", bytes);
+        } catch (IOException e) {
+            throw new SandboxConnectorException(
+                    SandboxConnectorException.UNAVAILABLE, "the terminal is gone", e);
+        }
     }
 
     @Override
@@ -151,15 +152,19 @@ final class Terminal implements SandboxTerminal, Work {
     }
 
     private void send(JsonObject frame) throws SandboxConnectorException {
-        if (closed.get()) {
-            throw new SandboxConnectorException(
-                    SandboxConnectorException.UNAVAILABLE, "the terminal is closed");
-        }
+        checkOpen();
         try {
             client.write(frame);
         } catch (IOException e) {
             throw new SandboxConnectorException(
                     SandboxConnectorException.UNAVAILABLE, "the terminal is gone", e);
+        }
+    }
+
+    private void checkOpen() throws SandboxConnectorException {
+        if (closed.get()) {
+            throw new SandboxConnectorException(
+                    SandboxConnectorException.UNAVAILABLE, "the terminal is closed");
         }
     }
 

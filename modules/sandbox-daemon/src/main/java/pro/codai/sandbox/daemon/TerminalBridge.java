@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -85,16 +84,9 @@ final class TerminalBridge {
         try {
             int n;
             while ((n = screen.read(buffer, 0, buffer.length)) >= 0) {
-                send(
-                        out,
-                        Frames.JSON
-                                .createObjectBuilder()
-                                .add("type", "output")
-                                .add(
-                                        "data",
-                                        Base64.getEncoder()
-                                                .encodeToString(Arrays.copyOf(buffer, n)))
-                                .build());
+                synchronized (out) {
+                    Frames.writeData(out, "output", buffer, n);
+                }
             }
             send(out, Frames.JSON.createObjectBuilder().add("type", "exit").build());
         } catch (IOException e) {

@@ -1,12 +1,14 @@
 package pro.codai.sandbox.protocol;
 
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
 
 import jakarta.json.JsonException;
@@ -57,7 +59,10 @@ public final class Frames {
         if (payload.length != length) {
             throw new EOFException("connection closed inside a frame");
         }
-        try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(payload))) {
+        // From characters, not bytes: a reader over a stream sets up a charset decoder with an
+        // 8 KiB buffer for each frame, most of the garbage on a terminal's path.
+        String text = new String(payload, StandardCharsets.UTF_8);
+        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new ProtocolException(
@@ -67,6 +72,30 @@ public final class Frames {
         } catch (JsonException e) {
             throw new ProtocolException(ProtocolException.BAD_REQUEST, "frame is not valid JSON");
         }
+    }
+
+    /**
+     * Writes the frame {@code {"type":TYPE,"data":BASE64}} of the first {@code length} bytes
+     * straight to the stream: a terminal's keystrokes and screen output travel in these, one frame
+     * per keystroke and per echo, so they skip building and printing a JSON object. {@code type} is
+     * a lowercase word (nothing to escape).
+     */
+    public static void writeData(DataOutputStream out, String type, byte[] bytes, int length)
+            throws IOException {
+        if (type.isEmpty() || !type.chars().allMatch(c -> c >= 'a' && c <= 'z')) {
+            throw new IllegalArgumentException("not a frame type: " + type);
+        }
+        byte[] head =
+                ("{\"type\":\"" + type + "\",\"data\":\"").getBytes(StandardCharsets.US_ASCII);
+        byte[] data =
+                Base64.getEncoder()
+                        .encode(length == bytes.length ? bytes : Arrays.copyOf(bytes, length));
+        out.writeInt(head.length + data.length + 2);
+        out.write(head);
+        out.write(data);
+        out.write('"');
+        out.write('}');
+        out.flush();
     }
 
     public static void write(DataOutputStream out, JsonObject message) throws IOException {

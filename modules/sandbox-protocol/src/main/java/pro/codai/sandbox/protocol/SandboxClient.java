@@ -81,6 +81,13 @@ public final class SandboxClient implements AutoCloseable {
         }
     }
 
+    /** Writes a {@code {"type":…,"data":base64}} frame, e.g. a terminal's keystrokes. */
+    public void writeData(String type, byte[] bytes) throws IOException {
+        synchronized (out) {
+            Frames.writeData(out, type, bytes, bytes.length);
+        }
+    }
+
     /** Writes raw bytes; for protocol fuzz tests. */
     public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
