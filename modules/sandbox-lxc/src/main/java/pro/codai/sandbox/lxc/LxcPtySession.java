@@ -27,10 +27,20 @@ final class LxcPtySession implements PtySession {
 
     static final Duration HANGUP_GRACE = Duration.ofMillis(200);
 
+    /** Largest read from the terminal. */
+    static final int READ_CHUNK = 32 * 1024;
+
     private final int master;
     private final int shellPid;
     private final CompletableFuture<Void> exited;
     private volatile boolean closed;
+
+    /**
+     * Where reads land, reused: a keystroke's echo is a read, so a fresh buffer each time would be
+     * most of the daemon's garbage. Left to the garbage collector rather than freed at close, since
+     * a read blocked in another thread may still be writing into it.
+     */
+    private final Memory readBuffer = new Memory(READ_CHUNK);
 
     /**
      * @param shellExit completes when the launcher has reaped the shell (or failed if the launcher
@@ -63,16 +73,22 @@ final class LxcPtySession implements PtySession {
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
-                byte[] chunk = new byte[Math.min(length, 64 * 1024)];
-                while (true) {
-                    long n = LibC.INSTANCE.read(master, chunk, chunk.length);
-                    if (n > 0) {
-                        System.arraycopy(chunk, 0, buffer, offset, (int) n);
-                        return (int) n;
-                    }
-                    // EIO: every slave descriptor is closed, i.e. the shell and its children ended.
-                    if (n == 0 || Native.getLastError() != LibC.EINTR) {
-                        return -1;
+                if (length == 0) {
+                    return 0;
+                }
+                synchronized (readBuffer) {
+                    while (true) {
+                        long n =
+                                LibC.INSTANCE.read(
+                                        master, readBuffer, Math.min(length, READ_CHUNK));
+                        if (n > 0) {
+                            readBuffer.read(0, buffer, offset, (int) n);
+                            return (int) n;
+                        }
+                        // EIO: every slave descriptor is closed: the shell and its children ended.
+                        if (n == 0 || Native.getLastError() != LibC.EINTR) {
+                            return -1;
+                        }
                     }
                 }
             }

@@ -19,6 +19,9 @@ public interface LibC extends Library {
 
     long read(int fd, byte[] buffer, long count);
 
+    /** Into native memory: a byte[] argument is copied out and back in whole on every call. */
+    long read(int fd, Pointer buffer, long count);
+
     long write(int fd, byte[] buffer, long count);
 
     int close(int fd);
