@@ -58,7 +58,11 @@ public record ServerPlan(
         command.add(javaCommand);
         command.add("-Xmx" + settings.heap());
         command.add("-XX:+ExitOnOutOfMemoryError");
+        // The same on every host, whatever its LANG. In en-US, String.format (which the WebSocket
+        // container calls for each message it reads) also skips building a locale's digit table.
         command.add("-Duser.timezone=UTC");
+        command.add("-Duser.language=en");
+        command.add("-Duser.country=US");
         command.add("-Djava.awt.headless=true");
         command.add("-Dcodaipro.config.file=" + settings.file());
         command.add("-Dcodaipro.data.dir=" + dataDir);

@@ -39,7 +39,12 @@ class ServerPlanTest {
                         "/opt/codaipro/deploy/api.war",
                         "/opt/codaipro/deploy/jobe.war");
         assertThat(plan.command())
-                .contains("--nocluster", "--disablephonehome", "-Duser.timezone=UTC");
+                .contains(
+                        "--nocluster",
+                        "--disablephonehome",
+                        "-Duser.timezone=UTC",
+                        "-Duser.language=en",
+                        "-Duser.country=US");
         assertThat(plan.command()).noneMatch(argument -> argument.startsWith("-Dotel."));
     }
 
