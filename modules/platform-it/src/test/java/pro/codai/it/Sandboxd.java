@@ -79,10 +79,13 @@ final class Sandboxd implements AutoCloseable {
                 new ProcessBuilder("bash", home.resolve("bin/sandboxd").toString())
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // Options given to the tests (e.g. a GC log for a benchmark) come after the config file.
+        String given = System.getenv().getOrDefault("SANDBOXD_JAVA_OPTS", "");
         builder.environment()
                 .put(
                         "SANDBOXD_JAVA_OPTS",
-                        "-Dsandboxd.config=" + root.resolve("sandboxd.properties"));
+                        ("-Dsandboxd.config=" + root.resolve("sandboxd.properties") + " " + given)
+                                .strip());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = builder.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

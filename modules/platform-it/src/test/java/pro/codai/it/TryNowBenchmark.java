@@ -1,6 +1,5 @@
 package pro.codai.it;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -116,13 +116,20 @@ class TryNowBenchmark {
         terminals.set(0, first);
         Figures.report("Try Now -> prompt, running workspace (reattach)", reattach);
 
-        Figures.report("keystroke -> echo, 1 active terminal", echoes(List.of(first), SAMPLES));
+        Figures.report(
+                "keystroke -> echo, 1 active terminal", echoes(List.of(first), SAMPLES, false));
+        // Warm-up, not counted: the first time every terminal is busy at once, thread pools grow
+        // and the just-in-time compiler still works on the paths only many terminals take.
+        echoes(terminals, 10, false);
         JobeBenchmark.CpuMeter cpu =
                 new JobeBenchmark.CpuMeter(server.process().pid(), sandboxd.pid());
-        List<Long> echoes = echoes(terminals, Math.max(10, SAMPLES / 10));
+        List<Long> echoes = echoes(terminals, Math.max(10, SAMPLES / 10), false);
         Figures.report("keystroke -> echo, " + terminals.size() + " active terminals", echoes);
         // "rest" includes this load generator, on the same cores.
         cpu.report("echo", echoes.size());
+        Figures.report(
+                "keystroke -> echo, " + terminals.size() + " terminals typing in lockstep",
+                echoes(terminals, Math.max(10, SAMPLES / 10), true));
 
         if (FLOOD_SECONDS > 0) {
             flood(server, terminals);
@@ -160,15 +167,26 @@ class TryNowBenchmark {
         return times;
     }
 
-    /** Each terminal types a key, waits for its echo, pauses like a person, again. */
-    private static List<Long> echoes(List<Term> terminals, int perTerminal) throws Exception {
+    /**
+     * Each terminal types a key, waits for its echo, pauses like a person, again. People type on
+     * their own: each typist starts at a random moment and pauses 50–149 ms at random (about 10
+     * keys a second each). In {@code lockstep}, every terminal types at the same moment each time
+     * instead, the worst case of the same load.
+     */
+    private static List<Long> echoes(List<Term> terminals, int perTerminal, boolean lockstep)
+            throws Exception {
         List<Long> samples = Collections.synchronizedList(new ArrayList<>());
         ExecutorService typists = Executors.newFixedThreadPool(terminals.size());
         List<Future<?>> done = new ArrayList<>();
-        for (Term term : terminals) {
+        for (int t = 0; t < terminals.size(); t++) {
+            Term term = terminals.get(t);
+            Random pauses = new Random(t);
             done.add(
                     typists.submit(
                             () -> {
+                                if (!lockstep && terminals.size() > 1) {
+                                    Thread.sleep(pauses.nextInt(150));
+                                }
                                 for (int i = 0; i < perTerminal; i++) {
                                     String key = Character.toString('a' + i % 26);
                                     long mark = term.mark();
@@ -179,7 +197,13 @@ class TryNowBenchmark {
                                     if (i % 40 == 39) {
                                         term.send("\u0015"); // Ctrl-U: clear the line
                                     }
-                                    Thread.sleep(terminals.size() > 1 ? 50 + i % 100 : 5);
+                                    long pause =
+                                            terminals.size() == 1
+                                                    ? 5
+                                                    : lockstep
+                                                            ? 50 + i % 100
+                                                            : 50 + pauses.nextInt(100);
+                                    Thread.sleep(pause);
                                 }
                                 term.send("\u0015");
                                 return null;
@@ -353,7 +377,14 @@ class TryNowBenchmark {
                             thread.setDaemon(true);
                             return thread;
                         });
-        private final ByteArrayOutputStream tail = new ByteArrayOutputStream();
+
+        /**
+         * The last output received (64 KiB at most, then the last 4 KiB are kept), searched as
+         * bytes: the load generator must stay light next to what it measures.
+         */
+        private byte[] tail = new byte[64 * 1024];
+
+        private int tailLength;
         private final AtomicLong received = new AtomicLong();
         private WebSocket socket;
 
@@ -388,16 +419,19 @@ class TryNowBenchmark {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
             synchronized (this) {
-                if (tail.size() > 64 * 1024) {
-                    byte[] keep = tail.toByteArray();
-                    tail.reset();
-                    tail.write(keep, keep.length - 4096, 4096);
+                int length = data.remaining();
+                if (tailLength + length > tail.length) {
+                    int keep = Math.min(tailLength, 4096);
+                    System.arraycopy(tail, tailLength - keep, tail, 0, keep);
+                    tailLength = keep;
+                    if (keep + length > tail.length) {
+                        tail = java.util.Arrays.copyOf(tail, keep + length);
+                    }
                 }
-                tail.write(bytes, 0, bytes.length);
-                received.addAndGet(bytes.length);
+                data.get(tail, tailLength, length);
+                tailLength += length;
+                received.addAndGet(length);
                 notifyAll();
             }
             webSocket.request(1);
@@ -433,13 +467,13 @@ class TryNowBenchmark {
 
         synchronized void awaitOutputAfter(long mark, String text, Duration timeout)
                 throws InterruptedException {
+            byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
             long end = System.nanoTime() + timeout.toNanos();
             while (true) {
                 long newBytes = received.get() - Math.max(0, mark);
                 if (mark < 0 || newBytes > 0) {
-                    String recent = tail.toString(StandardCharsets.UTF_8);
-                    int from = mark < 0 ? 0 : Math.max(0, recent.length() - (int) newBytes);
-                    if (recent.indexOf(text, from) >= 0) {
+                    int from = mark < 0 ? 0 : (int) Math.max(0, tailLength - newBytes);
+                    if (indexOf(wanted, from) >= 0) {
                         return;
                     }
                 }
@@ -449,10 +483,20 @@ class TryNowBenchmark {
                             "no '"
                                     + text
                                     + "' in the terminal: "
-                                    + tail.toString(StandardCharsets.UTF_8));
+                                    + new String(tail, 0, tailLength, StandardCharsets.UTF_8));
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
+        }
+
+        private int indexOf(byte[] wanted, int from) {
+            for (int at = from; at + wanted.length <= tailLength; at++) {
+                if (java.util.Arrays.equals(
+                        tail, at, at + wanted.length, wanted, 0, wanted.length)) {
+                    return at;
+                }
+            }
+            return -1;
         }
 
         void close() {
