@@ -12,6 +12,12 @@
  * line on stdin:
  *
  *     mount SOURCE TARGET FROM TO COUNT FLAGS
+ *     inject SOURCE TARGET FROM TO COUNT FLAGS PID
+ *
+ * "inject" mounts the idmapped view at TARGET inside the mount namespace of process PID (a running
+ * sandbox's init), which is how a volume reaches a sandbox taken from the warm pool: a child joins
+ * that namespace and attaches the view there, resolving TARGET in the sandbox's root without
+ * following any symbolic link (the sandbox's files are not to be trusted).
  *
  * FLAGS is a comma-separated subset of ro,nosuid,nodev,noexec or "-". Paths must be absolute and
  * contain no spaces (sandboxd builds them itself). It answers one line on stdout: "ok" or
@@ -21,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -129,34 +136,119 @@ static unsigned long long flags_of(const char *text, int *bad)
 	return attrs;
 }
 
+/* A detached idmapped clone of SOURCE (ids FROM.. on disk seen as TO..) with ATTRS, or -1. */
+static int idmapped_tree(const char *source, long from, long to, long count,
+			 unsigned long long attrs, const char **failed)
+{
+	int userns = user_namespace(from, to, count, failed);
+	if (userns < 0)
+		return -1;
+	int tree = (int)syscall(SYS_open_tree, AT_FDCWD, source,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	if (tree < 0) {
+		*failed = "open_tree";
+	} else {
+		struct mount_attr attr = {
+			.attr_set = MOUNT_ATTR_IDMAP | attrs,
+			.userns_fd = (unsigned long long)userns,
+		};
+		if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr)) {
+			*failed = "mount_setattr";
+			int saved = errno;
+			close(tree);
+			errno = saved;
+			tree = -1;
+		}
+	}
+	int saved = errno;
+	close(userns);
+	errno = saved;
+	return tree;
+}
+
 static const char *idmapped_mount(const char *source, const char *target, long from, long to,
 				  long count, unsigned long long attrs)
 {
 	const char *failed = NULL;
-	int userns = user_namespace(from, to, count, &failed);
-	if (userns < 0)
+	int tree = idmapped_tree(source, from, to, count, attrs, &failed);
+	if (tree < 0)
 		return failed;
-	int tree = (int)syscall(SYS_open_tree, AT_FDCWD, source,
-				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-	if (tree < 0) {
-		failed = "open_tree";
-		goto out;
-	}
-	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_IDMAP | attrs,
-		.userns_fd = (unsigned long long)userns,
-	};
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr)) {
-		failed = "mount_setattr";
-		goto out;
-	}
 	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
 		failed = "move_mount";
-out:;
 	int saved = errno;
-	if (tree >= 0)
-		close(tree);
-	close(userns);
+	close(tree);
+	errno = saved;
+	return failed;
+}
+
+/* Attaches TREE at TARGET in the mount namespace of PID; a child does it, so this one stays. */
+static const char *inject(int tree, long pid, const char *target)
+{
+	static const char *steps[] = { NULL, "setns", "open target", "move_mount" };
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/ns/mnt", pid);
+	int ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return "open ns/mnt";
+	int report[2];
+	if (pipe2(report, O_CLOEXEC)) {
+		close(ns);
+		return "pipe";
+	}
+	pid_t child = fork();
+	if (child < 0) {
+		int saved = errno;
+		close(ns);
+		close(report[0]);
+		close(report[1]);
+		errno = saved;
+		return "fork";
+	}
+	if (child == 0) {
+		int result[2] = { 0, 0 };
+		close(report[0]);
+		/* Joining a mount namespace also moves this process's root into it. */
+		if (setns(ns, CLONE_NEWNS)) {
+			result[0] = 1;
+		} else {
+			struct open_how how = {
+				.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+			};
+			int dir = (int)syscall(SYS_openat2, AT_FDCWD, target, &how, sizeof how);
+			if (dir < 0)
+				result[0] = 2;
+			else if (syscall(SYS_move_mount, tree, "", dir, "",
+					 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))
+				result[0] = 3;
+		}
+		result[1] = errno;
+		_exit(write(report[1], result, sizeof result) == sizeof result && !result[0] ? 0 : 1);
+	}
+	close(ns);
+	close(report[1]);
+	int result[2];
+	ssize_t got = read(report[0], result, sizeof result);
+	close(report[0]);
+	waitpid(child, NULL, 0);
+	if (got != (ssize_t)sizeof result || result[0] < 0 || result[0] > 3) {
+		errno = EIO;
+		return "namespace child";
+	}
+	errno = result[1];
+	return steps[result[0]];
+}
+
+static const char *idmapped_inject(const char *source, const char *target, long from, long to,
+				   long count, unsigned long long attrs, long pid)
+{
+	const char *failed = NULL;
+	int tree = idmapped_tree(source, from, to, count, attrs, &failed);
+	if (tree < 0)
+		return failed;
+	failed = inject(tree, pid, target);
+	int saved = errno;
+	close(tree);
 	errno = saved;
 	return failed;
 }
@@ -179,11 +271,13 @@ int main(void)
 		for (char *save, *word = strtok_r(line, " \n", &save); word && n < 8;
 		     word = strtok_r(NULL, " \n", &save))
 			words[n++] = word;
-		long from, to, count;
+		long from, to, count, pid = 0;
 		int bad = 0;
-		if (n != 7 || strcmp(words[0], "mount") || words[1][0] != '/' || words[2][0] != '/' ||
-		    number(words[3], &from) || number(words[4], &to) || number(words[5], &count) ||
-		    count == 0) {
+		int injecting = n == 8 && strcmp(words[0], "inject") == 0;
+		if (!(injecting || (n == 7 && strcmp(words[0], "mount") == 0)) ||
+		    words[1][0] != '/' || words[2][0] != '/' || number(words[3], &from) ||
+		    number(words[4], &to) || number(words[5], &count) || count == 0 ||
+		    (injecting && (number(words[7], &pid) || pid == 0))) {
 			printf("error malformed request\n");
 			continue;
 		}
@@ -192,7 +286,9 @@ int main(void)
 			printf("error unknown flag\n");
 			continue;
 		}
-		const char *failed = idmapped_mount(words[1], words[2], from, to, count, attrs);
+		const char *failed =
+			injecting ? idmapped_inject(words[1], words[2], from, to, count, attrs, pid)
+				  : idmapped_mount(words[1], words[2], from, to, count, attrs);
 		if (failed)
 			printf("error %s: %s\n", failed, strerror(errno));
 		else

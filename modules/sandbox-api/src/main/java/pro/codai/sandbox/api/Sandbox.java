@@ -1,5 +1,7 @@
 package pro.codai.sandbox.api;
 
+import java.util.List;
+
 /**
  * One sandbox: a container created from a {@link SandboxSpec}. Thread-safe: runs may be issued
  * concurrently. Closing it destroys it.
@@ -32,6 +34,15 @@ public interface Sandbox extends AutoCloseable {
      */
     default void narrow(Limits limits) throws SandboxException {
         throw new SandboxException("this driver cannot narrow a sandbox's limits");
+    }
+
+    /**
+     * Mounts volumes into the running sandbox as {@link SandboxSpec#mounts} does at creation, for a
+     * sandbox started without any (one taken from a warm pool). Each target must be an existing
+     * directory in the sandbox. If this fails part-way, destroy the sandbox.
+     */
+    default void mount(List<Mount> mounts) throws SandboxException {
+        throw new SandboxException("this driver cannot mount volumes into a running sandbox");
     }
 
     /** Stops every process in the sandbox; the sandbox can be started again. */

@@ -414,14 +414,19 @@ public final class SandboxDaemon implements AutoCloseable {
         SandboxSpec spec = Messages.spec(request, config.defaults());
         SandboxSpec capped = spec.withLimits(spec.limits().cappedBy(config.maximum()));
         SandboxSpec pooled = pool.spec();
+        // Volumes a pool sandbox lacks are mounted into it once taken (a workspace's home).
+        boolean volumesToMount = pooled.mounts().isEmpty() && !capped.mounts().isEmpty();
         if (capped.image().equals(pooled.image())
                 && capped.network().equals(pooled.network())
-                && capped.mounts().equals(pooled.mounts())
+                && (capped.mounts().equals(pooled.mounts()) || volumesToMount)
                 && pooled.limits().canNarrowTo(capped.limits())) {
             Sandbox warm = pool.poll();
             if (warm != null
                     && !capped.limits().equals(pooled.limits())
                     && !narrowed(warm, capped)) {
+                warm = null;
+            }
+            if (warm != null && volumesToMount && !mounted(warm, capped)) {
                 warm = null;
             }
             if (warm != null) {
@@ -441,6 +446,26 @@ public final class SandboxDaemon implements AutoCloseable {
             throw e;
         }
         return Frames.JSON.createObjectBuilder().add("sandbox", sandbox.id()).add("warm", false);
+    }
+
+    /**
+     * Mounts the spec's volumes into a warm sandbox; destroys it if that fails (the request is then
+     * served by a new sandbox, which reports a missing volume, say, as its own error).
+     */
+    private static boolean mounted(Sandbox warm, SandboxSpec spec) throws SandboxException {
+        try {
+            warm.mount(spec.mounts());
+            return true;
+        } catch (SandboxException e) {
+            LOG.warning(
+                    () ->
+                            "could not mount volumes in warm sandbox "
+                                    + warm.id()
+                                    + ": "
+                                    + e.getMessage());
+            warm.destroy();
+            return false;
+        }
     }
 
     /** Narrows a warm sandbox to the spec's limits; destroys it if that fails. */

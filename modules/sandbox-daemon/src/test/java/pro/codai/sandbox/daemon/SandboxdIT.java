@@ -329,6 +329,48 @@ class SandboxdIT {
     }
 
     @Test
+    void aSandboxWithAVolumeComesFromTheWarmPoolWithTheVolumeMounted() throws Exception {
+        assertThat(daemon.pool().awaitFull(30_000)).isTrue();
+        try (SandboxClient client = client()) {
+            client.call("volume", SandboxClient.fields().add("volume", "home-warm"));
+            Files.writeString(root.resolve("volumes/home-warm/notes.txt"), "from before");
+            JsonObject acquired =
+                    client.call(
+                            "acquire",
+                            SandboxClient.fields()
+                                    .add(
+                                            "mounts",
+                                            Json.createArrayBuilder()
+                                                    .add(
+                                                            Json.createObjectBuilder()
+                                                                    .add("volume", "home-warm")
+                                                                    .add(
+                                                                            "target",
+                                                                            "/home/student"))));
+            String id = acquired.getString("sandbox");
+            JsonObject run =
+                    client.call(
+                            "exec",
+                            SandboxClient.fields()
+                                    .add("sandbox", id)
+                                    .add(
+                                            "argv",
+                                            Json.createArrayBuilder()
+                                                    .add("sh")
+                                                    .add("-c")
+                                                    .add(
+                                                            "cat ~/notes.txt; echo; echo mine >"
+                                                                    + " ~/new.txt && echo"
+                                                                    + " written")));
+            client.call("destroy", SandboxClient.fields().add("sandbox", id));
+
+            assertThat(acquired.getBoolean("warm")).as("taken from the pool").isTrue();
+            assertThat(decode(run.getString("stdout"))).isEqualTo("from before\nwritten\n");
+            assertThat(root.resolve("volumes/home-warm/new.txt")).hasContent("mine\n");
+        }
+    }
+
+    @Test
     void aVolumeIsCreatedOnRequestOnceAndBadNamesAreRefused() throws Exception {
         try (SandboxClient client = client()) {
             assertThat(

@@ -52,6 +52,39 @@ final class IdMapper implements AutoCloseable {
         }
     }
 
+    /**
+     * Mounts an idmapped view of {@code source} at {@code target} inside the mount namespace of
+     * process {@code pid} (a running sandbox's init); {@code target} is resolved in the sandbox
+     * without following symbolic links and must be an existing directory.
+     */
+    synchronized void inject(
+            Path source, long pid, String target, int from, int to, int count, String... flags)
+            throws IOException {
+        String request =
+                String.join(
+                        " ",
+                        "inject",
+                        plain(source),
+                        plain(Path.of(target)),
+                        Integer.toString(from),
+                        Integer.toString(to),
+                        Integer.toString(count),
+                        flags.length == 0 ? "-" : String.join(",", flags),
+                        Long.toString(pid));
+        String reply = exchange(request);
+        if (!"ok".equals(reply)) {
+            throw new IOException(
+                    "cannot mount an idmapped view of "
+                            + source
+                            + " at "
+                            + target
+                            + " in process "
+                            + pid
+                            + "'s mounts: "
+                            + reply);
+        }
+    }
+
     private String exchange(String request) throws IOException {
         if (process == null || !process.isAlive()) {
             start();

@@ -137,6 +137,12 @@ public final class LxcDriver implements SandboxDriver {
                                 + cgroups);
     }
 
+    private static String[] volumeFlags(Mount mount) {
+        return mount.readOnly()
+                ? new String[] {"nosuid", "nodev", "ro"}
+                : new String[] {"nosuid", "nodev"};
+    }
+
     @Override
     public Sandbox create(SandboxSpec requested) throws SandboxException {
         SandboxSpec spec = requested.withLimits(requested.limits().cappedBy(config.maximum()));
@@ -182,9 +188,7 @@ public final class LxcDriver implements SandboxDriver {
                         ID_OFFSET,
                         hostId,
                         LxcConfig.ID_RANGE,
-                        mount.readOnly()
-                                ? new String[] {"nosuid", "nodev", "ro"}
-                                : new String[] {"nosuid", "nodev"});
+                        volumeFlags(mount));
             }
             Egress.Link link = null;
             if (!spec.network().isNone()) {
@@ -209,6 +213,20 @@ public final class LxcDriver implements SandboxDriver {
                 starts,
                 runs,
                 cgroupLeftovers,
+                (mount, initPid) -> {
+                    Path volume = config.volumeRoot().resolve(mount.volume());
+                    if (!Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new SandboxException("no volume named " + mount.volume());
+                    }
+                    idMapper.inject(
+                            volume,
+                            initPid,
+                            mount.target(),
+                            ID_OFFSET,
+                            hostId,
+                            LxcConfig.ID_RANGE,
+                            volumeFlags(mount));
+                },
                 () -> {
                     egress.detach(id);
                     idRanges.release(hostId);

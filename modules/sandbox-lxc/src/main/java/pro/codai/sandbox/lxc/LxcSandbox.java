@@ -23,6 +23,7 @@ import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.LimitHit;
 import pro.codai.sandbox.api.Limits;
+import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.PtySession;
 import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxException;
@@ -63,6 +64,13 @@ final class LxcSandbox implements Sandbox {
                         return thread;
                     });
 
+    /** Mounts a volume into a running sandbox, given its init's host pid (the driver's job). */
+    interface VolumeInjector {
+        void inject(Mount mount, int initPid) throws IOException, SandboxException;
+    }
+
+    private final VolumeInjector volumes;
+
     LxcSandbox(
             String id,
             SandboxSpec spec,
@@ -71,6 +79,7 @@ final class LxcSandbox implements Sandbox {
             Launcher starts,
             Launcher runs,
             CgroupLeftovers cgroupLeftovers,
+            VolumeInjector volumes,
             Runnable releaseIdRange) {
         this.id = id;
         this.spec = spec;
@@ -79,6 +88,7 @@ final class LxcSandbox implements Sandbox {
         this.starts = starts;
         this.runs = runs;
         this.cgroupLeftovers = cgroupLeftovers;
+        this.volumes = volumes;
         this.releaseIdRange = releaseIdRange;
     }
 
@@ -463,6 +473,38 @@ final class LxcSandbox implements Sandbox {
             LibC.INSTANCE.close(slave[0]);
         }
         return new LxcPtySession(master[0], shell.pid(), shell.exit());
+    }
+
+    @Override
+    public synchronized void mount(List<Mount> mounts) throws SandboxException {
+        if (state != SandboxState.RUNNING) {
+            throw new SandboxException("sandbox " + id + " is not running");
+        }
+        if (!spec.mounts().isEmpty()) {
+            throw new SandboxException("sandbox " + id + " has its volumes already");
+        }
+        int initPid;
+        try (Container container = open()) {
+            initPid = container.initPid();
+        }
+        if (initPid <= 0) {
+            throw new SandboxException("sandbox " + id + " has no init process");
+        }
+        for (Mount mount : mounts) {
+            try {
+                volumes.inject(mount, initPid);
+            } catch (IOException e) {
+                throw new SandboxException(
+                        "cannot mount volume "
+                                + mount.volume()
+                                + " in sandbox "
+                                + id
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+        spec = spec.withMounts(List.copyOf(mounts));
     }
 
     @Override

@@ -236,6 +236,59 @@ class LxcDriverIT {
     }
 
     @Test
+    void aVolumeMountsIntoARunningSandboxAsItsHome() throws Exception {
+        Path volume = stateDir.resolve("volumes").resolve("home-late");
+        int canonicalStudent = LxcDriver.ID_OFFSET + LxcConfig.SANDBOX_UID;
+        assertThat(driver.ensureVolume("home-late")).isTrue();
+        Files.writeString(volume.resolve("kept.txt"), "mine");
+        Sandbox sandbox = started(); // as the warm pool starts them: no volume
+        Mount home = new Mount("home-late", "/home/student", false);
+
+        sandbox.mount(List.of(home));
+        ExecResult inside =
+                sh(
+                        sandbox,
+                        "cat ~/kept.txt; echo; stat -c '%U %a' ~; echo new > ~/new.txt && echo"
+                                + " writable; awk '$5 == \"/home/student\"' /proc/self/mountinfo"
+                                + " | grep -c nosuid,nodev");
+
+        assertThat(inside.stdoutText()).isEqualTo("mine\nstudent 700\nwritable\n1\n");
+        assertThat(Files.getAttribute(volume.resolve("new.txt"), "unix:uid"))
+                .as("stored on the host in the canonical range")
+                .isEqualTo(canonicalStudent);
+        assertThat(sandbox.spec().mounts()).containsExactly(home);
+        assertThatThrownBy(() -> sandbox.mount(List.of(home)))
+                .hasMessageContaining("has its volumes already");
+    }
+
+    @Test
+    void aVolumeIsNeverMountedThroughALinkInTheSandbox() throws Exception {
+        assertThat(driver.ensureVolume("home-linked")).isTrue();
+        Sandbox sandbox = started();
+        sh(sandbox, "mkdir -p /tmp/real/x && ln -s /tmp/real /tmp/via && ln -s /etc /tmp/evil");
+
+        for (String target : List.of("/tmp/evil", "/tmp/via/x", "/tmp/missing")) {
+            assertThatThrownBy(
+                            () -> sandbox.mount(List.of(new Mount("home-linked", target, false))))
+                    .as(target)
+                    .isInstanceOf(SandboxException.class);
+        }
+        assertThatThrownBy(
+                        () -> sandbox.mount(List.of(new Mount("no-such", "/home/student", false))))
+                .hasMessageContaining("no volume named no-such");
+        assertThat(
+                        sh(
+                                        sandbox,
+                                        "awk '{print $5}' /proc/self/mountinfo | grep -c -x -e /etc"
+                                                + " -e /tmp/real -e /tmp/real/x -e /home/student"
+                                                + " || true")
+                                .stdoutText())
+                .as("nothing was mounted")
+                .isEqualTo("0\n");
+        assertThat(sandbox.spec().mounts()).isEmpty();
+    }
+
+    @Test
     void aVolumeNameNeverReachesOutsideTheVolumeRoot() throws Exception {
         Path volumes = stateDir.resolve("volumes");
         Path outside = Files.createDirectories(stateDir.resolve("outside"));

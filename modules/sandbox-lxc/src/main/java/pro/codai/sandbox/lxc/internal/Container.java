@@ -64,6 +64,11 @@ public final class Container implements AutoCloseable {
         return callBoolean(LxcAbi.IS_RUNNING);
     }
 
+    /** The host pid of the running container's init, or -1. */
+    public synchronized int initPid() {
+        return member(LxcAbi.INIT_PID).invokeInt(new Object[] {handle});
+    }
+
     public boolean stop() {
         return callBoolean(LxcAbi.STOP);
     }
