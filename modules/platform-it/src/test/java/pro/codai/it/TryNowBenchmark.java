@@ -47,6 +47,10 @@ class TryNowBenchmark {
     static final int SAMPLES = Integer.getInteger("bench.samples", 200);
     static final int FLOOD_SECONDS = Integer.getInteger("bench.flood-seconds", 20);
     static final int BROWSER_SAMPLES = Integer.getInteger("bench.browser-samples", 10);
+
+    /** sandboxd's warm pool: 0 turns it off, so every workspace is a new sandbox. */
+    static final int WARM_POOL = Integer.getInteger("bench.warm-pool", 4);
+
     private static final Pattern HIDDEN =
             Pattern.compile("<input[^>]*type=\"hidden\"[^>]*>", Pattern.CASE_INSENSITIVE);
     private static final Pattern NAME = Pattern.compile("name=\"([^\"]*)\"");
@@ -61,7 +65,7 @@ class TryNowBenchmark {
         Keycloak keycloak = Keycloak.shared();
         portalUrl = keycloak.publicUrl();
         Path workDir = Files.createTempDirectory(Path.of("target"), "TryNowBenchmark-");
-        try (Sandboxd sandboxd = Sandboxd.start(4)) {
+        try (Sandboxd sandboxd = Sandboxd.start(WARM_POOL)) {
             Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
             settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
             settings.put("CODAIPRO_JVM_HEAP", "768m");
@@ -79,8 +83,13 @@ class TryNowBenchmark {
 
     private void run(Keycloak keycloak, RunningServer server, Sandboxd sandboxd) throws Exception {
         System.out.printf(
-                "Try Now benchmark: %d cores, %d terminals, %d echo samples, %d s flood%n",
-                Runtime.getRuntime().availableProcessors(), TERMINALS, SAMPLES, FLOOD_SECONDS);
+                "Try Now benchmark: %d cores, %d terminals, %d echo samples, %d s flood, warm pool"
+                        + " %d%n",
+                Runtime.getRuntime().availableProcessors(),
+                TERMINALS,
+                SAMPLES,
+                FLOOD_SECONDS,
+                WARM_POOL);
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<HttpClient> people = new ArrayList<>();
         for (int i = 0; i < TERMINALS; i++) {
