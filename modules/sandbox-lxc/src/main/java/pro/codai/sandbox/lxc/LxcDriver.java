@@ -137,6 +137,15 @@ public final class LxcDriver implements SandboxDriver {
                                 + cgroups);
     }
 
+    /** The directory of a mount's volume; it must exist (and not be a link). */
+    private Path volumeOf(Mount mount) throws SandboxException {
+        Path volume = config.volumeRoot().resolve(mount.volume());
+        if (!Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SandboxException("no volume named " + mount.volume());
+        }
+        return volume;
+    }
+
     private static String[] volumeFlags(Mount mount) {
         return mount.readOnly()
                 ? new String[] {"nosuid", "nodev", "ro"}
@@ -155,10 +164,7 @@ public final class LxcDriver implements SandboxDriver {
                         + "-"
                         + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
         for (var mount : spec.mounts()) {
-            Path volume = config.volumeRoot().resolve(mount.volume());
-            if (!Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
-                throw new SandboxException("no volume named " + mount.volume());
-            }
+            volumeOf(mount); // before anything is made, so a missing volume leaves nothing behind
         }
         int hostId;
         try {
@@ -213,20 +219,15 @@ public final class LxcDriver implements SandboxDriver {
                 starts,
                 runs,
                 cgroupLeftovers,
-                (mount, initPid) -> {
-                    Path volume = config.volumeRoot().resolve(mount.volume());
-                    if (!Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
-                        throw new SandboxException("no volume named " + mount.volume());
-                    }
-                    idMapper.inject(
-                            volume,
-                            initPid,
-                            mount.target(),
-                            ID_OFFSET,
-                            hostId,
-                            LxcConfig.ID_RANGE,
-                            volumeFlags(mount));
-                },
+                (mount, initPid) ->
+                        idMapper.inject(
+                                volumeOf(mount),
+                                initPid,
+                                mount.target(),
+                                ID_OFFSET,
+                                hostId,
+                                LxcConfig.ID_RANGE,
+                                volumeFlags(mount)),
                 () -> {
                     egress.detach(id);
                     idRanges.release(hostId);
