@@ -155,17 +155,7 @@ class SandboxdIT {
                                                     .add("memoryBytes", 48L << 20)
                                                     .add("pids", 20)));
             String id = narrow.getString("sandbox");
-            JsonObject memory =
-                    client.call(
-                            "exec",
-                            SandboxClient.fields()
-                                    .add("sandbox", id)
-                                    .add(
-                                            "argv",
-                                            Json.createArrayBuilder()
-                                                    .add("python3")
-                                                    .add("-c")
-                                                    .add("x = bytearray(80 << 20)")));
+            JsonObject memory = exec(client, id, "python3", "-c", "x = bytearray(80 << 20)");
             JsonObject wide =
                     client.call(
                             "acquire",
@@ -191,17 +181,7 @@ class SandboxdIT {
         try (SandboxClient client = client()) {
             String id = client.call("create", SandboxClient.fields()).getString("sandbox");
             client.call("start", SandboxClient.fields().add("sandbox", id));
-            JsonObject run =
-                    client.call(
-                            "exec",
-                            SandboxClient.fields()
-                                    .add("sandbox", id)
-                                    .add(
-                                            "argv",
-                                            Json.createArrayBuilder()
-                                                    .add("sh")
-                                                    .add("-c")
-                                                    .add("exit 7")));
+            JsonObject run = exec(client, id, "sh", "-c", "exit 7");
             client.call("stop", SandboxClient.fields().add("sandbox", id));
             client.call("kill", SandboxClient.fields().add("sandbox", id));
 
@@ -233,18 +213,7 @@ class SandboxdIT {
                                                     Json.createArrayBuilder()
                                                             .add("198.18.0.9:8000")))
                             .getString("sandbox");
-            JsonObject addresses =
-                    client.call(
-                            "exec",
-                            SandboxClient.fields()
-                                    .add("sandbox", id)
-                                    .add(
-                                            "argv",
-                                            Json.createArrayBuilder()
-                                                    .add("ip")
-                                                    .add("-4")
-                                                    .add("-o")
-                                                    .add("addr")));
+            JsonObject addresses = exec(client, id, "ip", "-4", "-o", "addr");
             client.call("kill", SandboxClient.fields().add("sandbox", id));
 
             assertThat(
@@ -349,19 +318,12 @@ class SandboxdIT {
                                                                             "/home/student"))));
             String id = acquired.getString("sandbox");
             JsonObject run =
-                    client.call(
-                            "exec",
-                            SandboxClient.fields()
-                                    .add("sandbox", id)
-                                    .add(
-                                            "argv",
-                                            Json.createArrayBuilder()
-                                                    .add("sh")
-                                                    .add("-c")
-                                                    .add(
-                                                            "cat ~/notes.txt; echo; echo mine >"
-                                                                    + " ~/new.txt && echo"
-                                                                    + " written")));
+                    exec(
+                            client,
+                            id,
+                            "sh",
+                            "-c",
+                            "cat ~/notes.txt; echo; echo mine > ~/new.txt && echo written");
             client.call("destroy", SandboxClient.fields().add("sandbox", id));
 
             assertThat(acquired.getBoolean("warm")).as("taken from the pool").isTrue();
@@ -623,6 +585,17 @@ class SandboxdIT {
                     .extracting("code")
                     .isEqualTo(ProtocolException.NOT_FOUND);
         }
+    }
+
+    /** Runs {@code argv} in a sandbox (no stdin) and returns sandboxd's answer. */
+    private static JsonObject exec(SandboxClient client, String sandbox, String... argv)
+            throws Exception {
+        var arguments = Json.createArrayBuilder();
+        for (String argument : argv) {
+            arguments.add(argument);
+        }
+        return client.call(
+                "exec", SandboxClient.fields().add("sandbox", sandbox).add("argv", arguments));
     }
 
     private static byte[] input(String keys) {
