@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -183,13 +184,11 @@ class TryNowIT {
             before = sandboxd.sandboxes().size();
         }
         // The browser is gone; after the grace period (and a culling pass) the sandbox is too.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS + 20);
-        while (sandboxd.sandboxes().size() >= before && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-        }
-        assertThat(sandboxd.sandboxes().size())
-                .as("the workspace's sandbox was released")
-                .isLessThan(before);
+        int shown = before;
+        awaitTrue(
+                () -> sandboxd.sandboxes().size() < shown,
+                "the workspace's sandbox released",
+                GRACE_SECONDS + 20);
 
         try (Browser browser = Browser.open()) {
             new PortalPages(browser, keycloak.publicUrl()).signInAgain(email, PASSWORD);
@@ -240,14 +239,10 @@ class TryNowIT {
 
         server = RunningServer.start(dataDir, settings);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Collections.disjoint(sandboxd.ownedBy("try-now"), workspaces)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(sandboxd.ownedBy("try-now"))
-                .as("workspace sandboxes of the killed server")
-                .doesNotContainAnyElementsOf(workspaces);
+        awaitTrue(
+                () -> Collections.disjoint(sandboxd.ownedBy("try-now"), workspaces),
+                "workspace sandboxes of the killed server released",
+                30);
     }
 
     @Test
@@ -368,7 +363,11 @@ class TryNowIT {
             long busySeconds = IDLE_SECONDS + 6;
             ide.typeInTerminal(
                     "timeout " + busySeconds + " sh -c 'while :; do :; done'; echo busy-done\n");
-            Thread.sleep(TimeUnit.SECONDS.toMillis(busySeconds - 2));
+            // The program's own end: had the workspace been stopped as idle, it never comes.
+            ide.awaitTerminalLine(
+                    "busy-done"::equals,
+                    "the busy program's end",
+                    Duration.ofSeconds(busySeconds + 60));
             assertThat(ide.alertText()).as("stopped while busy").isEmpty();
             assertThat(ide.connected()).isTrue();
 
@@ -534,13 +533,16 @@ class TryNowIT {
                 Browser two = Browser.open()) {
             IdePages ide = tryNow(one, first);
             String cookie = ide.sessionCookie();
+            // The swapper runs until told to stop, so the race lasts exactly as long as the
+            // writes, however fast this machine moves files (a cap bounds it if nobody stops it).
             shell(
                     ide,
-                    "mkdir -p /tmp/target race.d && ln -sfn /tmp/target race.l"
+                    "mkdir -p /tmp/target race.d && ln -sfn /tmp/target race.l && rm -f race.stop"
                             + " && for f in /tmp /dev/shm /var/tmp; do echo left > $f/left-$USER"
-                            + " 2>/dev/null; done; (for i in $(seq 4000); do mv -T race.d race;"
-                            + " mv -T race race.d; mv -T race.l race; mv -T race race.l; done"
-                            + " 2>/dev/null; echo swaps-done) &",
+                            + " 2>/dev/null; done; (n=0; while [ ! -e race.stop ]"
+                            + " && [ $n -lt 100000 ]; do mv -T race.d race; mv -T race race.d;"
+                            + " mv -T race.l race; mv -T race race.l; n=$((n+1)); done 2>/dev/null;"
+                            + " echo swapped-$n) &",
                     "racing");
             int written = 0;
             for (int i = 0; i < 60; i++) {
@@ -548,8 +550,22 @@ class TryNowIT {
                 assertThat(status).as("write " + i).isIn(204, 404, 409);
                 written += status == 204 ? 1 : 0;
             }
-            shell(ide, "wait; ls /tmp/target | wc -l | sed 's/^/outside-/'", "counted");
-            assertThat(ide.terminalText().lines().map(String::strip))
+            shell(
+                    ide,
+                    "touch race.stop; wait; ls /tmp/target | wc -l | sed 's/^/outside-/'",
+                    "counted");
+            List<String> lines = ide.terminalText().lines().map(String::strip).toList();
+            long rounds =
+                    lines.stream()
+                            .filter(line -> line.matches("swapped-\\d+"))
+                            .mapToLong(line -> Long.parseLong(line.substring("swapped-".length())))
+                            .findFirst()
+                            .orElse(0);
+            System.out.printf(
+                    "FIGURE folder/link swap rounds during 60 writes: %d (%d writes went in)%n",
+                    rounds, written);
+            assertThat(rounds).as("the swapper raced the writes").isPositive();
+            assertThat(lines)
                     .as("%d writes went in; none through the link", written)
                     .contains("outside-0");
 
@@ -558,10 +574,10 @@ class TryNowIT {
             assertThat(other.terminalText().lines().map(String::strip)).contains("seen-0");
         }
         // The first workspace ends after the grace period; its temporary files end with it.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS + 30);
-        while (!sandboxd.ownedBy("try-now").isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-        }
+        awaitTrue(
+                () -> sandboxd.ownedBy("try-now").isEmpty(),
+                "every workspace ended",
+                GRACE_SECONDS + 30);
         try (Browser browser = Browser.open()) {
             new PortalPages(browser, keycloak.publicUrl()).signInAgain(first, PASSWORD);
             IdePages ide = openIde(browser);
@@ -577,10 +593,20 @@ class TryNowIT {
         ide.awaitTerminalLine((marker + "-done")::equals, marker);
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
+    /** A condition a test waits for; it may ask a server, so it may throw. */
+    @FunctionalInterface
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Condition condition, String what) throws Exception {
+        awaitTrue(condition, what, 30);
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@code seconds}. */
+    private static void awaitTrue(Condition condition, String what, long seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not seen: " + what);
             }

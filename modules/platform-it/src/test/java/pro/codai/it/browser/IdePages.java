@@ -222,10 +222,17 @@ public final class IdePages {
         return browser.driver.findElement(By.cssSelector("#terminal .xterm-rows")).getText();
     }
 
-    /** Waits until a visible terminal line passes {@code test}; fails with the screen. */
+    /**
+     * Waits up to 30 s until a visible terminal line passes {@code test}; fails with the screen.
+     */
     public void awaitTerminalLine(Predicate<String> test, String what) {
+        awaitTerminalLine(test, what, Duration.ofSeconds(30));
+    }
+
+    /** Waits up to {@code timeout} until a visible terminal line passes {@code test}. */
+    public void awaitTerminalLine(Predicate<String> test, String what, Duration timeout) {
         try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+            new WebDriverWait(browser.driver, timeout)
                     .pollingEvery(Duration.ofMillis(20))
                     .ignoring(org.openqa.selenium.NoSuchElementException.class)
                     .until(d -> terminalText().lines().map(String::strip).anyMatch(test));
