@@ -284,20 +284,26 @@ final class Keycloak {
                 .getJsonObject(0);
     }
 
-    /** Sets (or, with null, removes) an attribute of a realm client, e.g. a token lifespan. */
+    /**
+     * Sets (or, with null, removes) an attribute of a realm client, e.g. a token lifespan, and
+     * checks that Keycloak took it: an update leaves out-of-body attributes as they were, so a
+     * removal is sent as an empty value, which Keycloak drops. The realm is shared by every test
+     * class of the run; a setting left behind would change the tests after.
+     */
     void setClientAttribute(String clientId, String name, String value) throws Exception {
         JsonObject client = client(clientId);
         var attributes = Json.createObjectBuilder(client.getJsonObject("attributes"));
-        if (value == null) {
-            attributes.remove(name);
-        } else {
-            attributes.add(name, value);
-        }
+        attributes.add(name, value == null ? "" : value);
         String body =
                 Json.createObjectBuilder(client).add("attributes", attributes).build().toString();
         HttpResponse<String> updated = admin("PUT", "/clients/" + client.getString("id"), body);
         if (updated.statusCode() != 204) {
             throw new IllegalStateException("client not updated: " + updated.body());
+        }
+        String now = client(clientId).getJsonObject("attributes").getString(name, "");
+        if (!now.equals(value == null ? "" : value)) {
+            throw new IllegalStateException(
+                    "client attribute " + name + " is '" + now + "', not '" + value + "'");
         }
     }
 

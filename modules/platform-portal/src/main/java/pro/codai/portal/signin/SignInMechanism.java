@@ -45,6 +45,8 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
     private static final int MAX_PENDING = 5;
     private static final Duration PENDING_LIFETIME = Duration.ofMinutes(15);
     private static final Object PENDING_LOCK = new Object();
+    private static final Object REFRESH_LOCKS = new Object();
+    private static final String REFRESH_LOCK_KEY = SignInMechanism.class.getName() + ".refresh";
 
     @Inject OidcProvider provider;
 
@@ -71,10 +73,27 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
     /** The signed-in user of this session, refreshed if due; null when there is none any more. */
     private SignedInUser currentUser(HttpServletRequest request) {
         HttpSession session = request.getSession(false);
-        SignedInUser user = SignedInUser.in(session);
-        if (user == null || !user.needsRefresh(Instant.now())) {
-            return user;
+        try {
+            SignedInUser user = SignedInUser.in(session);
+            if (user == null || !user.needsRefresh(Instant.now())) {
+                return user;
+            }
+            // A page loads many resources at once: one of them refreshes, the others wait for it
+            // and take its result, instead of each spending the same refresh token.
+            synchronized (refreshLock(session)) {
+                SignedInUser current = SignedInUser.in(session);
+                if (current == null || !current.needsRefresh(Instant.now())) {
+                    return current;
+                }
+                return refreshed(session, current);
+            }
+        } catch (IllegalStateException e) {
+            // The session ended while this request was under way (signed out in another tab).
+            return null;
         }
+    }
+
+    private SignedInUser refreshed(HttpSession session, SignedInUser user) {
         try {
             OidcProvider.Tokens tokens = provider.refresh(user.refreshToken());
             SignedInUser refreshed =
@@ -90,6 +109,23 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
             session.removeAttribute(SignedInUser.SESSION_KEY);
             return null;
         }
+    }
+
+    /** One lock object per session (per node: it only spares Keycloak duplicate refreshes). */
+    private static Object refreshLock(HttpSession session) {
+        synchronized (REFRESH_LOCKS) {
+            Object lock = session.getAttribute(REFRESH_LOCK_KEY);
+            if (lock == null) {
+                lock = new RefreshLock();
+                session.setAttribute(REFRESH_LOCK_KEY, lock);
+            }
+            return lock;
+        }
+    }
+
+    /** A session attribute that survives serialization (a restored session gets a new one). */
+    private static final class RefreshLock implements Serializable {
+        private static final long serialVersionUID = 1L;
     }
 
     private AuthenticationStatus startSignIn(
