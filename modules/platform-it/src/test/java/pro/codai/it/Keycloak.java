@@ -318,7 +318,7 @@ final class Keycloak {
     /**
      * Test clients for tokens without a browser: one with the portal client's own protocol mappers
      * (copied from the running realm, so the shipped mappers are what is tested), one whose tokens
-     * name no API audience, one whose tokens live three seconds.
+     * name no API audience, one whose tokens live ten seconds.
      */
     private void addTestClients() throws Exception {
         JsonArray portalMappers = client("codaipro-portal").getJsonArray("protocolMappers");
@@ -335,7 +335,7 @@ final class Keycloak {
         JsonArray mappers = withoutIds.build();
         addPasswordClient(TOKEN_CLIENT, mappers, Map.of());
         addPasswordClient(OTHER_AUDIENCE_CLIENT, groupsOnly.build(), Map.of());
-        addPasswordClient(SHORT_LIVED_CLIENT, mappers, Map.of("access.token.lifespan", "3"));
+        addPasswordClient(SHORT_LIVED_CLIENT, mappers, Map.of("access.token.lifespan", "10"));
     }
 
     private void addPasswordClient(String clientId, JsonArray mappers, Map<String, String> attrs)

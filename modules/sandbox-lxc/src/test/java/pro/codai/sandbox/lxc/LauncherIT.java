@@ -241,7 +241,7 @@ class LauncherIT {
 
     /** Gone, or a zombie its new parent has yet to reap. */
     private static boolean gone(long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             Path stat = Path.of("/proc/" + pid + "/stat");
             if (!Files.exists(stat)) {

@@ -910,7 +910,7 @@ class LxcDriverIT {
             byte[] rest = terminal.output().readAllBytes();
 
             assertThat(rest).isNotNull();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (terminal.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
@@ -925,7 +925,7 @@ class LxcDriverIT {
         java.util.concurrent.ExecutorService reader =
                 java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!seen.toString().replaceAll("\\r", "").contains(expected)
                     && System.nanoTime() < deadline) {
                 var read = reader.submit(() -> screen.read(buffer, 0, buffer.length));
