@@ -109,10 +109,13 @@ keycloak_version=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:
 keycloak_dist=$cache_dir/keycloak/$keycloak_version/keycloak-$keycloak_version
 
 # Keycloak (keycloak-quarkus-dist from Maven Central), unpacked and built once per version into
-# the cache with the options the appliance starts it with (dev-file store, health endpoints).
+# the cache with the options the appliance starts it with (dev-file store, health endpoints, a local
+# cache); the marker file holds those options, so a change of them rebuilds it.
 # A start with other build options (PostgreSQL) rebuilds the instance copy, not this one.
+keycloak_build_options="--db=dev-file --health-enabled=true --cache=local"
+
 ensure_keycloak() {
-    [[ -f $keycloak_dist/.codaipro-built ]] && return 0
+    [[ $(cat "$keycloak_dist/.codaipro-built" 2>/dev/null) == "$keycloak_build_options" ]] && return 0
     log "Fetching and building Keycloak $keycloak_version (once; cached in $cache_dir/keycloak)"
     local dir=$cache_dir/keycloak/$keycloak_version
     mkdir -p "$dir"
@@ -122,7 +125,8 @@ ensure_keycloak() {
     rm -rf "$keycloak_dist"
     unzip -q "$dir/keycloak-quarkus-dist-$keycloak_version.zip" -d "$dir"
     rm -f "$dir/keycloak-quarkus-dist-$keycloak_version.zip"
-    "$keycloak_dist/bin/kc.sh" build --db=dev-file --health-enabled=true >"$dir/build.log" 2>&1 \
+    # shellcheck disable=SC2086 # the options are words
+    "$keycloak_dist/bin/kc.sh" build $keycloak_build_options >"$dir/build.log" 2>&1 \
         || die "Keycloak build failed; see $dir/build.log"
-    touch "$keycloak_dist/.codaipro-built"
+    echo "$keycloak_build_options" > "$keycloak_dist/.codaipro-built"
 }

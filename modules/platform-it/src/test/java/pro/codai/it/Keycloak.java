@@ -167,6 +167,11 @@ final class Keycloak {
                 "CODAIPRO_OIDC_CLIENT_SECRET", PORTAL_CLIENT_SECRET);
     }
 
+    /** Keycloak's start script, and through its descendants Keycloak itself. */
+    ProcessHandle processHandle() {
+        return process.toHandle();
+    }
+
     void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();

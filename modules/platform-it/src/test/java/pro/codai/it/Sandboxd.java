@@ -97,6 +97,11 @@ final class Sandboxd implements AutoCloseable {
         }
     }
 
+    /** sandboxd's start script, and through its descendants the daemon and its launchers. */
+    ProcessHandle processHandle() {
+        return process.toHandle();
+    }
+
     /** Kills sandboxd as a crash would, leaving its sandboxes for the next start's reaper. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -94,7 +94,9 @@ public record ServerPlan(
         command.add(serverHome.resolve("lib/payara-micro.jar").toString());
         command.add("--name");
         command.add("codaipro");
-        command.add("--nocluster");
+        // No Hazelcast at all: with --nocluster alone Payara Micro still opens its data grid,
+        // unauthenticated, on every interface (port 6900), holding the server's configuration.
+        command.add("--nohazelcast");
         command.add("--disablephonehome");
         command.add("--port");
         command.add(Integer.toString(settings.httpPort()));

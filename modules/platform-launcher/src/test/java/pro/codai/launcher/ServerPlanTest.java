@@ -40,7 +40,7 @@ class ServerPlanTest {
                         "/opt/codaipro/deploy/jobe.war");
         assertThat(plan.command())
                 .contains(
-                        "--nocluster",
+                        "--nohazelcast",
                         "--disablephonehome",
                         "-Duser.timezone=UTC",
                         "-Duser.language=en",
