@@ -47,6 +47,16 @@ public sealed interface DatabaseTarget {
                         + " embedded Derby database");
     }
 
+    /** What is wrong with a database URL on its own (the user is checked with it later). */
+    static String urlProblem(String url) {
+        try {
+            parse(url, "user");
+            return null;
+        } catch (SettingException e) {
+            return e.getMessage();
+        }
+    }
+
     private static PostgreSql parsePostgreSql(String url, String user) throws SettingException {
         URI uri;
         try {

@@ -14,13 +14,15 @@ import java.nio.file.Path;
  * </pre>
  *
  * <p>Prints the run directory holding the plan. Exits 78 (EX_CONFIG) with one line naming the
- * setting when a setting is wrong, 64 (EX_USAGE) on a wrong invocation.
+ * setting (or the settings file's line, or the environment variable) when a setting is wrong, 64
+ * (EX_USAGE) on a wrong invocation, 70 (EX_SOFTWARE) with one line on a fault of its own.
  */
 public final class Launcher {
 
     static final int EXIT_USAGE = 64;
     static final int EXIT_CONFIG = 78;
     static final int EXIT_IO = 74;
+    static final int EXIT_SOFTWARE = 70;
 
     private Launcher() {}
 
@@ -52,6 +54,10 @@ public final class Launcher {
         } catch (IOException e) {
             System.err.println("codaipro: cannot start: cannot write the server plan: " + e);
             return EXIT_IO;
+        } catch (RuntimeException e) {
+            // A fault of the launcher itself: still one line, and not the exit status of a setting.
+            System.err.println("codaipro: cannot start: the launcher failed: " + e);
+            return EXIT_SOFTWARE;
         }
     }
 }

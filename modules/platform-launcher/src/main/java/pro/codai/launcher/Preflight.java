@@ -24,20 +24,15 @@ public final class Preflight {
 
     private Preflight() {}
 
-    /** Runs every check in order; the first failure is thrown. */
+    /**
+     * Checks every setting's value against its format, then what needs the machine: the data
+     * directory, the port, the database. The first failure is thrown.
+     */
     public static void check(Settings settings) throws SettingException {
+        settings.checkAll();
         Path dataDir = settings.dataDir();
         checkWritable(dataDir);
         checkPortFree(settings.httpPort());
-        settings.poolMax();
-        settings.heap();
-        settings.jvmOptions();
-        settings.otelEndpoint();
-        settings.publicUrl();
-        settings.oidcIssuer();
-        settings.oidcClientId();
-        settings.oidcClientSecret();
-        settings.oidcApiAudience();
         DatabaseTarget database = settings.database();
         if (database instanceof DatabaseTarget.PostgreSql postgres) {
             checkReachable(postgres, settings.databasePassword());

@@ -1,22 +1,37 @@
 package pro.codai.launcher;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.TreeSet;
 
 import pro.codai.platform.config.SettingsFile;
+import pro.codai.platform.config.SettingsFileException;
 
 /**
- * Resolved launcher settings: environment variable, else settings file, else default — the same
- * precedence MicroProfile Config gives the application.
+ * Resolved settings: environment variable, else settings file, else default — the same precedence
+ * MicroProfile Config gives the application. Loading refuses what would be silently ignored: a key
+ * in the file or a {@code CODAIPRO_*} variable that is no setting, and a file holding secrets that
+ * every user may read.
  */
 public final class Settings {
 
-    private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
+    /**
+     * {@code CODAIPRO_*} variables that are not settings of the server but may be in its
+     * environment, with what reads them.
+     */
+    static final Map<String, String> OTHER_VARIABLES = otherVariables();
+
+    private static final String REFERENCE = "docs/reference/configuration.md";
 
     private final Map<Setting, String> values;
     private final Path file;
@@ -28,19 +43,153 @@ public final class Settings {
 
     /**
      * Reads the settings file named by the environment or system properties, then the environment.
+     *
+     * @throws SettingException for an unknown key or variable, a malformed or exposed file
      */
-    public static Settings load(Map<String, String> env, Properties systemProperties) {
+    public static Settings load(Map<String, String> env, Properties systemProperties)
+            throws SettingException {
+        checkVariables(env);
         Path file = SettingsFile.location(env, systemProperties);
-        Map<String, String> fromFile = SettingsFile.read(file);
+        Map<String, String> fromFile;
+        try {
+            fromFile = SettingsFile.read(file);
+        } catch (SettingsFileException e) {
+            throw SettingException.about(
+                    "settings file " + file + ", line " + e.line(), e.problem());
+        }
+        checkKeys(file, fromFile);
+        checkPermissions(file, fromFile);
         Map<Setting, String> values = new EnumMap<>(Setting.class);
         for (Setting setting : Setting.values()) {
-            String value = env.get(setting.environmentVariable());
+            String value = fromEnvironment(env, setting);
             if (value == null) {
                 value = fromFile.get(setting.key());
             }
-            values.put(setting, value == null ? setting.defaultValue() : value.trim());
+            // An empty value is no value, as in MicroProfile Config: the default applies.
+            values.put(setting, value == null || value.isEmpty() ? setting.defaultValue() : value);
         }
         return new Settings(values, file);
+    }
+
+    /**
+     * The variable MicroProfile Config would read for the setting: the key itself, the key with
+     * every other character than letters and digits as {@code _}, then that in upper case.
+     */
+    private static String fromEnvironment(Map<String, String> env, Setting setting)
+            throws SettingException {
+        String sanitized = setting.key().replaceAll("[^A-Za-z0-9]", "_");
+        for (String name : List.of(setting.key(), sanitized, setting.environmentVariable())) {
+            String value = env.get(name);
+            if (value != null) {
+                if (!value.equals(value.strip())) {
+                    // The file's values are trimmed; the environment's are not, by every reader.
+                    throw SettingException.about(
+                            "environment variable " + name,
+                            "has blanks around its value; remove them");
+                }
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static void checkVariables(Map<String, String> env) throws SettingException {
+        Set<String> known = new TreeSet<>(OTHER_VARIABLES.keySet());
+        for (Setting setting : Setting.values()) {
+            known.add(setting.environmentVariable());
+        }
+        for (String name : new TreeSet<>(env.keySet())) {
+            String normalized = Setting.environmentVariable(name);
+            if (normalized.startsWith("CODAIPRO_") && !known.contains(normalized)) {
+                throw SettingException.about(
+                        "environment variable " + name,
+                        "is not a setting; did you mean "
+                                + Spelling.closest(normalized, known)
+                                + "? (every setting: "
+                                + REFERENCE
+                                + ")");
+            }
+        }
+    }
+
+    private static void checkKeys(Path file, Map<String, String> fromFile) throws SettingException {
+        List<String> keys = Arrays.stream(Setting.values()).map(Setting::key).toList();
+        for (String key : new TreeSet<>(fromFile.keySet())) {
+            if (!keys.contains(key)) {
+                throw SettingException.about(
+                        "settings file " + file + ", line " + SettingsFile.lineOf(file, key),
+                        Format.printable(key)
+                                + " is not a setting; did you mean "
+                                + Spelling.closest(key, keys)
+                                + "? (every setting: "
+                                + REFERENCE
+                                + ")");
+            }
+        }
+    }
+
+    /** A file others may change, or read when it holds secrets, is refused. */
+    private static void checkPermissions(Path file, Map<String, String> fromFile)
+            throws SettingException {
+        Set<PosixFilePermission> permissions;
+        try {
+            if (!Files.exists(file)) {
+                return;
+            }
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException | IOException e) {
+            return; // not a POSIX file system: nothing to check
+        }
+        String fix =
+                "; make it readable by root and the server only: chmod 0640 "
+                        + file
+                        + " && chown root:codaipro "
+                        + file;
+        String mode = mode(permissions);
+        if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw SettingException.about(
+                    "settings file " + file, "every user may change it (mode " + mode + ")" + fix);
+        }
+        List<String> secrets = new ArrayList<>();
+        for (Setting setting : Setting.values()) {
+            if (setting.isSecret() && !fromFile.getOrDefault(setting.key(), "").isEmpty()) {
+                secrets.add(setting.key());
+            }
+        }
+        if (!secrets.isEmpty() && permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            throw SettingException.about(
+                    "settings file " + file,
+                    "holds secrets ("
+                            + String.join(", ", secrets)
+                            + ") but every user may read it (mode "
+                            + mode
+                            + ")"
+                            + fix);
+        }
+    }
+
+    private static String mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission permission : permissions) {
+            mode |= 1 << (8 - permission.ordinal());
+        }
+        return String.format("%04o", mode);
+    }
+
+    private static Map<String, String> otherVariables() {
+        Map<String, String> other = new LinkedHashMap<>();
+        other.put(SettingsFile.LOCATION_ENV, "the settings file to read");
+        other.put("CODAIPRO_ALLOW_ROOT", "bin/codaipro-server");
+        other.put("CODAIPRO_HOME", "appliance/local/run");
+        other.put("CODAIPRO_CACHE_DIR", "appliance/local");
+        other.put("CODAIPRO_KEYCLOAK_DIST", "Keycloak's start script");
+        other.put("CODAIPRO_KEYCLOAK_HOME", "Keycloak's start script");
+        other.put("CODAIPRO_API_CLIENT_SECRET", "Keycloak's realm import");
+        for (String smtp :
+                List.of("HOST", "PORT", "FROM", "STARTTLS", "AUTH", "USER", "PASSWORD")) {
+            other.put("CODAIPRO_SMTP_" + smtp, "Keycloak's realm import");
+        }
+        return Map.copyOf(other);
     }
 
     /** The settings file that was read (it may not exist). */
@@ -48,208 +197,106 @@ public final class Settings {
         return file;
     }
 
+    /** The value as resolved, unchecked. */
     public String raw(Setting setting) {
         return values.get(setting);
     }
 
-    public int httpPort() throws SettingException {
-        String value = raw(Setting.HTTP_PORT);
-        try {
-            int port = Integer.parseInt(value);
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SettingException(
-                Setting.HTTP_PORT, "'" + value + "' is not a TCP port (1-65535)");
-    }
-
-    public Path dataDir() throws SettingException {
-        String value = raw(Setting.DATA_DIR);
-        if (value.isEmpty() || !value.startsWith("/")) {
-            throw new SettingException(
-                    Setting.DATA_DIR, "'" + value + "' is not an absolute directory path");
-        }
-        return Path.of(value).normalize();
-    }
-
-    public DatabaseTarget database() throws SettingException {
-        return DatabaseTarget.parse(raw(Setting.DB_URL), raw(Setting.DB_USER));
-    }
-
-    public String databasePassword() {
-        return raw(Setting.DB_PASSWORD);
-    }
-
-    public int poolMax() throws SettingException {
-        String value = raw(Setting.DB_POOL_MAX);
-        try {
-            int max = Integer.parseInt(value);
-            if (max >= 1 && max <= 1000) {
-                return max;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SettingException(
-                Setting.DB_POOL_MAX, "'" + value + "' is not a pool size (1-1000)");
-    }
-
-    public Path sandboxdSocket() throws SettingException {
-        String value = raw(Setting.SANDBOXD_SOCKET);
-        if (!value.startsWith("/") || value.chars().anyMatch(c -> c <= ' ' || c == ':')) {
-            throw new SettingException(
-                    Setting.SANDBOXD_SOCKET,
-                    "'" + value + "' is not an absolute socket path (no blanks or ':')");
-        }
-        return Path.of(value).normalize();
-    }
-
-    public int runsMaxConcurrent() throws SettingException {
-        return integer(Setting.RUNS_MAX_CONCURRENT, 1, 1024);
-    }
-
-    public int runsMaxQueued() throws SettingException {
-        return integer(Setting.RUNS_MAX_QUEUED, 0, 100_000);
-    }
-
-    public int runsQueueTimeoutSeconds() throws SettingException {
-        return integer(Setting.RUNS_QUEUE_TIMEOUT, 1, 3600);
-    }
-
-    private int integer(Setting setting, int min, int max) throws SettingException {
+    /** The value, checked against the setting's {@link Format}. */
+    public String value(Setting setting) throws SettingException {
         String value = raw(setting);
-        try {
-            int number = Integer.parseInt(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SettingException(
-                setting, "'" + value + "' is not a whole number from " + min + " to " + max);
-    }
-
-    public String heap() throws SettingException {
-        String value = raw(Setting.JVM_HEAP);
-        if (!HEAP_SIZE.matcher(value).matches()) {
-            throw new SettingException(
-                    Setting.JVM_HEAP, "'" + value + "' is not a heap size such as 768m or 2g");
+        String problem = setting.format().problem(value);
+        if (problem != null) {
+            throw new SettingException(setting, problem);
         }
         return value;
     }
 
+    /** Checks every setting's value against its format, in the catalogue's order. */
+    public void checkAll() throws SettingException {
+        for (Setting setting : Setting.values()) {
+            value(setting);
+        }
+    }
+
+    public int httpPort() throws SettingException {
+        return Integer.parseInt(value(Setting.HTTP_PORT));
+    }
+
+    public Path dataDir() throws SettingException {
+        return Path.of(value(Setting.DATA_DIR)).normalize();
+    }
+
+    public DatabaseTarget database() throws SettingException {
+        return DatabaseTarget.parse(value(Setting.DB_URL), value(Setting.DB_USER));
+    }
+
+    public String databasePassword() throws SettingException {
+        return value(Setting.DB_PASSWORD);
+    }
+
+    public int poolMax() throws SettingException {
+        return Integer.parseInt(value(Setting.DB_POOL_MAX));
+    }
+
+    public Path sandboxdSocket() throws SettingException {
+        return Path.of(value(Setting.SANDBOXD_SOCKET)).normalize();
+    }
+
+    public int runsMaxConcurrent() throws SettingException {
+        return Integer.parseInt(value(Setting.RUNS_MAX_CONCURRENT));
+    }
+
+    public int runsMaxQueued() throws SettingException {
+        return Integer.parseInt(value(Setting.RUNS_MAX_QUEUED));
+    }
+
+    public int runsQueueTimeoutSeconds() throws SettingException {
+        return Integer.parseInt(value(Setting.RUNS_QUEUE_TIMEOUT));
+    }
+
+    public String heap() throws SettingException {
+        return value(Setting.JVM_HEAP);
+    }
+
     public String[] jvmOptions() throws SettingException {
-        String value = raw(Setting.JVM_OPTIONS);
-        if (value.isEmpty()) {
-            return new String[0];
-        }
-        String[] options = value.split("\\s+");
-        for (String option : options) {
-            if (!option.startsWith("-")) {
-                throw new SettingException(
-                        Setting.JVM_OPTIONS,
-                        "'" + option + "' is not a JVM option (must start with -)");
-            }
-        }
-        return options;
+        String value = value(Setting.JVM_OPTIONS);
+        return value.isEmpty() ? new String[0] : value.strip().split("\\s+");
     }
 
     /** The portal's public address without a trailing slash; by default on localhost. */
     public String publicUrl() throws SettingException {
-        String value = raw(Setting.PUBLIC_URL);
+        String value = value(Setting.PUBLIC_URL);
         if (value.isEmpty()) {
             return "http://localhost:" + httpPort();
         }
-        String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-        if (!isHttpUrl(trimmed) || URI.create(trimmed).getRawPath().length() > 0) {
-            throw new SettingException(
-                    Setting.PUBLIC_URL,
-                    "'"
-                            + value
-                            + "' is not an http(s) address without a path, such as"
-                            + " https://ide.campus.edu");
-        }
-        return trimmed;
+        return withoutTrailingSlash(value);
     }
 
     /** The Keycloak realm's issuer URL, without a trailing slash. */
     public String oidcIssuer() throws SettingException {
-        String value = raw(Setting.OIDC_ISSUER);
-        String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-        if (!isHttpUrl(trimmed) || !trimmed.contains("/realms/")) {
-            throw new SettingException(
-                    Setting.OIDC_ISSUER,
-                    "'"
-                            + value
-                            + "' is not a Keycloak realm URL such as"
-                            + " https://login.campus.edu/realms/codaipro");
-        }
-        return trimmed;
+        return withoutTrailingSlash(value(Setting.OIDC_ISSUER));
     }
 
     public String oidcClientId() throws SettingException {
-        return token(Setting.OIDC_CLIENT_ID);
+        return value(Setting.OIDC_CLIENT_ID);
     }
 
     public String oidcApiAudience() throws SettingException {
-        return token(Setting.OIDC_API_AUDIENCE);
+        return value(Setting.OIDC_API_AUDIENCE);
     }
 
     /** Checked for presence and length only; the value is never echoed. */
     public String oidcClientSecret() throws SettingException {
-        String value = raw(Setting.OIDC_CLIENT_SECRET);
-        if (value.length() < 32) {
-            throw new SettingException(
-                    Setting.OIDC_CLIENT_SECRET,
-                    value.isEmpty()
-                            ? "is not set; copy the portal client's secret from the realm"
-                            : "is shorter than 32 characters");
-        }
-        return value;
-    }
-
-    private String token(Setting setting) throws SettingException {
-        String value = raw(setting);
-        if (!value.matches("[A-Za-z0-9._:-]{1,255}")) {
-            throw new SettingException(
-                    setting, "'" + value + "' is not a client name (letters, digits, . _ : -)");
-        }
-        return value;
-    }
-
-    private static boolean isHttpUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    && uri.getHost() != null
-                    && uri.getRawQuery() == null
-                    && uri.getRawFragment() == null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
+        return value(Setting.OIDC_CLIENT_SECRET);
     }
 
     /** The OTLP endpoint, or empty when telemetry is off. */
     public String otelEndpoint() throws SettingException {
-        String value = raw(Setting.OTEL_ENDPOINT);
-        if (value.isEmpty()) {
-            return value;
-        }
-        try {
-            URI uri = new URI(value);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    && uri.getHost() != null) {
-                return value;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        throw new SettingException(
-                Setting.OTEL_ENDPOINT,
-                "'" + value + "' is not an http(s) URL such as http://collector:4318");
+        return value(Setting.OTEL_ENDPOINT);
+    }
+
+    private static String withoutTrailingSlash(String value) {
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }
 }

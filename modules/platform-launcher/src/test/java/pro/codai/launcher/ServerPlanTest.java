@@ -17,7 +17,7 @@ class ServerPlanTest {
 
     @TempDir Path tempDir;
 
-    private Settings settings(Map<String, String> env) {
+    private Settings settings(Map<String, String> env) throws SettingException {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("CODAIPRO_CONFIG_FILE", tempDir.resolve("absent").toString());
         all.putIfAbsent("CODAIPRO_DATA_DIR", tempDir.resolve("data").toString());

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsTest {
 
@@ -49,7 +53,7 @@ class SettingsTest {
     }
 
     @Test
-    void badValuesNameTheirSetting() {
+    void badValuesNameTheirSetting() throws Exception {
         Settings settings =
                 Settings.load(
                         Map.of(
@@ -136,14 +140,238 @@ class SettingsTest {
                 .doesNotContain("\n");
     }
 
+    private Settings load(Map<String, String> env) throws SettingException {
+        Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("CODAIPRO_CONFIG_FILE", tempDir.resolve("absent").toString());
+        return Settings.load(all, new Properties());
+    }
+
+    private Path settingsFile(String content, String mode) throws Exception {
+        Path file = tempDir.resolve("codaipro.properties");
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
+    }
+
     @Test
-    void everySettingIsDocumentedInTheConfigurationReference() throws Exception {
-        String reference = Files.readString(Path.of("../../docs/reference/configuration.md"));
-        for (Setting setting : Setting.values()) {
-            assertThat(reference)
-                    .as("docs/reference/configuration.md documents %s", setting.key())
-                    .contains("`" + setting.key() + "`")
-                    .contains("`" + setting.environmentVariable() + "`");
+    void aMisspeltKeyInTheFileIsRefusedNamingTheClosestKnownKeyAndTheLine() throws Exception {
+        Path file =
+                settingsFile(
+                        "# Jobe\ncodaipro.http.port=8080\ncodaipro.jobe.requre-api-key=false\n",
+                        "rw-r-----");
+
+        assertThatThrownBy(() -> load(Map.of("CODAIPRO_CONFIG_FILE", file.toString())))
+                .isInstanceOf(SettingException.class)
+                .hasMessageStartingWith(
+                        "codaipro.jobe.requre-api-key is not a setting; did you mean"
+                                + " codaipro.jobe.require-api-key?")
+                .extracting(e -> ((SettingException) e).operatorMessage())
+                .asString()
+                .startsWith("codaipro: cannot start: settings file " + file + ", line 3: ")
+                .doesNotContain("false")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void aKeyOutsideTheCatalogueIsRefusedEvenWithoutTheCodaiproPrefix() throws Exception {
+        Path file = settingsFile("http.port=9090\n", "rw-r-----");
+
+        assertThatThrownBy(() -> load(Map.of("CODAIPRO_CONFIG_FILE", file.toString())))
+                .hasMessageContaining(
+                        "http.port is not a setting; did you mean codaipro.http.port?");
+    }
+
+    @Test
+    void anUnknownCodaiproVariableIsRefusedNamingTheClosestKnownOne() {
+        assertThatThrownBy(() -> load(Map.of("CODAIPRO_IDE_GRACE_SECOND", "60")))
+                .isInstanceOf(SettingException.class)
+                .hasMessageStartingWith(
+                        "is not a setting; did you mean CODAIPRO_IDE_GRACE_SECONDS?")
+                .extracting(e -> ((SettingException) e).subject())
+                .isEqualTo("environment variable CODAIPRO_IDE_GRACE_SECOND");
+        assertThatThrownBy(() -> load(Map.of("codaipro_jobe_require_apikey", "false")))
+                .hasMessageContaining("did you mean CODAIPRO_JOBE_REQUIRE_API_KEY?");
+    }
+
+    @Test
+    void variablesOfTheScriptsAndOfKeycloakAreKnownAndOtherVariablesIgnored() throws Exception {
+        Settings settings =
+                load(
+                        Map.of(
+                                "CODAIPRO_ALLOW_ROOT", "true",
+                                "CODAIPRO_HOME", "/opt/codaipro",
+                                "CODAIPRO_KEYCLOAK_HOME", "/var/lib/codaipro-keycloak",
+                                "CODAIPRO_SMTP_HOST", "localhost",
+                                "PATH", "/usr/bin",
+                                "SANDBOXD_JAVA_OPTS", "-Xmx1g"));
+
+        assertThat(settings.httpPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void theLowerCaseSpellingsMicroProfileConfigReadsAreReadToo() throws Exception {
+        Settings settings = load(Map.of("codaipro_http_port", "9191", "codaipro.jvm.heap", "1g"));
+
+        assertThat(settings.httpPort()).isEqualTo(9191);
+        assertThat(settings.heap()).isEqualTo("1g");
+    }
+
+    @Test
+    void anEmptyValueMeansTheDefaultAndBlanksAroundAVariablesValueAreRefused() throws Exception {
+        assertThat(load(Map.of("CODAIPRO_HTTP_PORT", "")).httpPort()).isEqualTo(8080);
+        assertThatThrownBy(() -> load(Map.of("CODAIPRO_JOBE_REQUIRE_API_KEY", "true ")))
+                .hasMessage("has blanks around its value; remove them")
+                .extracting(e -> ((SettingException) e).subject())
+                .isEqualTo("environment variable CODAIPRO_JOBE_REQUIRE_API_KEY");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ture", "yes", "1", "on", "TRUE ", "False"})
+    void aBooleanIsTrueOrFalseAndNothingElse(String value) throws Exception {
+        Path file = settingsFile("codaipro.jobe.require-api-key=" + value + "\n", "rw-r-----");
+        Settings settings = load(Map.of("CODAIPRO_CONFIG_FILE", file.toString()));
+
+        assertThatThrownBy(() -> settings.value(Setting.JOBE_REQUIRE_API_KEY))
+                .hasMessage("'" + value.strip() + "' is not true or false")
+                .extracting("setting")
+                .isEqualTo(Setting.JOBE_REQUIRE_API_KEY);
+    }
+
+    @Test
+    void trueAndFalseAreBooleans() throws Exception {
+        assertThat(
+                        load(Map.of("CODAIPRO_JOBE_REQUIRE_API_KEY", "false"))
+                                .value(Setting.JOBE_REQUIRE_API_KEY))
+                .isEqualTo("false");
+        assertThat(load(Map.of()).value(Setting.JOBE_REQUIRE_API_KEY)).isEqualTo("true");
+    }
+
+    @Test
+    void anAdminTokenIsEmptyOr32PrintableCharactersAndNeverShown() throws Exception {
+        Settings shortToken = load(Map.of("CODAIPRO_ADMIN_TOKEN", "short-s3cret-token"));
+        Settings blanks =
+                load(Map.of("CODAIPRO_ADMIN_TOKEN", "a token with blanks in it, 32+ chars"));
+        Settings none = load(Map.of());
+        Settings good = load(Map.of("CODAIPRO_ADMIN_TOKEN", "t".repeat(32)));
+
+        assertThatThrownBy(() -> shortToken.value(Setting.ADMIN_TOKEN))
+                .hasMessage("is shorter than 32 characters")
+                .extracting(e -> ((SettingException) e).operatorMessage())
+                .asString()
+                .contains("codaipro.admin.token (CODAIPRO_ADMIN_TOKEN)")
+                .doesNotContain("s3cret");
+        assertThatThrownBy(() -> blanks.value(Setting.ADMIN_TOKEN))
+                .hasMessageNotContaining("blanks in it");
+        assertThat(none.value(Setting.ADMIN_TOKEN)).isEmpty();
+        assertThat(good.value(Setting.ADMIN_TOKEN)).hasSize(32);
+    }
+
+    @Test
+    void aFileHoldingSecretsThatEveryUserMayReadIsRefused() throws Exception {
+        Path file = settingsFile("codaipro.admin.token=" + "t".repeat(40) + "\n", "rw-r--r--");
+
+        assertThatThrownBy(() -> load(Map.of("CODAIPRO_CONFIG_FILE", file.toString())))
+                .hasMessage(
+                        "holds secrets (codaipro.admin.token) but every user may read it (mode"
+                                + " 0644); make it readable by root and the server only: chmod"
+                                + " 0640 "
+                                + file
+                                + " && chown root:codaipro "
+                                + file)
+                .hasMessageNotContaining("tttt")
+                .extracting(e -> ((SettingException) e).subject())
+                .isEqualTo("settings file " + file);
+    }
+
+    @Test
+    void aPrivateFileWithSecretsOrAReadableOneWithoutIsAccepted() throws Exception {
+        Path file =
+                settingsFile(
+                        "codaipro.oidc.client-secret="
+                                + "s".repeat(32)
+                                + "\ncodaipro.db.password=pw\n",
+                        "rw-r-----");
+        assertThat(load(Map.of("CODAIPRO_CONFIG_FILE", file.toString())).oidcClientSecret())
+                .hasSize(32);
+
+        settingsFile("codaipro.site.name=North\ncodaipro.admin.token=\n", "rw-r--r--");
+        assertThat(load(Map.of("CODAIPRO_CONFIG_FILE", file.toString())).value(Setting.SITE_NAME))
+                .isEqualTo("North");
+    }
+
+    @Test
+    void aFileEveryUserMayChangeIsRefused() throws Exception {
+        Path file = settingsFile("codaipro.site.name=North\n", "rw-rw-rw-");
+
+        assertThatThrownBy(() -> load(Map.of("CODAIPRO_CONFIG_FILE", file.toString())))
+                .hasMessageStartingWith("every user may change it (mode 0666)");
+    }
+
+    @Test
+    void aMalformedEscapeIsRefusedWithItsLine() throws Exception {
+        Path file =
+                settingsFile(
+                        "codaipro.site.name=North\ncodaipro.data.dir=C:\\users\\codaipro\n",
+                        "rw-r-----");
+
+        assertThatThrownBy(() -> load(Map.of("CODAIPRO_CONFIG_FILE", file.toString())))
+                .hasMessageStartingWith("malformed \\uXXXX escape")
+                .extracting(e -> ((SettingException) e).subject())
+                .isEqualTo("settings file " + file + ", line 2");
+    }
+
+    @Test
+    void theApplicationsSettingsAreCheckedToo() throws Exception {
+        Map<Setting, String> bad = new java.util.LinkedHashMap<>();
+        bad.put(Setting.SITE_NAME, "North\\u000aSouth");
+        bad.put(Setting.STUDENTS_EMAIL_DOMAINS, "uni.example, student@uni.example");
+        bad.put(Setting.IDE_GRACE_SECONDS, "0");
+        bad.put(Setting.IDE_IDLE_SECONDS, "half an hour");
+        bad.put(Setting.IDE_QUOTA_WARNING_SECONDS, "-1");
+        bad.put(Setting.IDE_GIT_HOSTS, "github.com, https://gitlab.uni.example");
+        bad.put(Setting.IDE_GIT_CA_FILE, tempDir.resolve("missing.pem").toString());
+        bad.put(Setting.QUOTA_TRY_NOW_FREE, "2h");
+        bad.put(Setting.QUOTA_TRY_NOW_PRO, "unlimted");
+        bad.put(Setting.JOBE_FILE_CACHE_MEGABYTES, "0");
+        StringBuilder content = new StringBuilder();
+        bad.forEach(
+                (setting, value) ->
+                        content.append(setting.key()).append('=').append(value).append('\n'));
+        Path file = settingsFile(content.toString(), "rw-r-----");
+        Settings settings =
+                load(
+                        Map.of(
+                                "CODAIPRO_CONFIG_FILE", file.toString(),
+                                "CODAIPRO_OIDC_CLIENT_SECRET", "s".repeat(32)));
+
+        for (Setting setting : bad.keySet()) {
+            assertThatThrownBy(() -> settings.value(setting))
+                    .as(setting.key())
+                    .isInstanceOf(SettingException.class)
+                    .extracting("setting")
+                    .isEqualTo(setting);
         }
+        assertThatThrownBy(settings::checkAll).extracting("setting").isEqualTo(Setting.SITE_NAME);
+    }
+
+    @Test
+    void theApplicationsSettingsAcceptWhatTheApplicationReads() throws Exception {
+        Path ca =
+                Files.writeString(
+                        tempDir.resolve("ca.pem"),
+                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        Settings settings =
+                load(
+                        Map.of(
+                                "CODAIPRO_STUDENTS_EMAIL_DOMAINS",
+                                        "student.uni.example, @uni.example",
+                                "CODAIPRO_IDE_GIT_HOSTS", "github.com gitlab.uni.example:8443",
+                                "CODAIPRO_IDE_GIT_CA_FILE", ca.toString(),
+                                "CODAIPRO_QUOTA_TRY_NOW_SECONDS_STUDENT", "Unlimited",
+                                "CODAIPRO_QUOTA_TRY_NOW_SECONDS_FREE", "0",
+                                "CODAIPRO_SITE_NAME", "Universität Nord",
+                                "CODAIPRO_OIDC_CLIENT_SECRET", "s".repeat(32)));
+
+        settings.checkAll();
     }
 }
