@@ -46,9 +46,12 @@ public class JobeResource {
     @Inject JobeFiles files;
     @Inject ApiKeys apiKeys;
 
+    // Read as text: only "false" turns keys off. MicroProfile Config would read a misspelt
+    // "ture" as false and open the API; the launcher refuses it, but a full Payara Server has no
+    // launcher.
     @Inject
     @ConfigProperty(name = "codaipro.jobe.require-api-key", defaultValue = "true")
-    boolean requireApiKey;
+    String requireApiKey;
 
     @GET
     @Path("languages")
@@ -154,11 +157,16 @@ public class JobeResource {
         return Response.status(present ? 204 : 404).build();
     }
 
+    /** Whether the setting asks for keys: anything but {@code false} does. */
+    static boolean keysRequired(String setting) {
+        return !"false".equalsIgnoreCase(setting.strip());
+    }
+
     /** The caller's key (null when keys are not required) or why it is refused. */
     private record Access(ApiKey key, Optional<Response> refusal) {}
 
     private Access checkKey(HttpHeaders headers) {
-        if (!requireApiKey) {
+        if (!keysRequired(requireApiKey)) {
             return new Access(null, Optional.empty());
         }
         String presented = headers.getHeaderString("X-API-KEY");
