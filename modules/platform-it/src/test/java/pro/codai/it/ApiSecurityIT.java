@@ -285,6 +285,45 @@ class ApiSecurityIT {
         assertThat(wrong.statusCode()).isEqualTo(401);
     }
 
+    /**
+     * Wrong admin tokens lock their client address out as wrong passwords lock an account: from a
+     * second address (127.0.0.2), so the other tests' client (127.0.0.1) is not locked out.
+     */
+    @Test
+    void repeatedWrongAdminTokensLockTheirAddressOutEvenForTheRightToken() throws Exception {
+        java.net.URI adminApi = server.uri("/api/v1/admin/api-keys");
+        String attacker = "127.0.0.2";
+
+        for (int attempt = 0; attempt < 5; attempt++) {
+            assertThat(
+                            Http.getFrom(attacker, adminApi, "X-Admin-Token", "guess-" + attempt)
+                                    .status())
+                    .isEqualTo(401);
+        }
+        Http.Answer lockedWrong = Http.getFrom(attacker, adminApi, "X-Admin-Token", "guess-5");
+        Http.Answer lockedRight = Http.getFrom(attacker, adminApi, "X-Admin-Token", ADMIN_TOKEN);
+        HttpResponse<String> otherAddress =
+                call("GET", "/api/v1/admin/api-keys", null, "X-Admin-Token", ADMIN_TOKEN);
+
+        assertThat(lockedWrong.status()).isEqualTo(429);
+        assertThat(lockedWrong.headers().get("content-type"))
+                .startsWith("application/problem+json");
+        assertThat(Integer.parseInt(lockedWrong.headers().get("retry-after"))).isBetween(1, 60);
+        assertThat(lockedWrong.body()).contains("too many wrong admin tokens");
+        assertThat(lockedRight.status()).as("the right token while locked out").isEqualTo(429);
+        assertThat(lockedRight.body()).doesNotContain(ADMIN_TOKEN);
+        assertThat(otherAddress.statusCode()).as("another address").isEqualTo(200);
+        String lockoutLine = "admin token: 5 wrong tokens from 127.0.0.2; refused for 60 s";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!server.output().contains(lockoutLine) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(server.output())
+                .contains(lockoutLine)
+                .doesNotContain("guess-")
+                .doesNotContain(ADMIN_TOKEN);
+    }
+
     @Test
     void repeatedWrongPasswordsLockTheAccountForAWhile() throws Exception {
         String victim = user("bruteforce");

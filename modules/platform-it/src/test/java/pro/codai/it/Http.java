@@ -1,11 +1,17 @@
 package pro.codai.it;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /** A small HTTP client for the tests. */
 final class Http {
@@ -42,5 +48,59 @@ final class Http {
 
     static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An answer read off a plain socket: status, headers (names in lower case), body. */
+    record Answer(int status, Map<String, String> headers, String body) {}
+
+    /**
+     * A GET sent from another local address (e.g. {@code 127.0.0.2}), as a second client on another
+     * machine would; HTTP/1.1 over a plain socket, since Java's client cannot choose its source
+     * address.
+     */
+    static Answer getFrom(String localAddress, URI uri, String... headers) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            StringBuilder request =
+                    new StringBuilder("GET " + uri.getRawPath() + " HTTP/1.1\r\n")
+                            .append("Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n")
+                            .append("Connection: close\r\n");
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+            socket.getOutputStream()
+                    .write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+            String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = raw.indexOf("\r\n\r\n");
+            String[] head = raw.substring(0, end).split("\r\n");
+            Map<String, String> fields = new HashMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                fields.put(
+                        head[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                        head[i].substring(colon + 1).strip());
+            }
+            String body = raw.substring(end + 4);
+            if ("chunked".equalsIgnoreCase(fields.get("transfer-encoding"))) {
+                body = unchunk(body);
+            }
+            return new Answer(Integer.parseInt(head[0].split(" ")[1]), fields, body);
+        }
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder body = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].strip(), 16);
+            if (size == 0) {
+                return body.toString();
+            }
+            body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
+        }
     }
 }

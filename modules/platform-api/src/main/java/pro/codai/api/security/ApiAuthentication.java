@@ -4,13 +4,16 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -32,8 +35,8 @@ import pro.codai.platform.apikey.ApiKeys;
  * 401, credentials that do not carry the right role or scope → 403, a resource with neither
  * annotation → 403 (deny by default). Keycloak tokens are checked before this filter by
  * MicroProfile JWT (signature, issuer, audience, expiry; a bad one is answered 401 there); API keys
- * and the administrator token are checked here. The caller found is left in the request property
- * {@link Caller#REQUEST_PROPERTY}.
+ * and the administrator token are checked here, the token behind {@link AdminTokenLockout}. The
+ * caller found is left in the request property {@link Caller#REQUEST_PROPERTY}.
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION)
@@ -45,6 +48,10 @@ public class ApiAuthentication implements ContainerRequestFilter {
     @Context ResourceInfo resource;
 
     @Inject ApiKeys apiKeys;
+
+    @Inject AdminTokenLockout lockout;
+
+    @Context HttpServletRequest servletRequest;
 
     @Inject JsonWebToken token;
 
@@ -81,12 +88,7 @@ public class ApiAuthentication implements ContainerRequestFilter {
         }
         String presentedAdminToken = request.getHeaderString(ADMIN_TOKEN_HEADER);
         if (allow.adminToken() && presentedAdminToken != null) {
-            String expected = adminToken.orElse("").strip();
-            if (expected.isEmpty() || !constantTimeEquals(presentedAdminToken.strip(), expected)) {
-                abort(request, Response.Status.UNAUTHORIZED, "the admin token is not valid");
-            } else {
-                request.setProperty(Caller.REQUEST_PROPERTY, Caller.adminToken());
-            }
+            checkAdminToken(request, presentedAdminToken);
             return;
         }
         String presentedKey = request.getHeaderString(API_KEY_HEADER);
@@ -115,15 +117,59 @@ public class ApiAuthentication implements ContainerRequestFilter {
                                 + " header");
     }
 
+    /**
+     * The admin token, behind {@link AdminTokenLockout}: a locked-out client is refused (429) even
+     * with the right token, and only a wrong token counts as a failure.
+     */
+    private void checkAdminToken(ContainerRequestContext request, String presented) {
+        String address = servletRequest.getRemoteAddr();
+        Duration locked = lockout.remaining(address);
+        if (!locked.isZero()) {
+            // Whole seconds, rounded up: a client that waits that long is let in.
+            long seconds = (locked.toMillis() + 999) / 1000;
+            String path = request.getUriInfo().getRequestUri().getPath();
+            request.abortWith(
+                    Response.fromResponse(
+                                    Problem.of(
+                                                    Response.Status.TOO_MANY_REQUESTS,
+                                                    "too many wrong admin tokens from this address;"
+                                                            + " try again in "
+                                                            + seconds
+                                                            + " s",
+                                                    path)
+                                            .toResponse())
+                            .header(HttpHeaders.RETRY_AFTER, seconds)
+                            .build());
+            return;
+        }
+        String expected = adminToken.orElse("").strip();
+        if (expected.isEmpty() || !constantTimeEquals(presented.strip(), expected)) {
+            lockout.failed(address);
+            abort(request, Response.Status.UNAUTHORIZED, "the admin token is not valid");
+        } else {
+            lockout.succeeded(address);
+            request.setProperty(Caller.REQUEST_PROPERTY, Caller.adminToken());
+        }
+    }
+
     private <A extends Annotation> A annotation(Class<A> type) {
         AnnotatedElement method = resource.getResourceMethod();
         A onMethod = method.getAnnotation(type);
         return onMethod != null ? onMethod : resource.getResourceClass().getAnnotation(type);
     }
 
+    /** Compares digests, so the time taken tells nothing of the content nor of its length. */
     private static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(
-                a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(sha256(a), sha256(b));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     private static void abort(
