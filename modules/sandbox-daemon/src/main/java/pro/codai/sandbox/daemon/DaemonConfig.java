@@ -1,15 +1,12 @@
 package pro.codai.sandbox.daemon;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 import pro.codai.sandbox.api.EgressNetwork;
 import pro.codai.sandbox.api.Limits;
@@ -52,21 +49,93 @@ public record DaemonConfig(
 
     public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
 
-    /** Reads the settings file (absent: defaults), then system properties. */
-    public static DaemonConfig load() throws IOException {
-        Properties properties = new Properties();
-        Path file = Path.of(System.getProperty("sandboxd.config", DEFAULT_FILE.toString()));
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-        } catch (NoSuchFileException e) {
-            // defaults
+    /** The system property naming the settings file. */
+    static final String FILE_PROPERTY = "sandboxd.config";
+
+    /**
+     * Every setting sandboxd knows; any other key is refused at start, naming the closest of these.
+     * Adding a setting: read it in {@link #from} and list it here and in {@code
+     * docs/reference/sandboxd-configuration.md} (a test checks all three agree).
+     */
+    static final List<String> KEYS =
+            List.of(
+                    "sandboxd.socket",
+                    "sandboxd.socket-group",
+                    "sandboxd.state-dir",
+                    "sandboxd.image-dir",
+                    "sandboxd.volume-root",
+                    "sandboxd.warm-pool.size",
+                    "sandboxd.max-connections",
+                    "sandboxd.max-sandboxes",
+                    "sandboxd.max-concurrent-runs",
+                    "sandboxd.network.allowed-hosts",
+                    "sandboxd.network.interface-prefix",
+                    "sandboxd.network.subnet",
+                    "sandboxd.max.memory",
+                    "sandboxd.max.cpu-millicores",
+                    "sandboxd.max.pids",
+                    "sandboxd.max.disk",
+                    "sandboxd.max.open-files",
+                    "sandboxd.max.cpu-seconds",
+                    "sandboxd.max.wall-seconds",
+                    "sandboxd.default.memory",
+                    "sandboxd.default.cpu-millicores",
+                    "sandboxd.default.pids",
+                    "sandboxd.default.disk",
+                    "sandboxd.default.open-files",
+                    "sandboxd.default.cpu-seconds",
+                    "sandboxd.default.wall-seconds");
+
+    private static final String REFERENCE = "docs/reference/sandboxd-configuration.md";
+
+    /**
+     * Reads the settings file (absent: defaults), then system properties.
+     *
+     * @throws IllegalArgumentException with one line for the operator: an unknown key, a bad value,
+     *     a malformed or unsafe settings file
+     */
+    public static DaemonConfig load() {
+        Path file = Path.of(System.getProperty(FILE_PROPERTY, DEFAULT_FILE.toString()));
+        Properties properties = DaemonSettingsFile.read(file);
+        for (String key : new TreeSet<>(properties.stringPropertyNames())) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        "settings file "
+                                + file
+                                + ", line "
+                                + DaemonSettingsFile.lineOf(file, key)
+                                + ": "
+                                + unknown(key));
+            }
+        }
+        for (String key : new TreeSet<>(System.getProperties().stringPropertyNames())) {
+            if (key.startsWith("sandboxd.") && !key.equals(FILE_PROPERTY) && !KEYS.contains(key)) {
+                throw new IllegalArgumentException("system property " + unknown(key));
+            }
         }
         properties.putAll(System.getProperties());
         return from(properties);
     }
 
-    /** Settings from properties (keys as in the settings file). */
+    private static String unknown(String key) {
+        return key
+                + " is not a setting; did you mean "
+                + DaemonSettingsFile.closest(key, KEYS)
+                + "? (every setting: "
+                + REFERENCE
+                + ")";
+    }
+
+    /**
+     * Settings from properties (keys as in the settings file); a {@code sandboxd.*} key that is not
+     * a setting is refused.
+     */
     public static DaemonConfig from(Properties p) {
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            if (key.startsWith("sandboxd.") && !key.equals(FILE_PROPERTY) && !KEYS.contains(key)) {
+                throw new IllegalArgumentException(unknown(key));
+            }
+        }
         Limits maximum =
                 new Limits(
                         bytes(p, "sandboxd.max.memory", 2L << 30),
@@ -87,7 +156,7 @@ public record DaemonConfig(
                                 Duration.ofSeconds(
                                         integer(p, "sandboxd.default.wall-seconds", 1800)))
                         .cappedBy(maximum);
-        Path socket = Path.of(p.getProperty("sandboxd.socket", "/run/codaipro/sandboxd.sock"));
+        Path socket = path(p, "sandboxd.socket", "/run/codaipro/sandboxd.sock");
         if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
             throw new IllegalArgumentException(
                     "setting sandboxd.socket: a Unix socket path must be at most 107 bytes: "
@@ -96,13 +165,9 @@ public record DaemonConfig(
         return new DaemonConfig(
                 socket,
                 p.getProperty("sandboxd.socket-group", "codaipro"),
-                Path.of(
-                        p.getProperty(
-                                "sandboxd.state-dir", "/var/lib/codaipro-sandboxes/sandboxes")),
-                Path.of(p.getProperty("sandboxd.image-dir", "/var/lib/codaipro-sandboxes/images")),
-                Path.of(
-                        p.getProperty(
-                                "sandboxd.volume-root", "/var/lib/codaipro-sandboxes/volumes")),
+                path(p, "sandboxd.state-dir", "/var/lib/codaipro-sandboxes/sandboxes"),
+                path(p, "sandboxd.image-dir", "/var/lib/codaipro-sandboxes/images"),
+                path(p, "sandboxd.volume-root", "/var/lib/codaipro-sandboxes/volumes"),
                 maximum,
                 defaults,
                 integer(p, "sandboxd.warm-pool.size", 4),
@@ -138,6 +203,15 @@ public record DaemonConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("setting sandboxd.network.*: " + e.getMessage());
         }
+    }
+
+    private static Path path(Properties p, String key, String fallback) {
+        String value = p.getProperty(key, fallback).strip();
+        if (!value.startsWith("/") || value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException(
+                    "setting " + key + ": '" + value + "' is not an absolute path");
+        }
+        return Path.of(value);
     }
 
     private static int integer(Properties p, String key, int fallback) {

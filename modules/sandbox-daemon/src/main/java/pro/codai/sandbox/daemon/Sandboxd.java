@@ -19,6 +19,11 @@ public final class Sandboxd {
             System.err.println("sandboxd: cannot start: " + e.getMessage());
             System.exit(78);
             return;
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println(
+                    "sandboxd: cannot start: " + e.getMessage() + " (" + e.getCause() + ")");
+            System.exit(78);
+            return;
         }
         SandboxDaemon daemon = new SandboxDaemon(config);
         CountDownLatch stopped = new CountDownLatch(1);
