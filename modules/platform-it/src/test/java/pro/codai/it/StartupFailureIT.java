@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 
@@ -95,6 +96,130 @@ class StartupFailureIT {
         assertRefused(
                 Map.of("CODAIPRO_CONFIG_FILE", directory.toString()),
                 "cannot read settings file " + directory);
+    }
+
+    @Test
+    void aBooleanThatIsNotTrueOrFalse() throws Exception {
+        // MicroProfile Config would read "ture" as false and open the Jobe API to anyone.
+        assertRefused(
+                Map.of("CODAIPRO_JOBE_REQUIRE_API_KEY", "ture"),
+                "setting codaipro.jobe.require-api-key (CODAIPRO_JOBE_REQUIRE_API_KEY): 'ture' is"
+                        + " not true or false");
+    }
+
+    @Test
+    void aMisspeltKeyInTheSettingsFile() throws Exception {
+        Path file =
+                Files.writeString(
+                        tempDir.resolve("codaipro.properties"),
+                        "codaipro.site.name=North\ncodaipro.jobe.requre-api-key=false\n");
+        assertRefused(
+                Map.of("CODAIPRO_CONFIG_FILE", file.toString()),
+                "settings file "
+                        + file
+                        + ", line 2: codaipro.jobe.requre-api-key is not a setting; did you mean"
+                        + " codaipro.jobe.require-api-key?");
+    }
+
+    @Test
+    void anUnknownCodaiproVariable() throws Exception {
+        assertRefused(
+                Map.of("CODAIPRO_IDE_GRACE_SECOND", "60"),
+                "environment variable CODAIPRO_IDE_GRACE_SECOND: not a setting; did you mean"
+                        + " CODAIPRO_IDE_GRACE_SECONDS?");
+    }
+
+    @Test
+    void anAdminTokenShorterThan32Characters() throws Exception {
+        String output =
+                assertRefused(
+                        Map.of("CODAIPRO_ADMIN_TOKEN", "short-admin-s3cret"),
+                        "setting codaipro.admin.token (CODAIPRO_ADMIN_TOKEN): is shorter than 32"
+                                + " characters");
+        assertThat(output).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aBadApplicationSetting() throws Exception {
+        assertRefused(
+                Map.of("CODAIPRO_IDE_GIT_HOSTS", "github.com, https://gitlab.uni.example"),
+                "setting codaipro.ide.git-hosts (CODAIPRO_IDE_GIT_HOSTS):"
+                        + " 'https://gitlab.uni.example' is not a host or host:port");
+    }
+
+    @Test
+    void aSettingsFileWithSecretsThatEveryUserMayRead() throws Exception {
+        String token = "admin-token-" + "9".repeat(30);
+        Path file =
+                Files.writeString(
+                        tempDir.resolve("codaipro.properties"), "codaipro.admin.token=" + token);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        String output =
+                assertRefused(
+                        Map.of("CODAIPRO_CONFIG_FILE", file.toString()),
+                        "settings file "
+                                + file
+                                + ": holds secrets (codaipro.admin.token) but every user may read"
+                                + " it (mode 0644); make it readable by root and the server only:"
+                                + " chmod 0640 "
+                                + file);
+        assertThat(output).doesNotContain(token);
+    }
+
+    @Test
+    void aMalformedUnicodeEscapeInTheSettingsFile() throws Exception {
+        Path file =
+                Files.writeString(
+                        tempDir.resolve("codaipro.properties"),
+                        "# North campus\ncodaipro.site.name=Caf\\u00e\ncodaipro.http.port=8080\n");
+        assertRefused(
+                Map.of("CODAIPRO_CONFIG_FILE", file.toString()),
+                "settings file " + file + ", line 2: malformed \\uXXXX escape");
+    }
+
+    @Test
+    void sandboxdRefusesAMisspeltKeyAMalformedEscapeAndABadValue() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")), "sandboxd runs as root only");
+        Path file = tempDir.resolve("sandboxd.properties");
+
+        Files.writeString(file, "sandboxd.socket-group=root\nsandboxd.warm-pool-size=2\n");
+        assertSandboxdRefused(
+                file,
+                "sandboxd: cannot start: settings file "
+                        + file
+                        + ", line 2: sandboxd.warm-pool-size is not a setting; did you mean"
+                        + " sandboxd.warm-pool.size?");
+        Files.writeString(file, "sandboxd.image-dir=C:\\users\\images\n");
+        assertSandboxdRefused(
+                file,
+                "sandboxd: cannot start: settings file " + file + ", line 1: malformed \\uXXXX");
+        Files.writeString(file, "sandboxd.max.pids=lots\n");
+        assertSandboxdRefused(
+                file,
+                "sandboxd: cannot start: setting sandboxd.max.pids: 'lots' is not a non-negative"
+                        + " integer");
+    }
+
+    /** Runs the built sandboxd's start script on the file; asserts exit 78 and the one line. */
+    private void assertSandboxdRefused(Path file, String expectedLine) throws Exception {
+        Path home = Path.of(System.getProperty("codaipro.it.sandboxd.home"));
+        Path log = Files.createTempFile(tempDir, "sandboxd-", ".log");
+        ProcessBuilder builder =
+                new ProcessBuilder("bash", home.resolve("bin/sandboxd").toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
+        builder.environment().put("SANDBOXD_JAVA_OPTS", "-Dsandboxd.config=" + file);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        if (!process.waitFor(EXIT_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("sandboxd still running:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+
+        assertThat(process.exitValue()).as(output).isEqualTo(EX_CONFIG);
+        assertThat(output.lines().toList()).hasSize(1).first().asString().startsWith(expectedLine);
     }
 
     @Test

@@ -229,12 +229,21 @@ public interface Format {
                         : "'" + printable(value) + "' is not a heap size such as 768m or 2g";
     }
 
-    /** JVM options separated by blanks, each starting with {@code -}. */
+    /**
+     * JVM options separated by blanks, each starting with {@code -}; none setting a {@code
+     * codaipro.*} property, which would override a setting unchecked (a system property comes first
+     * in MicroProfile Config).
+     */
     static Format jvmOptions() {
         return value -> {
             for (String option : value.split("\\s+")) {
                 if (!option.isEmpty() && !option.startsWith("-")) {
                     return "'" + printable(option) + "' is not a JVM option (must start with -)";
+                }
+                if (option.startsWith("-Dcodaipro.")) {
+                    return "'"
+                            + printable(option.split("=", 2)[0])
+                            + "' sets a setting: give it as a setting, where it is checked";
                 }
             }
             return null;

@@ -103,7 +103,7 @@ public final class Settings {
             if (normalized.startsWith("CODAIPRO_") && !known.contains(normalized)) {
                 throw SettingException.about(
                         "environment variable " + name,
-                        "is not a setting; did you mean "
+                        "not a setting; did you mean "
                                 + Spelling.closest(normalized, known)
                                 + "? (every setting: "
                                 + REFERENCE

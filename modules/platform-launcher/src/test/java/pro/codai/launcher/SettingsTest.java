@@ -185,8 +185,7 @@ class SettingsTest {
     void anUnknownCodaiproVariableIsRefusedNamingTheClosestKnownOne() {
         assertThatThrownBy(() -> load(Map.of("CODAIPRO_IDE_GRACE_SECOND", "60")))
                 .isInstanceOf(SettingException.class)
-                .hasMessageStartingWith(
-                        "is not a setting; did you mean CODAIPRO_IDE_GRACE_SECONDS?")
+                .hasMessageStartingWith("not a setting; did you mean CODAIPRO_IDE_GRACE_SECONDS?")
                 .extracting(e -> ((SettingException) e).subject())
                 .isEqualTo("environment variable CODAIPRO_IDE_GRACE_SECOND");
         assertThatThrownBy(() -> load(Map.of("codaipro_jobe_require_apikey", "false")))
@@ -352,6 +351,24 @@ class SettingsTest {
                     .isEqualTo(setting);
         }
         assertThatThrownBy(settings::checkAll).extracting("setting").isEqualTo(Setting.SITE_NAME);
+    }
+
+    @Test
+    void jvmOptionsCannotSetASettingPastTheChecks() throws Exception {
+        Settings settings =
+                load(
+                        Map.of(
+                                "CODAIPRO_JVM_OPTIONS",
+                                "-Xss1m -Dcodaipro.jobe.require-api-key=ture -Dotel.x=1"));
+
+        assertThatThrownBy(settings::jvmOptions)
+                .hasMessage(
+                        "'-Dcodaipro.jobe.require-api-key' sets a setting: give it as a setting,"
+                                + " where it is checked")
+                .extracting("setting")
+                .isEqualTo(Setting.JVM_OPTIONS);
+        assertThat(load(Map.of("CODAIPRO_JVM_OPTIONS", "-Xss1m -Dotel.x=1")).jvmOptions())
+                .containsExactly("-Xss1m", "-Dotel.x=1");
     }
 
     @Test
