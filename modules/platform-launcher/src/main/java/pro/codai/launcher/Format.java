@@ -210,7 +210,11 @@ public interface Format {
                 return path;
             }
             try {
-                String content = Files.readString(Path.of(value));
+                Path file = Path.of(value);
+                if (!Files.isRegularFile(file) || Files.size(file) > 4 << 20) {
+                    return value + " is not a file of certificates (a regular file up to 4 MB)";
+                }
+                String content = Files.readString(file);
                 return content.contains("-----BEGIN CERTIFICATE-----")
                         ? null
                         : value + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
