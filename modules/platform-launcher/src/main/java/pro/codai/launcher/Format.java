@@ -144,6 +144,7 @@ public interface Format {
                 URI uri = new URI(trimmed);
                 if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                         && uri.getHost() != null
+                        && uri.getRawUserInfo() == null
                         && uri.getRawQuery() == null
                         && uri.getRawFragment() == null
                         && (pathAllowed || uri.getRawPath().isEmpty())) {

@@ -30,6 +30,7 @@ public final class Preflight {
      */
     public static void check(Settings settings) throws SettingException {
         settings.checkAll();
+        settings.previewUrl(); // another host name than the portal's
         Path dataDir = settings.dataDir();
         checkWritable(dataDir);
         checkPortFree(settings.httpPort());

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * How to start Payara Micro for these settings: the command line, the environment it needs and the
- * asadmin commands that create the database resource after boot.
+ * How to start Payara Micro for these settings: the command line, the environment it needs, the
+ * asadmin commands that set the web listeners up before boot and those that create the database
+ * resource after boot.
  *
  * <p>Payara Micro does not deploy EAR files, so the plan deploys the sandbox connector RAR first
  * and then the WARs, all from the server's {@code deploy/} directory.
@@ -39,6 +41,18 @@ public record ServerPlan(
     /** Runs after the last deployment: only then is the appliance ready. */
     static final String POST_DEPLOY_COMMAND =
             "create-system-properties " + DEPLOYMENT_COMPLETE + "=true";
+
+    /**
+     * Server-wide web settings, applied to the configuration before the listeners start: answers
+     * name no product or version ({@code Server}, {@code X-Powered-By}).
+     */
+    static final List<String> PRE_BOOT_COMMANDS =
+            Stream.of("http-listener", "https-listener")
+                    .flatMap(
+                            listener ->
+                                    Stream.of("server-header", "xpowered-by")
+                                            .map(attribute -> httpOff(listener, attribute)))
+                    .toList();
 
     /** Deployment order matters: the connector must be up before the applications that use it. */
     static final List<String> DEPLOYMENTS =
@@ -73,6 +87,10 @@ public record ServerPlan(
         // The portal's sign-in and the API's MicroProfile JWT checks, from the same settings.
         String issuer = settings.oidcIssuer();
         command.add("-Dcodaipro.public.url=" + settings.publicUrl());
+        String previewUrl = settings.previewUrl();
+        if (!previewUrl.isEmpty()) {
+            command.add("-Dcodaipro.ide.preview-url=" + previewUrl);
+        }
         command.add("-Dcodaipro.oidc.issuer=" + issuer);
         command.add("-Dmp.jwt.verify.issuer=" + issuer);
         command.add(
@@ -104,6 +122,8 @@ public record ServerPlan(
         command.add(dataDir.resolve("payara").toString());
         command.add("--addlibs");
         command.add(serverHome.resolve("lib/jdbc").toString());
+        command.add("--prebootcommandfile");
+        command.add(runDir.resolve("pre-boot.asadmin").toString());
         command.add("--postbootcommandfile");
         command.add(runDir.resolve("post-boot.asadmin").toString());
         command.add("--postdeploycommandfile");
@@ -199,6 +219,14 @@ public record ServerPlan(
         return " --steadypoolsize " + steady + " --maxpoolsize " + poolMax;
     }
 
+    private static String httpOff(String listener, String attribute) {
+        return "set configs.config.server-config.network-config.protocols.protocol."
+                + listener
+                + ".http."
+                + attribute
+                + "=false";
+    }
+
     /** One asadmin property; ':' separates properties and '=' names them, so both are escaped. */
     static String property(String name, String value) {
         return name + "=" + value.replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\=");
@@ -218,6 +246,8 @@ public record ServerPlan(
         environment.forEach(
                 (name, value) -> env.append(name).append('=').append(value).append('\0'));
         writePrivate(runDir.resolve("environment"), env.toString());
+        writePrivate(
+                runDir.resolve("pre-boot.asadmin"), String.join("\n", PRE_BOOT_COMMANDS) + "\n");
         writePrivate(
                 runDir.resolve("post-boot.asadmin"), String.join("\n", postBootCommands) + "\n");
         writePrivate(runDir.resolve("post-deploy.asadmin"), POST_DEPLOY_COMMAND + "\n");

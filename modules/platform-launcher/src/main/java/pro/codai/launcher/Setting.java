@@ -79,6 +79,13 @@ public enum Setting {
             "",
             optional(httpUrl(false, "https://ide.campus.edu")),
             "The portal's address as browsers reach it; empty: http://localhost:<http port>."),
+    IDE_PREVIEW_URL(
+            "codaipro.ide.preview-url",
+            "",
+            optional(httpUrl(false, "https://preview.ide.campus.edu")),
+            "Where Try Now shows students' web pages: the same server under another host name"
+                    + " than the portal's. Empty: 127.0.0.1 for a portal on localhost (and the"
+                    + " other way round), else previews are off."),
     OIDC_ISSUER(
             "codaipro.oidc.issuer",
             "http://localhost:8180/realms/codaipro",

@@ -1,6 +1,7 @@
 package pro.codai.launcher;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -271,6 +273,43 @@ public final class Settings {
             return "http://localhost:" + httpPort();
         }
         return withoutTrailingSlash(value);
+    }
+
+    /**
+     * Where previews are served, without a trailing slash; empty when they are off. By default the
+     * portal's own listener under its other loopback name ({@code localhost} ↔ {@code 127.0.0.1}):
+     * another host to the browser, so the portal's cookies never go there, and no DNS needed.
+     */
+    public String previewUrl() throws SettingException {
+        String publicUrl = publicUrl();
+        String value = value(Setting.IDE_PREVIEW_URL);
+        if (value.isEmpty()) {
+            URI portal = URI.create(publicUrl);
+            String other =
+                    switch (portal.getHost().toLowerCase(Locale.ROOT)) {
+                        case "localhost" -> "127.0.0.1";
+                        case "127.0.0.1", "[::1]" -> "localhost";
+                        default -> null;
+                    };
+            return other == null
+                    ? ""
+                    : portal.getScheme()
+                            + "://"
+                            + other
+                            + (portal.getPort() == -1 ? "" : ":" + portal.getPort());
+        }
+        String trimmed = withoutTrailingSlash(value);
+        if (URI.create(trimmed).getHost().equalsIgnoreCase(URI.create(publicUrl).getHost())) {
+            throw new SettingException(
+                    Setting.IDE_PREVIEW_URL,
+                    "'"
+                            + value
+                            + "' has the portal's host name ("
+                            + Setting.PUBLIC_URL.key()
+                            + "); browsers send a host's cookies to all its ports, so previews"
+                            + " need another name");
+        }
+        return trimmed;
     }
 
     /** The Keycloak realm's issuer URL, without a trailing slash. */

@@ -46,6 +46,27 @@ class ServerPlanTest {
                         "-Duser.language=en",
                         "-Duser.country=US");
         assertThat(plan.command()).noneMatch(argument -> argument.startsWith("-Dotel."));
+        assertThat(plan.command())
+                .as("the default preview address: the portal's listener under 127.0.0.1")
+                .contains("-Dcodaipro.ide.preview-url=http://127.0.0.1:8080");
+    }
+
+    @Test
+    void answersNameNoProductAndPreviewsAreOffWithoutAnAddress() throws Exception {
+        ServerPlan plan =
+                ServerPlan.create(
+                        settings(Map.of("CODAIPRO_PUBLIC_URL", "https://ide.campus.edu")),
+                        Path.of("/opt/codaipro"),
+                        "java");
+
+        assertThat(plan.command()).noneMatch(argument -> argument.contains("preview-url"));
+        assertThat(plan.command()).contains("--prebootcommandfile");
+        assertThat(ServerPlan.PRE_BOOT_COMMANDS)
+                .contains(
+                        "set configs.config.server-config.network-config.protocols.protocol"
+                                + ".http-listener.http.server-header=false",
+                        "set configs.config.server-config.network-config.protocols.protocol"
+                                + ".http-listener.http.xpowered-by=false");
     }
 
     @Test
@@ -173,6 +194,8 @@ class ServerPlanTest {
         assertThat(Files.getPosixFilePermissions(runDir.resolve("environment")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(runDir.resolve("command"))).startsWith("java\0-Xmx768m\0");
+        assertThat(Files.readString(runDir.resolve("pre-boot.asadmin")))
+                .contains("http-listener.http.server-header=false");
         assertThat(runDir.resolve("post-deploy.asadmin"))
                 .hasContent("create-system-properties codaipro.deployment.complete=true");
         assertThat(payaraRoot).doesNotExist();

@@ -131,6 +131,66 @@ class SettingsTest {
     }
 
     @Test
+    void previewsDefaultToTheOtherLoopbackNameAndMustBeOnAnotherHost() throws Exception {
+        assertThat(settings(Map.of("CODAIPRO_HTTP_PORT", "9090")).previewUrl())
+                .as("a portal on localhost previews on 127.0.0.1, the same listener")
+                .isEqualTo("http://127.0.0.1:9090");
+        assertThat(settings(Map.of("CODAIPRO_PUBLIC_URL", "http://127.0.0.1:8080")).previewUrl())
+                .isEqualTo("http://localhost:8080");
+        assertThat(settings(Map.of("CODAIPRO_PUBLIC_URL", "https://ide.campus.edu")).previewUrl())
+                .as("no default under a real name: previews are off")
+                .isEmpty();
+        assertThat(
+                        settings(
+                                        Map.of(
+                                                "CODAIPRO_PUBLIC_URL", "https://ide.campus.edu",
+                                                "CODAIPRO_IDE_PREVIEW_URL",
+                                                        "https://preview.ide.campus.edu/"))
+                                .previewUrl())
+                .isEqualTo("https://preview.ide.campus.edu");
+        for (String bad :
+                new String[] {
+                    "preview.ide.campus.edu",
+                    "ftp://preview.campus.edu",
+                    "https://preview.campus.edu/pages",
+                    "https://user@preview.campus.edu",
+                    "https://preview.campus.edu/?x=1"
+                }) {
+            assertThatThrownBy(
+                            () ->
+                                    settings(
+                                                    Map.of(
+                                                            "CODAIPRO_PUBLIC_URL",
+                                                            "https://ide.campus.edu",
+                                                            "CODAIPRO_IDE_PREVIEW_URL",
+                                                            bad))
+                                            .previewUrl())
+                    .as(bad)
+                    .extracting("setting")
+                    .isEqualTo(Setting.IDE_PREVIEW_URL);
+        }
+        assertThatThrownBy(
+                        () ->
+                                settings(
+                                                Map.of(
+                                                        "CODAIPRO_PUBLIC_URL",
+                                                        "https://ide.campus.edu",
+                                                        "CODAIPRO_IDE_PREVIEW_URL",
+                                                        "https://IDE.campus.edu:8443"))
+                                        .previewUrl())
+                .as("another port of the portal's host gets its cookies")
+                .hasMessageContaining("another name")
+                .extracting("setting")
+                .isEqualTo(Setting.IDE_PREVIEW_URL);
+    }
+
+    private Settings settings(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("CODAIPRO_CONFIG_FILE", tempDir.resolve("absent").toString());
+        return Settings.load(all, new Properties());
+    }
+
+    @Test
     void operatorMessageIsOneLineNamingBothSpellingsOfTheSetting() {
         SettingException problem = new SettingException(Setting.DB_URL, "cannot connect");
 
