@@ -331,8 +331,26 @@
         say("Saved " + tab.path);
     }
 
+    // Monaco's language services run in web workers: files of the portal's own (built from
+    // Monaco's worker entries, see modules/ide-assets), which the CSP's worker-src 'self' allows.
+    // editor.main sets its own MonacoEnvironment (blob: workers, refused by that CSP) as it loads,
+    // so this one is set after it, before any editor exists.
+    const workers = context + "/ide/lib/monaco/workers/";
+    const workerFor = (label) => {
+        switch (label) {
+            case "json": return "json";
+            case "css": case "scss": case "less": return "css";
+            case "html": case "handlebars": case "razor": return "html";
+            case "typescript": case "javascript": return "ts";
+            default: return "editor";
+        }
+    };
     require.config({ paths: { vs: context + "/ide/lib/monaco/vs" } });
     require(["vs/editor/editor.main"], async () => {
+        self.MonacoEnvironment = {
+            getWorker: (moduleId, label) =>
+                new Worker(workers + workerFor(label) + ".worker.js", { name: label })
+        };
         editor = monaco.editor.create(byId("editor"), {
             model: null,
             automaticLayout: true,

@@ -10,21 +10,33 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import pro.codai.portal.site.SecurityHeadersFilter;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 
 /**
  * Shows a workspace's files as web pages (the static-web template's Preview): {@code
- * /preview/<secret of the workspace>/<path>}, no cookie needed, so the page's own links to its
- * styles and scripts work. The page runs in a sandboxed, opaque origin ({@code
- * Content-Security-Policy: sandbox allow-scripts ...}): its scripts cannot read the portal's pages
- * or call its API as the student. The secret dies with the workspace.
+ * /preview/<secret of the workspace>/<path>} on the preview address ({@code
+ * codaipro.ide.preview-url}, another host than the portal's, so the browser sends no portal cookie
+ * there and none is needed: the page's own links to its styles and scripts just work). The page
+ * also runs in a sandboxed, opaque origin ({@code Content-Security-Policy: sandbox allow-scripts
+ * ...}): its scripts cannot read the portal's pages or call its API as the student. Hidden files
+ * and folders ({@code .git/}, {@code .env}, any segment starting with a dot) are not shown. The
+ * secret dies with the workspace.
  */
 @WebServlet(PreviewServlet.PATH + "/*")
 public class PreviewServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    static final String PATH = "/preview";
+    static final String PATH = SecurityHeadersFilter.PREVIEW_PATH;
+
+    /**
+     * The previews' own policy: scripts run, in an origin of their own, and nothing is embedded.
+     */
+    static final String POLICY =
+            "sandbox allow-scripts allow-forms allow-modals allow-popups;"
+                    + " default-src 'self' 'unsafe-inline' data: blob:; object-src 'none';"
+                    + " base-uri 'none'";
 
     private static final Map<String, String> TYPES =
             Map.ofEntries(
@@ -62,6 +74,10 @@ public class PreviewServlet extends HttpServlet {
         if (path.isEmpty() || path.endsWith("/")) {
             path += "index.html";
         }
+        if (hidden(path)) {
+            problem(response, 404, "No such file", "Hidden files are not shown in previews.");
+            return;
+        }
         String extension = path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         byte[] content;
         try {
@@ -74,16 +90,23 @@ public class PreviewServlet extends HttpServlet {
             return;
         }
         response.setContentType(TYPES.getOrDefault(extension, "application/octet-stream"));
-        response.setHeader(
-                "Content-Security-Policy",
-                "sandbox allow-scripts allow-forms allow-modals allow-popups;"
-                        + " default-src 'self' 'unsafe-inline' data: blob:; base-uri 'none'");
+        response.setHeader("Content-Security-Policy", POLICY);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
         response.setContentLength(content.length);
         response.getOutputStream().write(content);
+    }
+
+    /** Whether a segment of the path starts with a dot: {@code .git/config}, {@code a/.env}. */
+    static boolean hidden(String path) {
+        for (String segment : path.split("/", -1)) {
+            if (segment.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void problem(

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import pro.codai.portal.site.SiteOrigins;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 
 /**
@@ -47,6 +48,7 @@ public class WorkspaceFilesResource {
 
     @Inject WorkspaceFiles files;
     @Inject Workspaces workspaces;
+    @Inject SiteOrigins origins;
     @Context SecurityContext security;
 
     @GET
@@ -263,15 +265,24 @@ public class WorkspaceFilesResource {
     @Operation(
             summary = "Where the workspace's web pages are previewed",
             description =
-                    "{base}: an address with a secret of this workspace; base + a path shows that"
-                            + " file of the home as a web page, in a sandboxed origin. It stops"
-                            + " working when the workspace ends.")
-    public Response preview(@Context jakarta.servlet.http.HttpServletRequest request) {
+                    "{base}: an absolute address on the preview host (codaipro.ide.preview-url)"
+                            + " with a secret of this workspace; base + a path shows that file of"
+                            + " the home as a web page, in a sandboxed origin. Hidden files are"
+                            + " not shown. It stops working when the workspace ends. 404 when"
+                            + " previews are off.")
+    public Response preview() {
+        if (origins.previewUrl().isEmpty()) {
+            return Problems.of(
+                    404,
+                    "Previews are off",
+                    "An administrator has not set an address for previews"
+                            + " (codaipro.ide.preview-url).");
+        }
         return perform(
                 () -> {
                     Workspace workspace = files.workspace(subject());
                     String base =
-                            request.getContextPath()
+                            origins.previewUrl().get()
                                     + PreviewServlet.PATH
                                     + "/"
                                     + workspace.previewToken()

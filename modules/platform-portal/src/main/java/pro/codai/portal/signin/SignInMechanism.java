@@ -1,5 +1,6 @@
 package pro.codai.portal.signin;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.text.ParseException;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import jakarta.servlet.http.HttpSession;
 import com.nimbusds.jwt.JWTClaimsSet;
 
 import pro.codai.platform.account.UserProfiles;
+import pro.codai.portal.site.SecurityHeadersFilter;
+import pro.codai.portal.site.SiteOrigins;
 
 /**
  * The portal's one authentication mechanism: the OpenID Connect authorization code flow with PKCE
@@ -52,9 +55,17 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
 
     @Inject UserProfiles profiles;
 
+    @Inject SiteOrigins origins;
+
     @Override
     public AuthenticationStatus validateRequest(
             HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+        if (origins.forPreviews(request)) {
+            // Nobody signs in on the preview address: no session, no cookie, no redirect to
+            // Keycloak. A protected page there is refused now (the filters, which refuse the
+            // others, run after this).
+            return context.isProtected() ? refuseOnPreviewAddress(response) : context.doNothing();
+        }
         String path = pathOf(request);
         if (CALLBACK_PATH.equals(path)) {
             return completeSignIn(request, context);
@@ -68,6 +79,15 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
             return startSignIn(request, context, REGISTER_PATH.equals(path));
         }
         return context.doNothing();
+    }
+
+    private static AuthenticationStatus refuseOnPreviewAddress(HttpServletResponse response) {
+        try {
+            SecurityHeadersFilter.refuseOnPreviewAddress(response);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "client gone: {0}", e.getMessage());
+        }
+        return AuthenticationStatus.SEND_FAILURE;
     }
 
     /** The signed-in user of this session, refreshed if due; null when there is none any more. */

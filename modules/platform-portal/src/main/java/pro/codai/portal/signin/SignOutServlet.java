@@ -12,10 +12,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
+import pro.codai.portal.site.SiteOrigins;
+
 /**
  * Signs out: ends the portal session, then sends the browser to Keycloak to end its session too
- * (RP-initiated logout), which returns to the home page. POST only: a link or an image on another
- * site cannot sign anyone out (the session cookie is also SameSite=Lax).
+ * (RP-initiated logout), which returns to the home page. POST only, and only from a page of the
+ * portal ({@code Origin}): a link, an image or a form on another site, or in a student's preview,
+ * cannot sign anyone out (the session cookie is also SameSite=Lax, which covers other sites but not
+ * a preview address on a subdomain of the portal's).
  */
 @WebServlet("/signout")
 public class SignOutServlet extends HttpServlet {
@@ -25,9 +29,19 @@ public class SignOutServlet extends HttpServlet {
 
     @Inject OidcProvider provider;
 
+    @Inject SiteOrigins origins;
+
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
+        if (!origins.sentFromThePortal(request)) {
+            LOG.log(
+                    Level.FINE,
+                    "sign-out refused: sent from {0}",
+                    String.valueOf(request.getHeader("Origin")));
+            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+            return;
+        }
         HttpSession session = request.getSession(false);
         SignedInUser user = SignedInUser.in(session);
         if (session != null) {
