@@ -98,7 +98,8 @@ class EarOnPayaraServerIT {
 
     @Test
     void thePortalAnswersWithTheLandingPage() throws Exception {
-        var page = Http.get(java.net.URI.create("http://127.0.0.1:" + httpPort() + "/"));
+        // localhost: the portal's default address; 127.0.0.1 is its default preview address.
+        var page = Http.get(java.net.URI.create("http://localhost:" + httpPort() + "/"));
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Try Now").contains("Download");

@@ -3,6 +3,8 @@ package pro.codai.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 
 import pro.codai.it.browser.Browser;
 import pro.codai.it.browser.KeycloakPages;
@@ -302,6 +305,88 @@ class PortalSignInIT {
             assertThat(browser.await(By.id("signin-problem")).getText())
                     .contains("old or already used");
             assertThat(portal.signedIn()).isFalse();
+        }
+    }
+
+    @Test
+    void theSessionCookieIsLaxAndOnlyThePortalsOwnPagesCanSignOut() throws Exception {
+        HttpResponse<String> started = Http.get(server.uri("/signin"));
+        String sent =
+                started.headers().allValues("Set-Cookie").stream()
+                        .filter(cookie -> cookie.startsWith("JSESSIONID="))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no session cookie: " + started));
+        assertThat(sent)
+                .as("the session cookie as the server sends it")
+                .containsIgnoringCase("HttpOnly")
+                .containsPattern("(?i);\\s*SameSite=Lax\\s*(;|$)");
+        assertThat(java.util.regex.Pattern.compile("(?i)SameSite").matcher(sent).results().count())
+                .as("one SameSite attribute in " + sent)
+                .isEqualTo(1);
+
+        String email = user("targeted");
+        try (Browser browser = Browser.open();
+                ForeignSite attacker = ForeignSite.postingTo(keycloak.publicUrl() + "/signout")) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            signInForTheFirstTime(browser, email);
+            Cookie session = browser.cookie("JSESSIONID");
+            assertThat(session.getSameSite()).as("as the browser keeps it").isEqualTo("Lax");
+            assertThat(session.isHttpOnly()).isTrue();
+
+            // A page on another site posts the sign-out form as soon as it is opened.
+            browser.go(attacker.url());
+            browser.awaitUrlStartingWith(keycloak.publicUrl());
+            portal.open("/app/dashboard.xhtml");
+            assertThat(portal.dashboardName()).isNotBlank();
+            assertThat(portal.signedIn()).as("still signed in after the foreign form").isTrue();
+
+            // With the cookie attached (as a page of the same site, e.g. a subdomain, would send
+            // it), the request is refused for where it comes from.
+            String cookie = "JSESSIONID=" + browser.cookie("JSESSIONID").getValue();
+            for (String[] from :
+                    new String[][] {
+                        {"Origin", "http://evil.example"},
+                        {"Origin", "null"},
+                        {"Origin", "http://127.0.0.1:" + server.port()},
+                        {"Sec-Fetch-Site", "same-site"}
+                    }) {
+                HttpResponse<String> forged =
+                        Http.send(
+                                HttpRequest.newBuilder(server.uri("/signout"))
+                                        .header("Cookie", cookie)
+                                        .header(from[0], from[1])
+                                        .POST(HttpRequest.BodyPublishers.noBody())
+                                        .build());
+                assertThat(forged.statusCode()).as(from[0] + ": " + from[1]).isEqualTo(403);
+            }
+            portal.open("/app/dashboard.xhtml");
+            assertThat(portal.signedIn()).as("still signed in after the forged requests").isTrue();
+
+            // The portal's own sign-out button still works (its redirect goes on to Keycloak).
+            portal.signOut();
+            browser.await(By.id("nav-signin"));
+            assertThat(portal.signedIn()).isFalse();
+        }
+    }
+
+    @Test
+    void signedInPagesReportNoContentSecurityPolicyViolation() throws Exception {
+        String email = user("strict");
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            browser.consoleEntries();
+            signInForTheFirstTime(browser, email);
+            portal.finishTour();
+            browser.awaitGone(By.id("tour"));
+            for (String page : new String[] {"/", "/app/profile.xhtml", "/app/api-keys.xhtml"}) {
+                portal.open(page);
+                browser.await(By.id("main"));
+            }
+
+            assertThat(browser.consoleEntries())
+                    .as("the console of the portal's pages")
+                    .noneMatch(entry -> entry.contains("Content Security Policy"))
+                    .noneMatch(entry -> entry.contains("Refused to"));
         }
     }
 

@@ -108,7 +108,13 @@ final class RunningServer implements AutoCloseable {
                 "server not ready within " + START_TIMEOUT + ":\n" + tail());
     }
 
+    /** An address of the portal (localhost, the default public URL's host). */
     URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    /** The same server as the default preview address (127.0.0.1: another host to browsers). */
+    URI previewUri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 

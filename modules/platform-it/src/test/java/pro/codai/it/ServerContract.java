@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -148,6 +149,76 @@ abstract class ServerContract {
         assertProblem(notFound, 404, "/api/v1/no-such-resource");
         assertProblem(wrongMethod, 405, "/api/v1/info");
         assertProblem(wrongMediaType, 406, "/api/v1/info");
+    }
+
+    @Test
+    void everyAnswerCarriesSecurityHeadersAndNamesNoProduct() throws Exception {
+        HttpResponse<String> page = Http.get(server.uri("/"));
+        HttpResponse<String> notFound = Http.get(server.uri("/no-such-page"));
+        HttpResponse<String> api = Http.get(server.uri("/api/v1/info"));
+        HttpResponse<String> jobe = Http.get(server.uri("/jobe/index.php/restapi/languages"));
+        HttpResponse<String> health = Http.get(server.uri("/health/ready"));
+
+        for (HttpResponse<String> answer : List.of(page, notFound, api, jobe, health)) {
+            assertThat(answer.headers().firstValue("Server"))
+                    .as("Server header of " + answer.uri())
+                    .isEmpty();
+            assertThat(answer.headers().firstValue("X-Powered-By"))
+                    .as("X-Powered-By of " + answer.uri())
+                    .isEmpty();
+        }
+        for (HttpResponse<String> answer : List.of(page, notFound, api, jobe)) {
+            assertThat(answer.headers().allValues("X-Content-Type-Options"))
+                    .as("nosniff on " + answer.uri())
+                    .containsExactly("nosniff");
+            assertThat(answer.headers().firstValue("Referrer-Policy"))
+                    .as("Referrer-Policy of " + answer.uri())
+                    .isPresent();
+        }
+        for (HttpResponse<String> html : List.of(page, notFound)) {
+            assertThat(html.headers().allValues("Content-Security-Policy"))
+                    .as("one full policy on " + html.uri())
+                    .singleElement()
+                    .satisfies(
+                            policy ->
+                                    assertThat(policy)
+                                            .contains("default-src 'self'")
+                                            .contains("object-src 'none'")
+                                            .contains("base-uri 'none'")
+                                            .contains("frame-ancestors 'none'")
+                                            .contains("form-action 'self' ")
+                                            .contains("worker-src 'self'")
+                                            .containsPattern("script-src 'self' 'nonce-[^']+'"));
+            assertThat(html.headers().firstValue("Referrer-Policy")).contains("same-origin");
+        }
+        for (HttpResponse<String> json : List.of(api, jobe)) {
+            assertThat(json.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+            assertThat(json.headers().firstValue("Content-Security-Policy"))
+                    .contains("default-src 'none'; frame-ancestors 'none'");
+        }
+    }
+
+    @Test
+    void thePreviewAddressServesPreviewsOnlyAndThePortalAddressNone() throws Exception {
+        for (String path :
+                new String[] {"/", "/app/dashboard.xhtml", "/signin", "/app/api/workspace/tree"}) {
+            HttpResponse<String> refused = Http.get(server.previewUri(path));
+            assertThat(refused.statusCode()).as(path + " on the preview address").isEqualTo(404);
+            assertThat(refused.body()).as(path).contains("previews only");
+            assertThat(refused.headers().firstValue("Set-Cookie"))
+                    .as("no session on the preview address: " + path)
+                    .isEmpty();
+            assertThat(refused.headers().firstValue("Location"))
+                    .as("no sign-in from the preview address: " + path)
+                    .isEmpty();
+        }
+        HttpResponse<String> noSuchPreview = Http.get(server.previewUri("/preview/guess/a.html"));
+        assertThat(noSuchPreview.statusCode()).isEqualTo(404);
+        assertThat(noSuchPreview.body()).contains("No such preview");
+
+        HttpResponse<String> onThePortal = Http.get(server.uri("/preview/guess/a.html"));
+        assertThat(onThePortal.statusCode()).isEqualTo(404);
+        assertThat(onThePortal.body()).contains("Page not found").doesNotContain("No such preview");
     }
 
     static void assertProblem(HttpResponse<String> response, int status, String instance) {

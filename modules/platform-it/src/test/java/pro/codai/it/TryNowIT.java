@@ -299,15 +299,29 @@ class TryNowIT {
     }
 
     @Test
-    void theStaticWebTemplateOpensInASandboxedPreview() throws Exception {
+    void theStaticWebTemplateOpensInASandboxedPreviewOnItsOwnOrigin() throws Exception {
         String email = user("tim");
+        String previewOrigin = "http://127.0.0.1:" + server.port();
         try (Browser browser = Browser.open()) {
             IdePages ide = tryNow(browser, email);
             ide.chooseTemplate("web");
             awaitTrue(() -> ide.fileName().equals("site/index.html"), "the page in the editor");
             assertThat(ide.tabs()).contains("site/index.html", "site/style.css", "site/app.js");
+            String cookie = ide.sessionCookie();
+            assertThat(
+                            write(cookie, "site/.env", "TOKEN=secret-of-tim".getBytes(), true)
+                                    .statusCode())
+                    .isEqualTo(204);
+            assertThat(
+                            write(cookie, ".git/config", "[user]\n\tname = tim".getBytes(), true)
+                                    .statusCode())
+                    .isEqualTo(204);
 
             String page = ide.previewHref();
+            assertThat(page)
+                    .as("previews are on their own origin, never the portal's")
+                    .startsWith(previewOrigin + "/preview/")
+                    .endsWith("/site/index.html");
             HttpResponse<byte[]> shown = get(null, page);
             assertThat(shown.statusCode()).isEqualTo(200);
             assertThat(new String(shown.body(), StandardCharsets.UTF_8))
@@ -315,8 +329,11 @@ class TryNowIT {
             assertThat(shown.headers().firstValue("Content-Type").orElse(""))
                     .startsWith("text/html");
             assertThat(shown.headers().firstValue("Content-Security-Policy").orElse(""))
-                    .as("the page runs in an opaque origin")
-                    .startsWith("sandbox allow-scripts");
+                    .as("the page runs in an opaque origin, with a policy of its own")
+                    .startsWith("sandbox allow-scripts")
+                    .doesNotContain("allow-same-origin")
+                    .contains("object-src 'none'");
+            assertThat(shown.headers().firstValue("Set-Cookie")).isEmpty();
             HttpResponse<byte[]> style = get(null, page.replace("index.html", "style.css"));
             assertThat(style.headers().firstValue("Content-Type").orElse(""))
                     .startsWith("text/css");
@@ -325,6 +342,63 @@ class TryNowIT {
                                     .statusCode())
                     .as("another secret")
                     .isEqualTo(404);
+            for (String hidden :
+                    new String[] {
+                        "site/.env", ".git/config", "site/%2Eenv", "site/../.git/config"
+                    }) {
+                HttpResponse<byte[]> refused = get(null, page.replace("site/index.html", hidden));
+                // 404; a path with ".." may be refused as a bad request before that.
+                assertThat(refused.statusCode()).as(hidden).isIn(400, 404);
+                assertThat(new String(refused.body(), StandardCharsets.UTF_8))
+                        .as(hidden)
+                        .doesNotContain("secret-of-tim")
+                        .doesNotContain("name = tim");
+            }
+            assertThat(get(cookie, page.replace(previewOrigin, keycloak.publicUrl())).statusCode())
+                    .as("the same preview on the portal's origin")
+                    .isEqualTo(404);
+            assertThat(get(cookie, previewOrigin + "/app/api/workspace/tree").statusCode())
+                    .as("the portal's API on the preview origin, even with the cookie")
+                    .isEqualTo(404);
+
+            // In the browser: the page works on the preview origin, which has no portal cookie.
+            browser.go(page);
+            browser.awaitText("Hello from your workspace");
+            assertThat(browser.cookies())
+                    .as("cookies the browser sends to the preview origin")
+                    .extracting(org.openqa.selenium.Cookie::getName)
+                    .doesNotContain("JSESSIONID");
+            browser.go(previewOrigin + "/app/dashboard.xhtml");
+            browser.awaitText("previews only");
+            assertThat(browser.cookies())
+                    .extracting(org.openqa.selenium.Cookie::getName)
+                    .doesNotContain("JSESSIONID");
+        }
+    }
+
+    @Test
+    void monacosWorkersRunFromThePortalWithoutAnyContentSecurityPolicyViolation() throws Exception {
+        String email = user("barbara-liskov");
+        Path json = Files.createTempDirectory(Path.of("target"), "json-").resolve("broken.json");
+        Files.writeString(json, "{\"name\": \"ada\",, }\n");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            ide.upload(json);
+            ide.awaitTreeEntry("broken.json");
+            ide.clickTreeEntry("broken.json");
+            awaitTrue(() -> ide.fileName().equals("broken.json"), "broken.json in the editor");
+
+            // JSON validation runs in Monaco's JSON worker: its markers show the worker answered.
+            awaitTrue(() -> ide.markerCount() > 0, "the JSON worker's diagnostics");
+            assertThat(ide.workerScriptsLoaded())
+                    .as("worker scripts fetched from the portal")
+                    .anyMatch(url -> url.endsWith("/ide/lib/monaco/workers/json.worker.js"));
+            assertThat(browser.consoleEntries())
+                    .as("the IDE page's console")
+                    .noneMatch(entry -> entry.contains("Content Security Policy"))
+                    .noneMatch(entry -> entry.contains("Refused to"))
+                    .noneMatch(entry -> entry.contains("Could not create web worker"))
+                    .noneMatch(entry -> entry.contains("main thread"));
         }
     }
 

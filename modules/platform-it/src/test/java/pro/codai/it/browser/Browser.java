@@ -97,6 +97,25 @@ public final class Browser implements AutoCloseable {
         return text.toString();
     }
 
+    /** What the page wrote to the console since the last look, one "LEVEL message" each. */
+    public java.util.List<String> consoleEntries() {
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        for (var entry : driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+            entries.add(entry.getLevel() + " " + entry.getMessage());
+        }
+        return entries;
+    }
+
+    /** The cookie of this name that the browser keeps for the current page, or null. */
+    public org.openqa.selenium.Cookie cookie(String name) {
+        return driver.manage().getCookieNamed(name);
+    }
+
+    /** Every cookie the browser would send to the current page. */
+    public java.util.Set<org.openqa.selenium.Cookie> cookies() {
+        return driver.manage().getCookies();
+    }
+
     public String source() {
         return driver.getPageSource();
     }
@@ -122,6 +141,16 @@ public final class Browser implements AutoCloseable {
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError(
                     "expected a URL with '" + fragment + "', at " + url() + ":\n" + text(), e);
+        }
+    }
+
+    /** Waits until the browser is at an address starting with {@code prefix} (e.g. an origin). */
+    public void awaitUrlStartingWith(String prefix) {
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(30))
+                    .until(d -> d.getCurrentUrl().startsWith(prefix));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("expected to be on " + prefix + ", at " + url(), e);
         }
     }
 

@@ -277,6 +277,24 @@ public final class IdePages {
     }
 
     /** The session cookie, for requests made outside the browser. */
+    /** How many problem markers (errors, warnings) the editor's models have. */
+    public long markerCount() {
+        return (Long)
+                ((JavascriptExecutor) browser.driver)
+                        .executeScript("return monaco.editor.getModelMarkers({}).length;");
+    }
+
+    /** The addresses of the worker scripts the page has fetched (Resource Timing). */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> workerScriptsLoaded() {
+        return (java.util.List<String>)
+                ((JavascriptExecutor) browser.driver)
+                        .executeScript(
+                                "return performance.getEntriesByType('resource')"
+                                        + ".map(entry => entry.name)"
+                                        + ".filter(name => name.includes('.worker'));");
+    }
+
     public String sessionCookie() {
         Cookie cookie = browser.driver.manage().getCookieNamed("JSESSIONID");
         return cookie == null ? null : cookie.getName() + "=" + cookie.getValue();
