@@ -187,7 +187,11 @@ class SettingsTest {
     private Settings settings(Map<String, String> env) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("CODAIPRO_CONFIG_FILE", tempDir.resolve("absent").toString());
-        return Settings.load(all, new Properties());
+        try {
+            return Settings.load(all, new Properties());
+        } catch (SettingException e) {
+            throw new AssertionError(e.operatorMessage(), e);
+        }
     }
 
     @Test
