@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -489,6 +492,34 @@ class RunsIT {
         assertThat(result.getString("stdout")).isEqualTo("JOBE\n");
         assertThat(result.getString("cmpinfo")).isEmpty();
         assertThat(result.containsKey("run_id")).isTrue();
+    }
+
+    @Test
+    void aJobeRunFromAClientAskingForH2cIsServedAsHttp11() throws Exception {
+        // A new client, so the run goes out on a new connection with the h2c upgrade asked for.
+        HttpClient askingForH2c =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        String spec =
+                runSpec(
+                        Json.createObjectBuilder()
+                                .add("language_id", "python3")
+                                .add("sourcecode", "print(input().upper())")
+                                .add("input", "h2c\n"));
+        HttpResponse<String> response =
+                askingForH2c.send(
+                        HttpRequest.newBuilder(uri("/jobe/index.php/restapi/runs"))
+                                .timeout(Duration.ofSeconds(120))
+                                .header("Content-Type", "application/json")
+                                .header("X-API-KEY", jobeKey)
+                                .POST(HttpRequest.BodyPublishers.ofString(spec))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonObject result = json(response.body());
+        assertThat(result.getInt("outcome")).isEqualTo(15);
+        assertThat(result.getString("stdout")).isEqualTo("H2C\n");
     }
 
     @Test

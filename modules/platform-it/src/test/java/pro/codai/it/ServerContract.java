@@ -2,10 +2,15 @@ package pro.codai.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -195,6 +200,44 @@ abstract class ServerContract {
             assertThat(json.headers().firstValue("Referrer-Policy")).contains("no-referrer");
             assertThat(json.headers().firstValue("Content-Security-Policy"))
                     .contains("default-src 'none'; frame-ancestors 'none'");
+        }
+    }
+
+    @Test
+    void speaksHttp11OnlyAndAnswersAClientThatAsksForH2c() throws Exception {
+        // Java's client asks to switch to h2c on http:// by default, body included (RunsIT has
+        // the runs whose bodies are read).
+        HttpClient askingForH2c =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        for (String path : List.of("/jobe/index.php/restapi/runs", "/api/v1/runs")) {
+            HttpResponse<String> answer =
+                    askingForH2c.send(
+                            HttpRequest.newBuilder(server.uri(path))
+                                    .timeout(Duration.ofSeconds(60))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"run_spec\":{}}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.version()).as(path).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(answer.statusCode())
+                    .as(path + " answered as the HTTP/1.1 request it also is: " + answer.body())
+                    .isIn(401, 403);
+        }
+        // An HTTP/2 server answers the connection preface with its SETTINGS frame (type 4).
+        try (Socket socket = new Socket(server.uri("/").getHost(), server.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] frameHeader = new byte[9];
+            int read = 0;
+            try {
+                read = socket.getInputStream().readNBytes(frameHeader, 0, frameHeader.length);
+            } catch (SocketTimeoutException silent) {
+                // no answer is no HTTP/2 either
+            }
+            assertThat(read == 9 && frameHeader[3] == 4)
+                    .as("an HTTP/2 SETTINGS frame in answer to the preface")
+                    .isFalse();
         }
     }
 

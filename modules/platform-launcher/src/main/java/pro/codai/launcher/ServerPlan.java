@@ -44,13 +44,16 @@ public record ServerPlan(
 
     /**
      * Server-wide web settings, applied to the configuration before the listeners start: answers
-     * name no product or version ({@code Server}, {@code X-Powered-By}).
+     * name no product or version ({@code Server}, {@code X-Powered-By}); HTTP/1.1 only, since
+     * Grizzly's HTTP/2 keeps every stream of a connection that carried a request body until the
+     * connection closes (one connection could fill the heap). HTTP/2 to browsers is the TLS proxy's
+     * job; {@code CleartextUpgradeFilter} serves clients that still ask for h2c.
      */
     static final List<String> PRE_BOOT_COMMANDS =
             Stream.of("http-listener", "https-listener")
                     .flatMap(
                             listener ->
-                                    Stream.of("server-header", "xpowered-by")
+                                    Stream.of("server-header", "xpowered-by", "http2-enabled")
                                             .map(attribute -> httpOff(listener, attribute)))
                     .toList();
 

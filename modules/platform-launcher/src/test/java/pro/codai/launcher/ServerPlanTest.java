@@ -66,7 +66,11 @@ class ServerPlanTest {
                         "set configs.config.server-config.network-config.protocols.protocol"
                                 + ".http-listener.http.server-header=false",
                         "set configs.config.server-config.network-config.protocols.protocol"
-                                + ".http-listener.http.xpowered-by=false");
+                                + ".http-listener.http.xpowered-by=false",
+                        "set configs.config.server-config.network-config.protocols.protocol"
+                                + ".http-listener.http.http2-enabled=false",
+                        "set configs.config.server-config.network-config.protocols.protocol"
+                                + ".https-listener.http.http2-enabled=false");
     }
 
     @Test
