@@ -206,6 +206,8 @@ public record ServerPlan(
                 + ":"
                 + property("MaxConcurrentRuns", Integer.toString(settings.runsMaxConcurrent()))
                 + ":"
+                + property("MaxRunsPerCaller", Integer.toString(settings.runsMaxPerCaller()))
+                + ":"
                 + property("MaxQueuedRuns", Integer.toString(settings.runsMaxQueued()))
                 + ":"
                 + property(

@@ -23,8 +23,8 @@ import pro.codai.sandbox.connector.api.SandboxConnectorException;
 
 /**
  * Compiles and runs a program in a fresh sandbox of its own, destroyed afterwards whatever
- * happened. Runs wait their turn in the sandbox connector's server-wide queue; a full queue is
- * answered with {@link Outcome#OVERLOAD} at once.
+ * happened. Runs wait their turn in the sandbox connector's server-wide queue, fair between callers
+ * (see {@link RunCallers}); a full queue is answered with {@link Outcome#OVERLOAD} at once.
  */
 @ApplicationScoped
 public class RunService {
@@ -45,7 +45,11 @@ public class RunService {
 
     @Inject SandboxConnectionFactory sandboxes;
 
-    public RunResult run(RunRequest request) {
+    /**
+     * Runs the request for {@code caller} (a {@link RunCallers} name), whose runs share the queue's
+     * per-caller cap.
+     */
+    public RunResult run(RunRequest request, String caller) {
         RunParameters p = request.parameters();
         Language language = request.language();
         String source = request.effectiveSourceFileName();
@@ -59,7 +63,7 @@ public class RunService {
         }
         int compileCpu = Math.max(p.cpuSeconds(), MIN_COMPILE_CPU_SECONDS);
         SandboxSpec spec = spec(language, p, compileCpu);
-        try (RunSlot slot = sandboxes.admitRun();
+        try (RunSlot slot = sandboxes.admitRun(caller);
                 SandboxConnection connection = sandboxes.getConnection()) {
             String sandbox = connection.acquire(spec);
             try {
