@@ -54,6 +54,12 @@ class ApiSecurityIT {
         Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
         settings.put("CODAIPRO_ADMIN_TOKEN", ADMIN_TOKEN);
         settings.put("CODAIPRO_STUDENTS_EMAIL_DOMAINS", "uni.example");
+        // A small budget to spend; no sandboxd (nothing here runs code: runs answer 503, after
+        // they were counted).
+        settings.put("CODAIPRO_RUNS_PERSON_RUNS_PER_HOUR", "2");
+        settings.put(
+                "CODAIPRO_SANDBOXD_SOCKET",
+                workDir.toAbsolutePath().resolve("no-sandboxd.sock").toString());
         server = RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings);
     }
 
@@ -163,6 +169,29 @@ class ApiSecurityIT {
                 as(keycloak.masterRealmToken(), "GET", "/api/v1/admin/api-keys", null);
 
         assertThat(answer.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aPersonCallingWithATokenHasAnHourlyRunBudget() throws Exception {
+        String spender = user("spender");
+        String token = token(spender);
+        String run = "{\"language\":\"python3\",\"source\":\"print(1)\"}";
+
+        HttpResponse<String> first = as(token, "POST", "/api/v1/runs", run);
+        HttpResponse<String> second = as(token, "POST", "/api/v1/runs", run);
+        HttpResponse<String> third = as(token, "POST", "/api/v1/runs", run);
+        HttpResponse<String> someoneElse = as(token(student), "POST", "/api/v1/runs", run);
+
+        assertThat(first.statusCode()).as(first.body()).isNotEqualTo(429);
+        assertThat(second.statusCode()).as(second.body()).isNotEqualTo(429);
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/problem+json");
+        assertThat(third.headers().firstValue("Retry-After")).isPresent();
+        assertThat(third.body()).contains("2 runs per hour");
+        assertThat(someoneElse.statusCode())
+                .as("another person's budget is their own")
+                .isNotEqualTo(429);
     }
 
     @Test

@@ -743,6 +743,137 @@ class RunsIT {
         assertThat(Http.get(uri("/health/ready")).statusCode()).isEqualTo(200);
     }
 
+    // --- time limits and fairness ---------------------------------------------------------------
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"python3", "c", "java"})
+    void aProgramSleepingPastTwiceItsCpuTimeIsStoppedForItsWallTime(String language)
+            throws Exception {
+        String sleeper =
+                switch (language) {
+                    case "python3" -> "import time\ntime.sleep(30)\nprint('woke')";
+                    case "c" -> "#include <unistd.h>\nint main(void) { sleep(30); return 0; }";
+                    default ->
+                            "public class Nap { public static void main(String[] a) throws"
+                                    + " Exception { Thread.sleep(30_000); } }";
+                };
+
+        JsonObject result =
+                runOk(
+                        program(language, sleeper)
+                                .add("limits", Json.createObjectBuilder().add("cpuSeconds", 2)));
+
+        assertThat(result.getString("outcome")).as(brief(result)).isEqualTo("TIME_LIMIT");
+        assertThat(result.getString("limitHit")).isEqualTo("WALL_TIME");
+        assertThat(result.getJsonNumber("wallMillis").longValue())
+                .as("stopped at twice the CPU time, not before")
+                .isGreaterThanOrEqualTo(4000);
+        assertThat(result.getJsonNumber("cpuMillis").longValue()).isLessThan(2000);
+    }
+
+    /** Runs {@code argv} as the student in a sandbox, through sandboxd itself; its exit code. */
+    int execIn(String sandbox, String... argv) throws Exception {
+        try (pro.codai.sandbox.protocol.SandboxClient client =
+                pro.codai.sandbox.protocol.SandboxClient.connect(sandboxd.socket)) {
+            return client.call(
+                            "exec",
+                            pro.codai.sandbox.protocol.SandboxClient.fields()
+                                    .add("sandbox", sandbox)
+                                    .add("argv", Json.createArrayBuilder(List.of(argv)))
+                                    .add("cwd", "/home/student"))
+                    .getInt("exitCode");
+        }
+    }
+
+    /** Sandboxes (all of sandboxd's) in which a file exists in the working directory. */
+    List<String> sandboxesWith(String file) throws Exception {
+        List<String> found = new ArrayList<>();
+        List<String> all;
+        try (pro.codai.sandbox.protocol.SandboxClient client =
+                pro.codai.sandbox.protocol.SandboxClient.connect(sandboxd.socket)) {
+            all =
+                    client.call("list", pro.codai.sandbox.protocol.SandboxClient.fields())
+                            .getJsonArray("sandboxes")
+                            .getValuesAs(jakarta.json.JsonString::getString);
+        }
+        for (String sandbox : all) {
+            try {
+                if (execIn(sandbox, "test", "-e", file) == 0) {
+                    found.add(sandbox);
+                }
+            } catch (pro.codai.sandbox.protocol.ProtocolException e) {
+                // being created or torn down
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aCallerAtItsCapWithMoreQueuedDoesNotHoldUpAnotherCallersRun() throws Exception {
+        // Two slots, so one caller may hold one (codaipro.runs.max-per-caller unset: half).
+        String hogKey = issue("hog", "runs").getString("secret");
+        // Each hog run says it started, then waits until the test lets it go: it ends when
+        // released, never by the clock (its wall limit, 60 s, is only the backstop).
+        String waits =
+                "import os, time\nopen('hog-started', 'w').close()\n"
+                        + "while not os.path.exists('hog-go'):\n    time.sleep(0.05)\n"
+                        + "print('released')";
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        List<Future<HttpResponse<String>>> hog = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                hog.add(
+                        clients.submit(
+                                () ->
+                                        run(
+                                                hogKey,
+                                                program("python3", waits)
+                                                        .add(
+                                                                "limits",
+                                                                Json.createObjectBuilder()
+                                                                        .add("cpuSeconds", 30)))));
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (sandboxesWith("hog-started").isEmpty()) {
+                assertThat(System.nanoTime()).as("a hog run started").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+
+            HttpResponse<String> other =
+                    jobe(
+                            "POST",
+                            "runs",
+                            runSpec(
+                                    Json.createObjectBuilder()
+                                            .add("language_id", "python3")
+                                            .add("sourcecode", "print('not held up')")),
+                            jobeKey);
+
+            assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+            assertThat(json(other.body()).getInt("outcome")).as(other.body()).isEqualTo(15);
+            assertThat(json(other.body()).getString("stdout")).isEqualTo("not held up\n");
+            assertThat(hog).as("the hog's runs wait for the test").noneMatch(Future::isDone);
+            assertThat(sandboxesWith("hog-started"))
+                    .as("the hog holds its cap of one slot, its other runs queued")
+                    .hasSize(1);
+        } finally {
+            // Let every hog run go as it starts, one after another.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
+            while (!hog.stream().allMatch(Future::isDone) && System.nanoTime() < deadline) {
+                for (String sandbox : sandboxesWith("hog-started")) {
+                    execIn(sandbox, "touch", "hog-go");
+                }
+                Thread.sleep(100);
+            }
+            clients.shutdownNow();
+        }
+        for (Future<HttpResponse<String>> answer : hog) {
+            HttpResponse<String> response = answer.get();
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(json(response.body()).getString("stdout")).isEqualTo("released\n");
+        }
+    }
+
     @Test
     void runsGoOnAfterSandboxdRestartsWithoutRestartingTheServer() throws Exception {
         assertThat(runOk(program("python3", "print('before')")).getString("stdout"))

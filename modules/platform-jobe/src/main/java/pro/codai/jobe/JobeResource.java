@@ -28,6 +28,7 @@ import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
 import pro.codai.platform.run.Language;
 import pro.codai.platform.run.LanguageVersions;
+import pro.codai.platform.run.RunCallers;
 import pro.codai.platform.run.RunRequest;
 import pro.codai.platform.run.RunResult;
 import pro.codai.platform.run.RunService;
@@ -81,7 +82,12 @@ public class JobeResource {
             if (access.key() != null && !apiKeys.tryCountRun(access.key())) {
                 return JobeError.response("Rate limit exceeded for this API key", 429);
             }
-            RunResult result = runs.run(request);
+            RunResult result =
+                    runs.run(
+                            request,
+                            access.key() == null
+                                    ? RunCallers.ANONYMOUS
+                                    : RunCallers.apiKey(access.key()));
             JsonObjectBuilder answer =
                     Json.createObjectBuilder()
                             .add("run_id", JsonValue.NULL)

@@ -31,6 +31,7 @@ public final class Preflight {
     public static void check(Settings settings) throws SettingException {
         settings.checkAll();
         settings.previewUrl(); // another host name than the portal's
+        settings.runsMaxPerCaller(); // at most codaipro.runs.max-concurrent
         Path dataDir = settings.dataDir();
         checkWritable(dataDir);
         checkPortFree(settings.httpPort());

@@ -209,6 +209,8 @@ public record ServerPlan(
                 + ":"
                 + property("MaxConcurrentRuns", Integer.toString(settings.runsMaxConcurrent()))
                 + ":"
+                + property("MaxRunsPerCaller", Integer.toString(settings.runsMaxPerCaller()))
+                + ":"
                 + property("MaxQueuedRuns", Integer.toString(settings.runsMaxQueued()))
                 + ":"
                 + property(

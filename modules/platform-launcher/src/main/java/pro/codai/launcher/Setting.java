@@ -64,6 +64,12 @@ public enum Setting {
             "4",
             wholeNumber(1, 1024),
             "Compile-and-run jobs executing at once, server-wide."),
+    RUNS_MAX_PER_CALLER(
+            "codaipro.runs.max-per-caller",
+            "",
+            optional(wholeNumber(1, 1024)),
+            "Jobs one caller (a person, an API key) may have executing at once; at most"
+                    + " codaipro.runs.max-concurrent. Empty: half of that, at least 1."),
     RUNS_MAX_QUEUED(
             "codaipro.runs.max-queued",
             "512",
@@ -124,6 +130,11 @@ public enum Setting {
             "",
             list(emailDomain()),
             "Email domains whose verified addresses get the Student plan."),
+    RUNS_PERSON_RUNS_PER_HOUR(
+            "codaipro.runs.person-runs-per-hour",
+            "600",
+            wholeNumber(0, 1_000_000),
+            "Runs one person may start per hour through /api/v1/runs with a token; 0: no budget."),
     IDE_GRACE_SECONDS(
             "codaipro.ide.grace-seconds",
             "900",

@@ -249,6 +249,30 @@ public final class Settings {
         return Integer.parseInt(value(Setting.RUNS_MAX_CONCURRENT));
     }
 
+    /**
+     * Runs one caller may have executing at once; 0 when not set (the connector then takes half of
+     * {@link #runsMaxConcurrent()}, at least 1). Refused when above {@link #runsMaxConcurrent()}.
+     */
+    public int runsMaxPerCaller() throws SettingException {
+        String value = value(Setting.RUNS_MAX_PER_CALLER);
+        if (value.isEmpty()) {
+            return 0;
+        }
+        int perCaller = Integer.parseInt(value);
+        int concurrent = runsMaxConcurrent();
+        if (perCaller > concurrent) {
+            throw new SettingException(
+                    Setting.RUNS_MAX_PER_CALLER,
+                    perCaller
+                            + " is more than "
+                            + Setting.RUNS_MAX_CONCURRENT.key()
+                            + " ("
+                            + concurrent
+                            + "): one caller cannot hold more run slots than there are");
+        }
+        return perCaller;
+    }
+
     public int runsMaxQueued() throws SettingException {
         return Integer.parseInt(value(Setting.RUNS_MAX_QUEUED));
     }

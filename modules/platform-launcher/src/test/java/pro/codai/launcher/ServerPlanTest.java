@@ -89,7 +89,7 @@ class ServerPlanTest {
                 .contains(
                         "create-resource-adapter-config --property"
                                 + " SocketPath=/run/sbx/sandboxd.sock:MaxConcurrentRuns=3"
-                                + ":MaxQueuedRuns=512:QueueTimeoutMillis=20000 sandbox-connector");
+                                + ":MaxRunsPerCaller=0:MaxQueuedRuns=512:QueueTimeoutMillis=20000 sandbox-connector");
     }
 
     @Test

@@ -131,6 +131,38 @@ class SettingsTest {
     }
 
     @Test
+    void theRunsOfOneCallerAreCappedAtMostAtTheServersRunSlots() throws Exception {
+        assertThat(settings(Map.of()).runsMaxPerCaller())
+                .as("unset: the connector takes half the slots")
+                .isZero();
+        assertThat(
+                        settings(
+                                        Map.of(
+                                                "CODAIPRO_RUNS_MAX_CONCURRENT", "8",
+                                                "CODAIPRO_RUNS_MAX_PER_CALLER", "8"))
+                                .runsMaxPerCaller())
+                .isEqualTo(8);
+        assertThatThrownBy(
+                        () ->
+                                settings(
+                                                Map.of(
+                                                        "CODAIPRO_RUNS_MAX_CONCURRENT", "4",
+                                                        "CODAIPRO_RUNS_MAX_PER_CALLER", "5"))
+                                        .runsMaxPerCaller())
+                .isInstanceOf(SettingException.class)
+                .hasMessageContaining("5 is more than codaipro.runs.max-concurrent (4)")
+                .extracting("setting")
+                .isEqualTo(Setting.RUNS_MAX_PER_CALLER);
+        for (String bad : new String[] {"0", "1025", "two"}) {
+            assertThatThrownBy(
+                            () -> settings(Map.of("CODAIPRO_RUNS_MAX_PER_CALLER", bad)).checkAll())
+                    .isInstanceOf(SettingException.class)
+                    .extracting("setting")
+                    .isEqualTo(Setting.RUNS_MAX_PER_CALLER);
+        }
+    }
+
+    @Test
     void previewsDefaultToTheOtherLoopbackNameAndMustBeOnAnotherHost() throws Exception {
         assertThat(settings(Map.of("CODAIPRO_HTTP_PORT", "9090")).previewUrl())
                 .as("a portal on localhost previews on 127.0.0.1, the same listener")

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -28,9 +29,11 @@ import pro.codai.api.security.Allow;
 import pro.codai.api.security.Caller;
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
+import pro.codai.platform.quota.RunBudgets;
 import pro.codai.platform.run.Language;
 import pro.codai.platform.run.LanguageVersions;
 import pro.codai.platform.run.Outcome;
+import pro.codai.platform.run.RunCallers;
 import pro.codai.platform.run.RunFile;
 import pro.codai.platform.run.RunParameters;
 import pro.codai.platform.run.RunRejectedException;
@@ -66,6 +69,15 @@ public class RunsResource {
     @Inject RunService runs;
     @Inject ApiKeys apiKeys;
     @Inject LanguageVersions versions;
+    @Inject RunBudgets budgets;
+
+    /**
+     * Runs one person may start per hour with a token (their API keys have budgets of their own).
+     */
+    @Inject
+    @ConfigProperty(name = "codaipro.runs.person-runs-per-hour", defaultValue = "600")
+    int personRunsPerHour;
+
     @Context ContainerRequestContext requestContext;
     @Context UriInfo uri;
 
@@ -129,24 +141,31 @@ public class RunsResource {
     @APIResponse(responseCode = "400", description = "Malformed request or a limit out of range")
     @APIResponse(responseCode = "401", description = "No valid token or API key")
     @APIResponse(responseCode = "403", description = "The key lacks the runs scope")
-    @APIResponse(responseCode = "429", description = "The key's hourly run budget is spent")
+    @APIResponse(
+            responseCode = "429",
+            description = "The key's or the person's hourly run budget is spent")
     @APIResponse(responseCode = "503", description = "Busy (retry after the given seconds)")
     public Response run(RunBody body) {
         RunRequest request = request(body);
-        ApiKey key = Caller.of(requestContext).apiKey();
-        if (key != null && !apiKeys.tryCountRun(key)) {
-            return Response.fromResponse(
-                            Problem.of(
-                                            Response.Status.TOO_MANY_REQUESTS,
-                                            "this key's budget of "
-                                                    + key.runsPerHour()
-                                                    + " runs per hour is spent",
-                                            uri.getPath())
-                                    .toResponse())
-                    .header("Retry-After", 60)
-                    .build();
+        Caller caller = Caller.of(requestContext);
+        ApiKey key = caller.apiKey();
+        String runCaller;
+        if (key != null) {
+            runCaller = RunCallers.apiKey(key);
+            if (!apiKeys.tryCountRun(key)) {
+                return budgetSpent(
+                        "this key's budget of " + key.runsPerHour() + " runs per hour is spent");
+            }
+        } else if (caller.kind() == Caller.Kind.PERSON) {
+            runCaller = RunCallers.person(caller.subject());
+            if (!budgets.tryCount(runCaller, personRunsPerHour)) {
+                return budgetSpent(
+                        "your budget of " + personRunsPerHour + " runs per hour is spent");
+            }
+        } else {
+            runCaller = RunCallers.ADMIN_TOKEN;
         }
-        RunResult result = runs.run(request);
+        RunResult result = runs.run(request, runCaller);
         if (result.outcome() == Outcome.OVERLOAD || result.outcome() == Outcome.INTERNAL_ERROR) {
             return Response.fromResponse(
                             Problem.of(
@@ -170,6 +189,14 @@ public class RunsResource {
                                 result.wallMillis(),
                                 result.limitHit()),
                         MediaType.APPLICATION_JSON_TYPE)
+                .build();
+    }
+
+    private Response budgetSpent(String detail) {
+        return Response.fromResponse(
+                        Problem.of(Response.Status.TOO_MANY_REQUESTS, detail, uri.getPath())
+                                .toResponse())
+                .header("Retry-After", RunBudgets.RETRY_AFTER_SECONDS)
                 .build();
     }
 

@@ -4,23 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import pro.codai.platform.audit.AuditLog;
+import pro.codai.platform.quota.RunBudgets;
 
 /**
  * Issues, verifies and revokes API keys. A key is {@code cpk_} followed by 32 random bytes
@@ -37,16 +34,14 @@ public class ApiKeys {
     EntityManager entityManager;
 
     AuditLog audit;
-    Clock clock = Clock.systemUTC();
 
-    /** Recent run times per key id, for the hourly budget (kept in memory, per server). */
-    private final Map<Long, Deque<Long>> recentRuns = new ConcurrentHashMap<>();
+    @Inject RunBudgets budgets;
 
     protected ApiKeys() {
         // for CDI
     }
 
-    @jakarta.inject.Inject
+    @Inject
     public ApiKeys(AuditLog audit) {
         this.audit = audit;
     }
@@ -171,25 +166,11 @@ public class ApiKeys {
     }
 
     /**
-     * Counts one run against the key's hourly budget; false (and nothing counted) when the budget
-     * of the last hour is spent.
+     * Counts one run against the key's hourly budget ({@link RunBudgets}); false (and nothing
+     * counted) when the budget of the last hour is spent.
      */
     public boolean tryCountRun(ApiKey key) {
-        if (key.runsPerHour() == 0) {
-            return true;
-        }
-        long now = clock.millis();
-        Deque<Long> runs = recentRuns.computeIfAbsent(key.id(), id -> new ArrayDeque<>());
-        synchronized (runs) {
-            while (!runs.isEmpty() && runs.peekFirst() <= now - 3_600_000) {
-                runs.pollFirst();
-            }
-            if (runs.size() >= key.runsPerHour()) {
-                return false;
-            }
-            runs.addLast(now);
-            return true;
-        }
+        return budgets.tryCount("api-key:" + key.id(), key.runsPerHour());
     }
 
     static String digest(String secret) {

@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * Limits and extra arguments of one run, named and defaulted as in Jobe's run_spec parameters.
  *
- * @param cpuSeconds CPU time of the program (Jobe {@code cputime}); wall time is twice that
+ * @param cpuSeconds CPU time of the program (Jobe {@code cputime}); its wall time is twice that, as
+ *     in Jobe (runguard's {@code --time}). Compiling has limits of its own: at least 10 s of CPU,
+ *     and twice its CPU in wall time
  * @param memoryMegabytes memory of the sandbox (Jobe {@code memorylimit}); 0: the language's
  *     default
  * @param processes processes and threads (Jobe {@code numprocs})

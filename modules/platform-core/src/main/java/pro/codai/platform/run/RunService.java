@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,8 +24,8 @@ import pro.codai.sandbox.connector.api.SandboxConnectorException;
 
 /**
  * Compiles and runs a program in a fresh sandbox of its own, destroyed afterwards whatever
- * happened. Runs wait their turn in the sandbox connector's server-wide queue; a full queue is
- * answered with {@link Outcome#OVERLOAD} at once.
+ * happened. Runs wait their turn in the sandbox connector's server-wide queue, fair between callers
+ * (see {@link RunCallers}); a full queue is answered with {@link Outcome#OVERLOAD} at once.
  */
 @ApplicationScoped
 public class RunService {
@@ -45,7 +46,11 @@ public class RunService {
 
     @Inject SandboxConnectionFactory sandboxes;
 
-    public RunResult run(RunRequest request) {
+    /**
+     * Runs the request for {@code caller} (a {@link RunCallers} name), whose runs share the queue's
+     * per-caller cap.
+     */
+    public RunResult run(RunRequest request, String caller) {
         RunParameters p = request.parameters();
         Language language = request.language();
         String source = request.effectiveSourceFileName();
@@ -59,31 +64,47 @@ public class RunService {
         }
         int compileCpu = Math.max(p.cpuSeconds(), MIN_COMPILE_CPU_SECONDS);
         SandboxSpec spec = spec(language, p, compileCpu);
-        try (RunSlot slot = sandboxes.admitRun();
+        try (RunSlot slot = sandboxes.admitRun(caller);
                 SandboxConnection connection = sandboxes.getConnection()) {
             String sandbox = connection.acquire(spec);
             try {
-                // One exec does it all: unpack, compile (or check the syntax), run. Each attach
-                // costs a fork of sandboxd and a seccomp load; one instead of two is cheaper.
-                tar.add(INPUT_FILE, request.input());
+                if (compile.isEmpty()) {
+                    // Interpreted: one exec unpacks and runs (Python checks the syntax in the
+                    // same interpreter); each attach costs a fork of sandboxd and a seccomp load.
+                    tar.add(INPUT_FILE, request.input());
+                    ExecResult ran =
+                            connection.exec(
+                                    sandbox,
+                                    exec(
+                                            unpackAndRun(language.run(source, p)),
+                                            tar.finish(),
+                                            p,
+                                            p.cpuSeconds()));
+                    return result(language, ran, true);
+                }
+                // Compiled: the compiler and the program each get their own limits (as in Jobe,
+                // where each is a runguard of its own), so the program's wall time is its own.
+                ExecResult compiled =
+                        connection.exec(
+                                sandbox,
+                                exec(unpackAndCompile(compile), tar.finish(), p, compileCpu));
+                if (compiled.exitCode() != 0
+                        || compiled.signal() != 0
+                        || compiled.limitHit() != LimitHit.NONE) {
+                    return result(language, compiled, true);
+                }
                 ExecResult ran =
                         connection.exec(
                                 sandbox,
                                 new ExecRequest(
-                                        List.of(
-                                                "/bin/sh",
-                                                "-c",
-                                                script(
-                                                        compile,
-                                                        language.run(source, p),
-                                                        p.cpuSeconds())),
-                                        java.util.Map.of(),
+                                        language.run(source, p),
+                                        Map.of(),
                                         WORKDIR,
-                                        tar.finish(),
+                                        request.input(),
                                         p.streamBytes(),
-                                        Duration.ofSeconds(compileCpu),
-                                        Duration.ofSeconds(2L * (compileCpu + p.cpuSeconds()))));
-                return result(language, ran);
+                                        Duration.ofSeconds(p.cpuSeconds()),
+                                        wallTime(p.cpuSeconds())));
+                return result(language, ran, false);
             } finally {
                 try {
                     connection.release(sandbox); // torn down after the answer is on its way
@@ -101,6 +122,26 @@ public class RunService {
         }
     }
 
+    /**
+     * Jobe's rule (runguard's {@code --time}): a phase is killed after twice its CPU time in wall
+     * time, so a program waiting (sleep, a read that never ends) does not hold its slot longer.
+     */
+    static Duration wallTime(int cpuSeconds) {
+        return Duration.ofSeconds(2L * cpuSeconds);
+    }
+
+    /** A shell script run as the student in the working directory, fed {@code stdin}. */
+    private static ExecRequest exec(String script, byte[] stdin, RunParameters p, int cpuSeconds) {
+        return new ExecRequest(
+                List.of("/bin/sh", "-c", script),
+                Map.of(),
+                WORKDIR,
+                stdin,
+                p.streamBytes(),
+                Duration.ofSeconds(cpuSeconds),
+                wallTime(cpuSeconds));
+    }
+
     private SandboxSpec spec(Language language, RunParameters p, int compileCpu) {
         long memory = (long) language.memoryMegabytes(p.memoryMegabytes()) << 20;
         int processes =
@@ -114,14 +155,19 @@ public class RunService {
                         (long) p.diskMegabytes() << 20,
                         1024,
                         Duration.ofSeconds(Math.max(compileCpu, p.cpuSeconds())),
-                        Duration.ofSeconds(2L * Math.max(compileCpu, p.cpuSeconds())));
+                        wallTime(Math.max(compileCpu, p.cpuSeconds())));
         return new SandboxSpec(
                 sandboxes.defaultSpec().image(), limits, NetworkPolicy.NONE, List.of());
     }
 
-    static RunResult result(Language language, ExecResult ran) {
+    /**
+     * The outcome of an exec; {@code mayHaveCompiled}: it ran the compiler (or Python's syntax
+     * check), so a {@link #COMPILE_FAILED} marker on stderr is a compile error. A compiled program
+     * cannot claim one.
+     */
+    static RunResult result(Language language, ExecResult ran, boolean mayHaveCompiled) {
         String stderr = ran.stderrText();
-        if (stderr.startsWith(COMPILE_FAILED)) {
+        if (mayHaveCompiled && stderr.startsWith(COMPILE_FAILED)) {
             return new RunResult(
                     Outcome.COMPILE_ERROR,
                     stderr.substring(COMPILE_FAILED.length()).stripLeading(),
@@ -167,29 +213,26 @@ public class RunService {
     /** First line of stderr when compiling failed; the compiler's output follows it. */
     static final String COMPILE_FAILED = "\u0000codaipro: compile failed\u0000";
 
+    private static final String UNPACK = "tar -x -f - || exit 1\n";
+
     /**
-     * The shell script of a run: unpack the files, compile (output kept aside, and on failure
-     * written to stderr after {@link #COMPILE_FAILED}), then exec the program on its input under
-     * its own CPU limit (soft: SIGXCPU names the cause; hard a second later).
+     * The script of a compiled language's first exec: unpack the files (a tar stream on stdin),
+     * compile with the output kept aside, and on failure write it to stderr after {@link
+     * #COMPILE_FAILED}.
      */
-    static String script(List<String> compile, List<String> run, int cpuSeconds) {
-        StringBuilder script = new StringBuilder("tar -x -f - || exit 1\n");
-        if (!compile.isEmpty()) {
-            script.append(shellQuoted(compile))
-                    .append(" >.codaipro-compile 2>&1 || { printf '\\000codaipro: compile")
-                    .append(" failed\\000\\n' >&2; cat .codaipro-compile >&2; exit 1; }\n");
-        }
-        // Soft first: a soft limit may never be above the hard one at any moment.
-        script.append("ulimit -S -t ")
-                .append(cpuSeconds)
-                .append("; ulimit -H -t ")
-                .append(cpuSeconds + 1)
-                .append("\nexec ")
-                .append(shellQuoted(run))
-                .append(" <")
-                .append(INPUT_FILE)
-                .append('\n');
-        return script.toString();
+    static String unpackAndCompile(List<String> compile) {
+        return UNPACK
+                + shellQuoted(compile)
+                + " >.codaipro-compile 2>&1 || { printf '\\000codaipro: compile failed\\000\\n' >&2;"
+                + " cat .codaipro-compile >&2; exit 1; }\n";
+    }
+
+    /**
+     * The script of an interpreted language's one exec: unpack the files, then exec the program on
+     * its input (unpacked beside it as {@link #INPUT_FILE}).
+     */
+    static String unpackAndRun(List<String> run) {
+        return UNPACK + "exec " + shellQuoted(run) + " <" + INPUT_FILE + "\n";
     }
 
     /** Single-quotes each word for sh. */

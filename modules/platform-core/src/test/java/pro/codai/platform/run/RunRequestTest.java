@@ -88,16 +88,19 @@ class RunRequestTest {
     }
 
     @Test
-    void oneScriptUnpacksCompilesAndRunsTheProgramOnItsInputUnderItsOwnCpuLimit() {
-        String script = RunService.script(List.of("gcc", "prog.c"), List.of("./prog"), 3);
-
-        assertThat(script)
+    void aCompiledLanguageIsUnpackedAndCompiledInOneExecAndAnInterpretedOneAlsoRunsInIt() {
+        assertThat(RunService.unpackAndCompile(List.of("gcc", "prog.c")))
                 .startsWith("tar -x -f - || exit 1\n")
                 .contains("'gcc' 'prog.c' >.codaipro-compile 2>&1 || {")
-                .contains("ulimit -S -t 3; ulimit -H -t 4\n")
-                .endsWith("exec './prog' <.codaipro-input\n");
-        assertThat(RunService.script(List.of(), List.of("node", "prog.js"), 5))
-                .doesNotContain("codaipro-compile");
+                .doesNotContain("exec");
+        assertThat(RunService.unpackAndRun(List.of("node", "prog.js")))
+                .isEqualTo("tar -x -f - || exit 1\nexec 'node' 'prog.js' <.codaipro-input\n");
+    }
+
+    @Test
+    void aPhaseIsKilledAfterTwiceItsCpuTimeInWallTimeAsJobeDoes() {
+        assertThat(RunService.wallTime(5)).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(RunService.wallTime(1)).isEqualTo(java.time.Duration.ofSeconds(2));
     }
 
     @Test
@@ -114,11 +117,14 @@ class RunRequestTest {
                         java.time.Duration.ofMillis(40),
                         pro.codai.sandbox.api.LimitHit.NONE);
 
-        RunResult result = RunService.result(Language.C, ran);
+        RunResult result = RunService.result(Language.C, ran, true);
 
         assertThat(result.outcome()).isEqualTo(Outcome.COMPILE_ERROR);
         assertThat(result.compileOutput()).isEqualTo("prog.c:1: error: x undeclared\n");
         assertThat(result.stderr()).isEmpty();
+        assertThat(RunService.result(Language.C, ran, false).outcome())
+                .as("a compiled program writing the marker is not a compile error")
+                .isEqualTo(Outcome.RUNTIME_ERROR);
     }
 
     @Test

@@ -40,8 +40,12 @@ final class SandboxConnectionFactoryImpl implements SandboxConnectionFactory, Re
     }
 
     @Override
-    public RunSlot admitRun() throws SandboxConnectorException {
-        return factory.adapter().runGate().admit();
+    public RunSlot admitRun(String caller) throws SandboxConnectorException {
+        if (caller == null || caller.isEmpty()) {
+            throw new SandboxConnectorException(
+                    SandboxConnectorException.BAD_REQUEST, "a run needs a caller");
+        }
+        return factory.adapter().runGate().admit(caller);
     }
 
     @Override

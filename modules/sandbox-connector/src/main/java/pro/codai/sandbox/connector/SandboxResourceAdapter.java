@@ -22,7 +22,8 @@ import jakarta.resource.spi.work.WorkManager;
  * SandboxManagedConnectionFactory}) pool connections to sandboxd.
  *
  * <p>Configure it before deployment with {@code create-resource-adapter-config --property
- * SocketPath=…:MaxConcurrentRuns=…:MaxQueuedRuns=…:QueueTimeoutMillis=… sandbox-connector}.
+ * SocketPath=…:MaxConcurrentRuns=…:MaxRunsPerCaller=…:MaxQueuedRuns=…:QueueTimeoutMillis=…
+ * sandbox-connector}.
  */
 @Connector(
         displayName = "CodaiPro sandbox connector",
@@ -48,6 +49,13 @@ public class SandboxResourceAdapter implements ResourceAdapter {
     private Integer maxConcurrentRuns = 4;
 
     @ConfigProperty(
+            defaultValue = "0",
+            description =
+                    "Runs one caller (a person, an API key) may have executing at once; at most"
+                            + " MaxConcurrentRuns. 0: half of MaxConcurrentRuns, at least 1.")
+    private Integer maxRunsPerCaller = 0;
+
+    @ConfigProperty(
             defaultValue = "512",
             description = "Runs allowed to wait for a slot; more are refused at once as overload.")
     private Integer maxQueuedRuns = 512;
@@ -63,14 +71,20 @@ public class SandboxResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) {
         workManager = context.getWorkManager();
-        runGate = new RunGate(maxConcurrentRuns, maxQueuedRuns, queueTimeoutMillis);
+        int perCaller =
+                maxRunsPerCaller == null || maxRunsPerCaller == 0
+                        ? RunGate.defaultPerCaller(maxConcurrentRuns)
+                        : maxRunsPerCaller;
+        runGate = new RunGate(maxConcurrentRuns, perCaller, maxQueuedRuns, queueTimeoutMillis);
         LOG.info(
                 () ->
                         "Sandbox connector started: sandboxd socket "
                                 + socketPath
                                 + ", "
                                 + maxConcurrentRuns
-                                + " concurrent runs, "
+                                + " concurrent runs ("
+                                + perCaller
+                                + " per caller), "
                                 + maxQueuedRuns
                                 + " queued");
     }
@@ -114,6 +128,14 @@ public class SandboxResourceAdapter implements ResourceAdapter {
         this.maxConcurrentRuns = maxConcurrentRuns;
     }
 
+    public Integer getMaxRunsPerCaller() {
+        return maxRunsPerCaller;
+    }
+
+    public void setMaxRunsPerCaller(Integer maxRunsPerCaller) {
+        this.maxRunsPerCaller = maxRunsPerCaller;
+    }
+
     public Integer getMaxQueuedRuns() {
         return maxQueuedRuns;
     }
@@ -152,12 +174,14 @@ public class SandboxResourceAdapter implements ResourceAdapter {
         return other instanceof SandboxResourceAdapter that
                 && Objects.equals(socketPath, that.socketPath)
                 && Objects.equals(maxConcurrentRuns, that.maxConcurrentRuns)
+                && Objects.equals(maxRunsPerCaller, that.maxRunsPerCaller)
                 && Objects.equals(maxQueuedRuns, that.maxQueuedRuns)
                 && Objects.equals(queueTimeoutMillis, that.queueTimeoutMillis);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(socketPath, maxConcurrentRuns, maxQueuedRuns, queueTimeoutMillis);
+        return Objects.hash(
+                socketPath, maxConcurrentRuns, maxRunsPerCaller, maxQueuedRuns, queueTimeoutMillis);
     }
 }

@@ -6,7 +6,7 @@
  * @Resource(lookup = "java:app/codaipro/sandbox-api")
  * SandboxConnectionFactory sandboxes;
  *
- * try (RunSlot slot = sandboxes.admitRun();
+ * try (RunSlot slot = sandboxes.admitRun("person:" + subject);
  *         SandboxConnection connection = sandboxes.getConnection()) {
  *     String id = connection.acquire(sandboxes.defaultSpec());
  *     try {
