@@ -69,7 +69,7 @@ public enum Setting {
             "",
             optional(wholeNumber(1, 1024)),
             "Jobs one caller (a person, an API key) may have executing at once; at most"
-                    + " codaipro.runs.max-concurrent. Empty: half of that, at least 1."),
+                    + " codaipro.runs.max-concurrent. Empty: all of them but one, at least 1."),
     RUNS_MAX_QUEUED(
             "codaipro.runs.max-queued",
             "512",

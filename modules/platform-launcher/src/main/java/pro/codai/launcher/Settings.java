@@ -250,8 +250,8 @@ public final class Settings {
     }
 
     /**
-     * Runs one caller may have executing at once; 0 when not set (the connector then takes half of
-     * {@link #runsMaxConcurrent()}, at least 1). Refused when above {@link #runsMaxConcurrent()}.
+     * Runs one caller may have executing at once; 0 when not set (the connector then takes {@link
+     * #runsMaxConcurrent()} less one, at least 1). Refused when above {@link #runsMaxConcurrent()}.
      */
     public int runsMaxPerCaller() throws SettingException {
         String value = value(Setting.RUNS_MAX_PER_CALLER);

@@ -133,7 +133,7 @@ class SettingsTest {
     @Test
     void theRunsOfOneCallerAreCappedAtMostAtTheServersRunSlots() throws Exception {
         assertThat(settings(Map.of()).runsMaxPerCaller())
-                .as("unset: the connector takes half the slots")
+                .as("unset: the connector takes all the slots but one")
                 .isZero();
         assertThat(
                         settings(

@@ -65,9 +65,12 @@ final class RunGate {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
-    /** The per-caller cap when none is configured: half the slots, at least one. */
+    /**
+     * The per-caller cap when none is configured: every slot but one, so that one caller alone (a
+     * Moodle with its one key) keeps nearly all the throughput while another caller finds a slot.
+     */
     static int defaultPerCaller(int concurrent) {
-        return Math.max(1, concurrent / 2);
+        return Math.max(1, concurrent - 1);
     }
 
     /**

@@ -52,7 +52,7 @@ public class SandboxResourceAdapter implements ResourceAdapter {
             defaultValue = "0",
             description =
                     "Runs one caller (a person, an API key) may have executing at once; at most"
-                            + " MaxConcurrentRuns. 0: half of MaxConcurrentRuns, at least 1.")
+                            + " MaxConcurrentRuns. 0: all of MaxConcurrentRuns but one, at least 1.")
     private Integer maxRunsPerCaller = 0;
 
     @ConfigProperty(

