@@ -126,6 +126,23 @@ class ErrorsIT {
     }
 
     @Test
+    void bodiesOver32MegabytesAre413ProblemsInBothApis() throws Exception {
+        // Valid JSON, one byte over: {"x":"aaa…"} of 32 MiB + 1.
+        String over = "{\"x\":\"" + "a".repeat((32 << 20) + 1 - 8) + "\"}";
+
+        assertProblem(
+                Http.json("POST", server.uri("/api/v1/runs"), over, "X-API-Key", runsKey), 413);
+        assertProblem(
+                Http.json(
+                        "POST",
+                        server.uri("/jobe/index.php/restapi/runs"),
+                        over,
+                        "X-API-KEY",
+                        jobeKey),
+                413);
+    }
+
+    @Test
     void unknownPathsAndMethodsOfTheApisAreProblemDetails() throws Exception {
         for (String path :
                 List.of(

@@ -44,16 +44,13 @@ public final class ProblemMappers {
             if (status.getStatusCode() >= 500) {
                 return Unexpected.incident(exception, path(uriInfo));
             }
-            if (exception.getResponse().getEntity() instanceof Problem problem) {
-                // A refusal that says why (BoundedBodies): its detail, at this path.
-                return new Problem(
-                                problem.type(),
-                                problem.title(),
-                                problem.status(),
-                                problem.detail(),
-                                path(uriInfo),
-                                problem.errors())
-                        .toResponse();
+            if (exception.getResponse().getEntity() instanceof String detailed
+                    && Problem.PROBLEM_JSON.isCompatible(exception.getResponse().getMediaType())) {
+                // A refusal that already says why (ApiBodies).
+                return Response.status(status.getStatusCode())
+                        .type(Problem.PROBLEM_JSON)
+                        .entity(detailed)
+                        .build();
             }
             return Problem.of(status, describe(status), path(uriInfo)).toResponse();
         }

@@ -1,54 +1,65 @@
-package pro.codai.api.problem;
+package pro.codai.platform.web;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Locale;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
-import pro.codai.platform.web.JsonDepth;
-
 /**
- * JSON bodies are read whole before they are bound, and refused when larger than {@link
- * #MAX_BODY_BYTES} (413) or nested deeper than {@link #MAX_DEPTH} (400): no resource of the API
- * takes more than a few levels, and the parser's own limit (1000) ends in an unchecked exception.
+ * Request bodies are read whole before a resource sees them, and refused with problem details when
+ * larger than {@link #MAX_BODY_BYTES} (413) or, for JSON and when asked, nested deeper than a bound
+ * (400): no resource takes more than a few levels, and the JSON parser's own limit (1000) ends in
+ * an unchecked exception. A WAR registers it with a subclass:
+ *
+ * <pre>{@code
+ * @Provider
+ * public class Bodies extends BoundedBodies {
+ *     public Bodies() { super(32); }
+ * }
+ * }</pre>
  */
-@Provider
 public class BoundedBodies implements ReaderInterceptor {
 
     /** A run's source, input and files (16 MB) in base64 and JSON, with room to spare. */
     public static final int MAX_BODY_BYTES = 32 << 20;
 
-    /** Levels of arrays and objects a body may nest. */
-    public static final int MAX_DEPTH = 32;
+    private final int maxDepth;
+
+    /**
+     * @param maxDepth levels of JSON arrays and objects a body may nest; 0: not checked
+     */
+    protected BoundedBodies(int maxDepth) {
+        this.maxDepth = maxDepth;
+    }
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        MediaType type = context.getMediaType();
-        if (type == null
-                || !type.getSubtype().toLowerCase(java.util.Locale.ROOT).contains("json")) {
-            return context.proceed();
-        }
         byte[] body = context.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
             throw refusal(
-                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
-                    "The request body is larger than " + (MAX_BODY_BYTES >> 20) + " MB.");
+                    413, "The request body is larger than " + (MAX_BODY_BYTES >> 20) + " MB.");
         }
-        if (JsonDepth.exceeds(body, MAX_DEPTH)) {
-            throw refusal(
-                    Response.Status.BAD_REQUEST,
-                    "The request body nests more than " + MAX_DEPTH + " levels of JSON.");
+        if (maxDepth > 0 && isJson(context.getMediaType()) && JsonDepth.exceeds(body, maxDepth)) {
+            throw refusal(400, "The request body nests more than " + maxDepth + " levels of JSON.");
         }
         context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();
     }
 
-    private static WebApplicationException refusal(Response.Status status, String detail) {
-        return new WebApplicationException(Problem.of(status, detail, null).toResponse());
+    private static boolean isJson(MediaType type) {
+        return type != null && type.getSubtype().toLowerCase(Locale.ROOT).contains("json");
+    }
+
+    private static WebApplicationException refusal(int status, String detail) {
+        return new WebApplicationException(
+                Response.status(status)
+                        .type(ProblemJson.MEDIA_TYPE)
+                        .entity(ProblemJson.json(status, detail, null))
+                        .build());
     }
 }

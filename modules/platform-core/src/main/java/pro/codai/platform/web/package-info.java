@@ -2,7 +2,8 @@
  * What every WAR answers when something goes wrong outside its own code: RFC 9457 problem details
  * for the APIs ({@link ProblemServlet}, the error page of api.war and jobe.war), one throttled log
  * line per error ({@link ErrorLog}) instead of a stack trace, and a filter that turns anything
- * uncaught into such a line and the WAR's own error page ({@link UncaughtErrorFilter}). Each WAR
- * names them in its {@code web.xml}, so no Payara "Error report" page is ever shown.
+ * uncaught into such a line and the WAR's own error page ({@link UncaughtErrorFilter}), and request
+ * bodies bounded before JAX-RS reads them ({@link BoundedBodies}). Each WAR names them in its
+ * {@code web.xml}, so no Payara "Error report" page is ever shown.
  */
 package pro.codai.platform.web;
