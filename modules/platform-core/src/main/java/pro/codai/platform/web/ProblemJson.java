@@ -23,10 +23,15 @@ public final class ProblemJson {
 
     /** The problem as JSON text; {@code instance} may be null. */
     public static String json(int status, String detail, String instance) {
+        return json(status, title(status), detail, instance);
+    }
+
+    /** The problem as JSON text with a title of its own; {@code instance} may be null. */
+    public static String json(int status, String title, String detail, String instance) {
         JsonObjectBuilder problem =
                 JSON.createObjectBuilder()
                         .add("type", "about:blank")
-                        .add("title", title(status))
+                        .add("title", title)
                         .add("status", status)
                         .add("detail", detail);
         if (instance != null) {
