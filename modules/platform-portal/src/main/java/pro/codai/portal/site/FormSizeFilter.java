@@ -37,6 +37,7 @@ public class FormSizeFilter extends HttpFilter {
             // the body either.
             request.setAttribute(RequestDispatcher.ERROR_STATUS_CODE, 413);
             response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            SecurityHeadersFilter.setCommonHeaders(response); // that filter comes after this one
             request.getRequestDispatcher(ERROR_PAGE).forward(new WithoutBody(request), response);
             return;
         }
