@@ -127,6 +127,11 @@ class ErrorsIT {
     }
 
     @Test
+    void theErrorPagesOfEveryWarAreReadWithoutADescriptorFailure() throws Exception {
+        assertThat(server.output()).doesNotContain("addDescriptorFailure");
+    }
+
+    @Test
     void bodiesOver32MegabytesAre413ProblemsInBothApis() throws Exception {
         // Valid JSON, one byte over: {"x":"aaa…"} of 32 MiB + 1.
         String over = "{\"x\":\"" + "a".repeat((32 << 20) + 1 - 8) + "\"}";
