@@ -170,7 +170,13 @@ class ApiSecurityIT {
         int logAt = server.output().length();
 
         for (String bad : List.of("not-a-token", "a.b.c", unsigned, forged)) {
-            HttpResponse<String> answer = as(bad, "GET", "/api/v1/me", null);
+            HttpResponse<String> answer =
+                    ErrorsIT.http11(
+                            "GET",
+                            server.uri("/api/v1/me"),
+                            null,
+                            "Authorization",
+                            "Bearer " + bad);
 
             assertThat(answer.statusCode()).as(bad).isEqualTo(401);
             assertThat(answer.headers().firstValue("Content-Type").orElse(""))
