@@ -163,6 +163,54 @@ class ApiSecurityIT {
     }
 
     @Test
+    void malformedUnsignedAndForgedTokensAre401ProblemsWithInvalidTokenAndOneLogLineEach()
+            throws Exception {
+        String[] parts = token(student).split("\\.");
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String unsigned =
+                base64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes())
+                        + "."
+                        + parts[1]
+                        + ".";
+        String forged = parts[0] + "." + parts[1] + "." + base64.encodeToString(new byte[256]);
+        int logAt = server.output().length();
+
+        for (String bad : List.of("not-a-token", "a.b.c", unsigned, forged)) {
+            HttpResponse<String> answer =
+                    ErrorsIT.http11(
+                            "GET",
+                            server.uri("/api/v1/me"),
+                            null,
+                            "Authorization",
+                            "Bearer " + bad);
+
+            assertThat(answer.statusCode()).as(bad).isEqualTo(401);
+            assertThat(answer.headers().firstValue("Content-Type").orElse(""))
+                    .as(bad)
+                    .startsWith("application/problem+json");
+            assertThat(answer.headers().firstValue("WWW-Authenticate").orElse(""))
+                    .as(bad)
+                    .startsWith("Bearer")
+                    .contains("error=\"invalid_token\"");
+            assertThat(answer.body()).doesNotContainIgnoringCase("payara");
+        }
+        // The server's log lines are written as they happen; wait for the last request's line.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (refusals(server.output().substring(logAt)) < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        String log = server.output().substring(logAt);
+        assertThat(refusals(log)).as(log).isEqualTo(4);
+        assertThat(log.lines().filter(line -> line.strip().matches("at [\\w$.]+\\(.*\\)")))
+                .as("stack frames in the log")
+                .isEmpty();
+    }
+
+    static long refusals(String log) {
+        return log.lines().filter(line -> line.contains("bearer token refused")).count();
+    }
+
+    @Test
     void aTokenOfAnotherIssuerIsRefused() throws Exception {
         // Keycloak's master realm: another issuer, other signing keys.
         HttpResponse<String> answer =

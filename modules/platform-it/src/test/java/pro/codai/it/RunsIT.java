@@ -377,6 +377,89 @@ class RunsIT {
     }
 
     @Test
+    void theOutputLimitIsAcceptedUpToItsDocumentedMaximumAndRefusedAboveWith400() throws Exception {
+        JsonObject atMaximum =
+                runOk(
+                        program("python3", "print('x' * ((5 << 20) - 1), end='')")
+                                .add(
+                                        "limits",
+                                        Json.createObjectBuilder().add("outputMegabytes", 5)));
+        assertThat(atMaximum.getString("outcome")).as(brief(atMaximum)).isEqualTo("OK");
+        assertThat(atMaximum.getString("stdout")).hasSize((5 << 20) - 1);
+
+        for (double over : new double[] {5.01, 6, 16}) {
+            HttpResponse<String> refused =
+                    run(
+                            runsKey,
+                            program("python3", "print(1)")
+                                    .add(
+                                            "limits",
+                                            Json.createObjectBuilder()
+                                                    .add("outputMegabytes", over)));
+            assertThat(refused.statusCode()).as(over + " MB: " + refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValue("application/problem+json");
+            HttpResponse<String> jobeRefused =
+                    jobe(
+                            "POST",
+                            "runs",
+                            runSpec(
+                                    Json.createObjectBuilder()
+                                            .add("language_id", "python3")
+                                            .add("sourcecode", "print(1)")
+                                            .add(
+                                                    "parameters",
+                                                    Json.createObjectBuilder()
+                                                            .add("streamsize", over))),
+                            jobeKey);
+            assertThat(jobeRefused.statusCode()).as(jobeRefused.body()).isEqualTo(400);
+            assertThat(jobeRefused.body()).startsWith("\"streamsize must be");
+        }
+    }
+
+    @Test
+    void extraArgumentsAreAcceptedUpTo16KiBAndRefusedAboveWith400() throws Exception {
+        String atLimit = "a".repeat(16 * 1024);
+        JsonObject ran =
+                runOk(
+                        program("python3", "import sys; print(len(sys.argv[1]))")
+                                .add("runArgs", Json.createArrayBuilder().add(atLimit)));
+        assertThat(ran.getString("stdout")).as(brief(ran)).isEqualTo(16 * 1024 + "\n");
+
+        for (int length : new int[] {16 * 1024 + 1, 5 << 20}) {
+            HttpResponse<String> refused =
+                    run(
+                            runsKey,
+                            program("python3", "print(1)")
+                                    .add(
+                                            "runArgs",
+                                            Json.createArrayBuilder().add("a".repeat(length))));
+            assertThat(refused.statusCode()).as(length + " bytes").isEqualTo(400);
+            assertThat(json(refused.body()).getString("detail")).contains("16384 bytes");
+            HttpResponse<String> jobeRefused =
+                    jobe(
+                            "POST",
+                            "runs",
+                            runSpec(
+                                    Json.createObjectBuilder()
+                                            .add("language_id", "python3")
+                                            .add("sourcecode", "print(1)")
+                                            .add(
+                                                    "parameters",
+                                                    Json.createObjectBuilder()
+                                                            .add(
+                                                                    "runargs",
+                                                                    Json.createArrayBuilder()
+                                                                            .add(
+                                                                                    "a"
+                                                                                            .repeat(
+                                                                                                    length))))),
+                            jobeKey);
+            assertThat(jobeRefused.statusCode()).as(length + " bytes").isEqualTo(400);
+        }
+    }
+
+    @Test
     void filesArePutBesideTheSource() throws Exception {
         JsonObject result =
                 runOk(

@@ -499,6 +499,86 @@ class TryNowIT {
         }
     }
 
+    @Test
+    void aNulInAPathIs400AndATerminalFrameOver64KiBClosesTheSocketWith1009() throws Exception {
+        String email = user("nul");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            String cookie = ide.sessionCookie();
+
+            for (String bad : new String[] {"a\u0000b.txt", "dir\u0000/x", "line\nbreak"}) {
+                HttpResponse<byte[]> refused = write(cookie, bad, "x".getBytes(), true);
+                assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+                assertThat(refused.headers().firstValue("Content-Type").orElse(""))
+                        .startsWith("application/problem+json");
+            }
+            assertThat(call(cookie, "GET", "tree", null, "path", "a\u0000").statusCode())
+                    .isEqualTo(400);
+
+            Terminal atLimit = terminal(cookie);
+            atLimit.socket.sendBinary(ByteBuffer.wrap(new byte[64 * 1024]), true).join();
+            atLimit.socket
+                    .sendBinary(
+                            ByteBuffer.wrap(
+                                    "\u0015echo frame-at-$((60+4))k-ok\n"
+                                            .getBytes(StandardCharsets.UTF_8)),
+                            true)
+                    .join();
+            awaitTrue(
+                    () -> atLimit.output.toString().contains("frame-at-64k-ok\r\n"),
+                    "the shell's answer after a 64 KiB frame");
+            assertThat(atLimit.closeCode.isDone()).as("open after 64 KiB").isFalse();
+            atLimit.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+
+            Terminal over = terminal(cookie);
+            over.socket.sendBinary(ByteBuffer.wrap(new byte[64 * 1024 + 1]), true);
+            assertThat(over.closeCode.get(30, TimeUnit.SECONDS)).isEqualTo(1009);
+        }
+    }
+
+    /** A terminal socket opened as the page opens it, keeping what it receives. */
+    private record Terminal(
+            WebSocket socket,
+            StringBuffer output,
+            java.util.concurrent.CompletableFuture<Integer> closeCode) {}
+
+    private Terminal terminal(String cookie) throws Exception {
+        StringBuffer output = new StringBuffer();
+        java.util.concurrent.CompletableFuture<Integer> closeCode =
+                new java.util.concurrent.CompletableFuture<>();
+        WebSocket socket =
+                http.newWebSocketBuilder()
+                        .header("Origin", keycloak.publicUrl())
+                        .header("Cookie", cookie)
+                        .buildAsync(
+                                URI.create(
+                                        keycloak.publicUrl().replaceFirst("^http", "ws")
+                                                + "/app/terminal"),
+                                new WebSocket.Listener() {
+                                    @Override
+                                    public java.util.concurrent.CompletionStage<?> onBinary(
+                                            WebSocket webSocket, ByteBuffer data, boolean last) {
+                                        output.append(StandardCharsets.UTF_8.decode(data));
+                                        webSocket.request(1);
+                                        return null;
+                                    }
+
+                                    @Override
+                                    public java.util.concurrent.CompletionStage<?> onClose(
+                                            WebSocket webSocket, int statusCode, String reason) {
+                                        closeCode.complete(statusCode);
+                                        return null;
+                                    }
+
+                                    @Override
+                                    public void onError(WebSocket webSocket, Throwable error) {
+                                        closeCode.completeExceptionally(error);
+                                    }
+                                })
+                        .get(30, TimeUnit.SECONDS);
+        return new Terminal(socket, output, closeCode);
+    }
+
     /** hostile-workloads.md 21 and 22: a planted link is not written through, read or zipped. */
     @Test
     void linksPlantedInTheHomeAreNeitherWrittenThroughNorReadNorExported() throws Exception {

@@ -41,7 +41,9 @@ final class RunSpecs {
                 throw new JobeError("Non-JSON post data received", 400);
             }
             post = value.asJsonObject();
-        } catch (jakarta.json.JsonException e) {
+        } catch (RuntimeException e) {
+            // A JsonException, or the parser's unchecked "too deeply nested" past 1000 levels:
+            // Jobe (PHP's json_decode, 512 levels) answers both the same way.
             throw new JobeError("Non-JSON post data received", 400);
         }
         JsonValue runValue = post.get("run_spec");

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import pro.codai.platform.web.ErrorLog;
+
 /**
  * Maps every exception that leaves a resource to a {@link Problem}. Clients never see a stack trace
  * or an HTML error page; unexpected errors are logged with an incident id that the response names.
@@ -41,6 +43,14 @@ public final class ProblemMappers {
             Response.StatusType status = exception.getResponse().getStatusInfo();
             if (status.getStatusCode() >= 500) {
                 return Unexpected.incident(exception, path(uriInfo));
+            }
+            if (exception.getResponse().getEntity() instanceof String detailed
+                    && Problem.PROBLEM_JSON.isCompatible(exception.getResponse().getMediaType())) {
+                // A refusal that already says why (ApiBodies).
+                return Response.status(status.getStatusCode())
+                        .type(Problem.PROBLEM_JSON)
+                        .entity(detailed)
+                        .build();
             }
             return Problem.of(status, describe(status), path(uriInfo)).toResponse();
         }
@@ -142,7 +152,10 @@ public final class ProblemMappers {
         }
     }
 
-    /** Anything else: 500, logged with an incident id; the response leaks nothing else. */
+    /**
+     * Anything else: 500, logged in one line with an incident id (the stack trace only at FINE);
+     * the response leaks nothing else.
+     */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {
 
@@ -155,7 +168,11 @@ public final class ProblemMappers {
 
         static Response incident(Throwable exception, String path) {
             String incident = UUID.randomUUID().toString();
-            LOG.log(Level.SEVERE, exception, () -> "Incident " + incident + " on " + path);
+            ErrorLog.line(
+                    LOG,
+                    Level.SEVERE,
+                    "incident " + incident + " on " + path + ": " + ErrorLog.brief(exception));
+            LOG.log(Level.FINE, exception, () -> "incident " + incident);
             return Problem.of(
                             Response.Status.INTERNAL_SERVER_ERROR,
                             "An unexpected error occurred. Incident " + incident + " is logged.",

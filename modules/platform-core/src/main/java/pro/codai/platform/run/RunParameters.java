@@ -29,8 +29,22 @@ public record RunParameters(
     public static final int MAX_MEMORY_MEGABYTES = 2048;
     public static final int MAX_PROCESSES = 512;
     public static final int MAX_DISK_MEGABYTES = 1024;
-    public static final double MAX_STREAM_MEGABYTES = 16;
+
+    /**
+     * Both streams come back from sandboxd base64-encoded in one protocol frame of at most 16 MiB,
+     * which is why sandboxd takes an output limit of at most a third of that (5.33 MiB): 5 MB is
+     * the largest whole number of megabytes it accepts.
+     */
+    public static final double MAX_STREAM_MEGABYTES = 5;
+
     static final int MAX_ARGS = 64;
+
+    /**
+     * The four argument lists together, in UTF-8 bytes. A run is one {@code sh -c} script that
+     * holds them (quoted), and Linux takes at most 128 KiB in one argument; quoting can make an
+     * argument four times as long.
+     */
+    public static final int MAX_ARGS_BYTES = 16 * 1024;
 
     /** Jobe's defaults: 5 s, 400 MB, 30 processes, 20 MB disk, 2 MB streams. */
     public static final RunParameters DEFAULTS =
@@ -51,12 +65,35 @@ public record RunParameters(
                 MAX_DISK_MEGABYTES);
         if (!(streamMegabytes > 0 && streamMegabytes <= MAX_STREAM_MEGABYTES)) {
             throw new RunRejectedException(
-                    "streamsize must be more than 0 and at most " + MAX_STREAM_MEGABYTES + " MB");
+                    "streamsize must be more than 0 and at most "
+                            + (int) MAX_STREAM_MEGABYTES
+                            + " MB");
         }
         compileArgs = args(compileArgs, "compileargs");
         linkArgs = args(linkArgs, "linkargs");
         interpreterArgs = args(interpreterArgs, "interpreterargs");
         runArgs = args(runArgs, "runargs");
+        long argsBytes = 0;
+        for (List<String> list :
+                List.of(
+                        listOrEmpty(compileArgs),
+                        listOrEmpty(linkArgs),
+                        listOrEmpty(interpreterArgs),
+                        listOrEmpty(runArgs))) {
+            for (String arg : list) {
+                argsBytes += arg.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+        }
+        if (argsBytes > MAX_ARGS_BYTES) {
+            throw new RunRejectedException(
+                    "compileargs, linkargs, interpreterargs and runargs together may hold at most "
+                            + MAX_ARGS_BYTES
+                            + " bytes");
+        }
+    }
+
+    private static List<String> listOrEmpty(List<String> list) {
+        return list == null ? List.of() : list;
     }
 
     private static void check(boolean ok, String name, int min, int max) {

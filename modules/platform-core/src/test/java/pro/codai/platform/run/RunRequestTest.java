@@ -145,4 +145,51 @@ class RunRequestTest {
         }
         assertThat(Long.parseLong(new String(archive, 148, 6), 8)).isEqualTo(sum);
     }
+
+    static RunParameters withStream(double megabytes) {
+        return new RunParameters(5, 400, 30, 20, megabytes, null, null, null, null);
+    }
+
+    static RunParameters withRunArgs(List<String> runArgs) {
+        return new RunParameters(5, 400, 30, 20, 2, null, null, null, runArgs);
+    }
+
+    @Test
+    void theOutputLimitGoesUpToFiveMegabytesWhatSandboxdCanSendBack() {
+        assertThat(withStream(5).streamMegabytes()).isEqualTo(5);
+        // sandboxd takes at most a third of its 16 MiB frame (both streams travel in base64).
+        assertThat(withStream(5).streamBytes()).isLessThanOrEqualTo((16 << 20) / 3);
+        assertThatThrownBy(() -> withStream(5.01))
+                .isInstanceOf(RunRejectedException.class)
+                .hasMessage("streamsize must be more than 0 and at most 5 MB");
+        assertThatThrownBy(() -> withStream(16)).isInstanceOf(RunRejectedException.class);
+        assertThatThrownBy(() -> withStream(0)).isInstanceOf(RunRejectedException.class);
+    }
+
+    @Test
+    void extraArgumentsHoldAtMost16KiBTogether() {
+        assertThat(withRunArgs(List.of("a".repeat(16 * 1024))).runArgs()).hasSize(1);
+        assertThat(withRunArgs(List.of("a".repeat(8 * 1024), "b".repeat(8 * 1024))).runArgs())
+                .hasSize(2);
+        assertThatThrownBy(() -> withRunArgs(List.of("a".repeat(16 * 1024 + 1))))
+                .isInstanceOf(RunRejectedException.class)
+                .hasMessageContaining("at most 16384 bytes");
+        // UTF-8 bytes, not characters: 8193 two-byte letters are 16386 bytes.
+        assertThatThrownBy(() -> withRunArgs(List.of("é".repeat(8 * 1024 + 1))))
+                .isInstanceOf(RunRejectedException.class);
+        assertThatThrownBy(
+                        () ->
+                                new RunParameters(
+                                        5,
+                                        400,
+                                        30,
+                                        20,
+                                        2,
+                                        List.of("a".repeat(8 * 1024)),
+                                        null,
+                                        null,
+                                        List.of("b".repeat(8 * 1024 + 1))))
+                .as("the lists together")
+                .isInstanceOf(RunRejectedException.class);
+    }
 }

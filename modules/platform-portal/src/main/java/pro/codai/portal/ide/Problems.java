@@ -1,12 +1,13 @@
 package pro.codai.portal.ide;
 
-import jakarta.json.Json;
 import jakarta.ws.rs.core.Response;
+
+import pro.codai.platform.web.ProblemJson;
 
 /** RFC 9457 problem responses of the IDE API. */
 final class Problems {
 
-    static final String MEDIA_TYPE = "application/problem+json";
+    static final String MEDIA_TYPE = ProblemJson.MEDIA_TYPE;
 
     private Problems() {}
 
@@ -15,13 +16,7 @@ final class Problems {
     }
 
     static String json(int status, String title, String detail) {
-        return Json.createObjectBuilder()
-                .add("type", "about:blank")
-                .add("title", title)
-                .add("status", status)
-                .add("detail", detail)
-                .build()
-                .toString();
+        return ProblemJson.json(status, title, detail, null);
     }
 
     static Response of(WorkspaceFileException refused) {

@@ -134,7 +134,9 @@ public class TerminalEndpoint {
         }
     }
 
-    @OnMessage
+    // The container closes the socket with 1009 (too big) for a larger message: the limit of a
+    // whole message is the handler's maxMessageSize, not the session's buffer sizes.
+    @OnMessage(maxMessageSize = MAX_INPUT_BYTES)
     public void keys(Session tab, byte[] keys) {
         heard(tab);
         TerminalHub hub = hub(tab);

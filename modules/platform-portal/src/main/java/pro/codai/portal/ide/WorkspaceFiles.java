@@ -111,6 +111,7 @@ public class WorkspaceFiles {
         URI address = GitAddresses.check(url, workspaces.gitHosts());
         String target =
                 folder == null || folder.isBlank() ? GitAddresses.folderOf(address) : folder;
+        requireNoControlCharacters(target);
         // The campus's own certificate authorities (an internal GitLab) are added to the image's.
         String script =
                 "f=$(mktemp) && cat /etc/ssl/certs/ca-certificates.crt - > \"$f\" && git"
@@ -172,6 +173,9 @@ public class WorkspaceFiles {
 
     private ExecResult run(String subject, byte[] input, int outputLimit, String... arguments)
             throws WorkspaceFileException, SandboxConnectorException {
+        for (String argument : arguments) {
+            requireNoControlCharacters(argument);
+        }
         List<String> argv = new ArrayList<>(List.of("python3", "-I", "-S", "-c", HELPER));
         argv.add(Workspaces.HOME);
         argv.addAll(List.of(arguments));
@@ -218,6 +222,16 @@ public class WorkspaceFiles {
             return new String(source.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The helper refuses control characters in names too, but a NUL cannot even be passed to it (a
+     * program's arguments are NUL-terminated): paths are checked here before anything runs.
+     */
+    static void requireNoControlCharacters(String path) throws WorkspaceFileException {
+        if (path != null && path.chars().anyMatch(c -> c < 32 || c == 127)) {
+            throw new WorkspaceFileException("bad-path", "no control characters in names");
         }
     }
 }
