@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import pro.codai.platform.persistence.DatabaseUnavailable;
+
 /**
  * Maps every exception that leaves a resource to a {@link Problem}. Clients never see a stack trace
  * or an HTML error page; unexpected errors are logged with an incident id that the response names.
@@ -142,7 +144,10 @@ public final class ProblemMappers {
         }
     }
 
-    /** Anything else: 500, logged with an incident id; the response leaks nothing else. */
+    /**
+     * Anything else: 500, logged with an incident id; the response leaks nothing else. The database
+     * out of reach is 503 with {@code Retry-After} instead.
+     */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {
 
@@ -154,6 +159,18 @@ public final class ProblemMappers {
         }
 
         static Response incident(Throwable exception, String path) {
+            if (DatabaseUnavailable.isCause(exception)) {
+                // The pool replaces broken connections: the same request works once it is back.
+                LOG.warning(() -> "Database unavailable on " + path + ": " + exception);
+                return Response.fromResponse(
+                                Problem.of(
+                                                Response.Status.SERVICE_UNAVAILABLE,
+                                                "The database is unavailable; try again shortly.",
+                                                path)
+                                        .toResponse())
+                        .header("Retry-After", 5)
+                        .build();
+            }
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, exception, () -> "Incident " + incident + " on " + path);
             return Problem.of(
