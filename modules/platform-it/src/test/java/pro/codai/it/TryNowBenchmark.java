@@ -58,7 +58,7 @@ class TryNowBenchmark {
     private static final Pattern USED_HEAP =
             Pattern.compile("(?m)^\\S*memory_usedHeap_bytes\\S*\\s+([0-9.E+-]+)$");
 
-    private static volatile String portalUrl;
+    static volatile String portalUrl;
 
     @Test
     void measure() throws Exception {
@@ -322,7 +322,7 @@ class TryNowBenchmark {
     }
 
     /** Fills in the profile form as the browser would (the IDE needs a completed profile). */
-    private static void completeProfile(HttpClient client, RunningServer server) throws Exception {
+    static void completeProfile(HttpClient client, RunningServer server) throws Exception {
         HttpResponse<String> form = SignInBenchmark.get(client, portal("/app/profile.xhtml"));
         if (form.statusCode() != 200) {
             throw new IllegalStateException(

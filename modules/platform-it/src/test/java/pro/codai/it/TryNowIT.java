@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,26 +222,6 @@ class TryNowIT {
                     .as("the file, kept in the volume, from a new shell:\n" + ide.terminalText())
                     .isTrue();
         }
-    }
-
-    @Test
-    void workspaceSandboxesOfAKilledServerAreReleasedByTheNextStart() throws Exception {
-        String email = user("barbara");
-        try (Browser browser = Browser.open()) {
-            IdePages ide = tryNow(browser, email);
-            ide.typeInTerminal("echo up\n");
-            ide.awaitTerminalLine("up"::equals, "the workspace");
-        }
-        List<String> workspaces = sandboxd.ownedBy("try-now");
-        assertThat(workspaces).isNotEmpty();
-        server.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-
-        server = RunningServer.start(dataDir, settings);
-
-        awaitTrue(
-                () -> Collections.disjoint(sandboxd.ownedBy("try-now"), workspaces),
-                "workspace sandboxes of the killed server released",
-                30);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -26,8 +27,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
+import pro.codai.platform.persistence.DatabaseUnavailable;
 import pro.codai.platform.run.Language;
 import pro.codai.platform.run.LanguageVersions;
+import pro.codai.platform.run.Outcome;
 import pro.codai.platform.run.RunCallers;
 import pro.codai.platform.run.RunRequest;
 import pro.codai.platform.run.RunResult;
@@ -37,10 +40,16 @@ import pro.codai.platform.run.RunService;
  * Jobe's resources. Keys: when {@code codaipro.jobe.require-api-key} is true (the default), every
  * request needs {@code X-API-KEY} with a key that has the {@code jobe} scope (403 otherwise), and
  * runs count against the key's hourly budget (429 when spent). A full run queue answers outcome 21
- * (server overload) with HTTP 200, as Jobe does, so CodeRunner shows its usual "try again".
+ * (server overload) with HTTP 200, as Jobe does, so CodeRunner shows its usual "try again"; so does
+ * a run while the database is out of reach (other resources answer 503 then).
  */
 @Path("/")
 public class JobeResource {
+
+    private static final Logger LOG = Logger.getLogger(JobeResource.class.getName());
+
+    static final String DATABASE_UNAVAILABLE =
+            "Server overload: the database is unavailable; try again shortly";
 
     @Inject RunService runs;
     @Inject LanguageVersions versions;
@@ -74,6 +83,9 @@ public class JobeResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response run(@jakarta.ws.rs.core.Context HttpHeaders headers, String body) {
         Access access = checkKey(headers);
+        if (access.databaseUnavailable()) {
+            return answer(RunResult.of(Outcome.OVERLOAD, DATABASE_UNAVAILABLE));
+        }
         if (access.refusal().isPresent()) {
             return access.refusal().get();
         }
@@ -82,23 +94,32 @@ public class JobeResource {
             if (access.key() != null && !apiKeys.tryCountRun(access.key())) {
                 return JobeError.response("Rate limit exceeded for this API key", 429);
             }
-            RunResult result =
+            return answer(
                     runs.run(
                             request,
                             access.key() == null
                                     ? RunCallers.ANONYMOUS
-                                    : RunCallers.apiKey(access.key()));
-            JsonObjectBuilder answer =
-                    Json.createObjectBuilder()
-                            .add("run_id", JsonValue.NULL)
-                            .add("outcome", result.outcome().jobeCode())
-                            .add("cmpinfo", result.compileOutput())
-                            .add("stdout", result.stdout())
-                            .add("stderr", result.stderr());
-            return Response.ok(answer.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+                                    : RunCallers.apiKey(access.key())));
         } catch (JobeError e) {
             return e.toResponse();
+        } catch (RuntimeException e) {
+            if (DatabaseUnavailable.isCause(e)) {
+                return answer(RunResult.of(Outcome.OVERLOAD, DATABASE_UNAVAILABLE));
+            }
+            throw e;
         }
+    }
+
+    /** Jobe's answer to a run: always 200, the outcome says what happened. */
+    private static Response answer(RunResult result) {
+        JsonObjectBuilder answer =
+                Json.createObjectBuilder()
+                        .add("run_id", JsonValue.NULL)
+                        .add("outcome", result.outcome().jobeCode())
+                        .add("cmpinfo", result.compileOutput())
+                        .add("stdout", result.stdout())
+                        .add("stderr", result.stderr());
+        return Response.ok(answer.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
@@ -168,15 +189,37 @@ public class JobeResource {
         return !"false".equalsIgnoreCase(setting.strip());
     }
 
-    /** The caller's key (null when keys are not required) or why it is refused. */
-    private record Access(ApiKey key, Optional<Response> refusal) {}
+    /**
+     * The caller's key (null when keys are not required) or why it is refused; refused with 503
+     * when the key could not be checked because the database is out of reach.
+     */
+    private record Access(ApiKey key, Optional<Response> refusal, boolean databaseUnavailable) {
+        Access(ApiKey key, Optional<Response> refusal) {
+            this(key, refusal, false);
+        }
+    }
 
     private Access checkKey(HttpHeaders headers) {
         if (!keysRequired(requireApiKey)) {
             return new Access(null, Optional.empty());
         }
         String presented = headers.getHeaderString("X-API-KEY");
-        Optional<ApiKey> key = presented == null ? Optional.empty() : apiKeys.verify(presented);
+        Optional<ApiKey> key;
+        try {
+            key = presented == null ? Optional.empty() : apiKeys.verify(presented);
+        } catch (RuntimeException e) {
+            if (!DatabaseUnavailable.isCause(e)) {
+                throw e;
+            }
+            LOG.warning(() -> "Database unavailable checking a Jobe key: " + e);
+            return new Access(
+                    null,
+                    Optional.of(
+                            Response.fromResponse(JobeError.response(DATABASE_UNAVAILABLE, 503))
+                                    .header("Retry-After", 5)
+                                    .build()),
+                    true);
+        }
         if (key.isEmpty() || !key.get().allows(ApiKey.SCOPE_JOBE)) {
             return new Access(null, Optional.of(JobeError.response("Unauthorised API key", 403)));
         }

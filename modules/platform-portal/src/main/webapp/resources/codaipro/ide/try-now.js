@@ -129,8 +129,24 @@
             }
             say(event.code === SHELL_ENDED ? "The shell ended; starting a new one…" : "Reconnecting…");
             const delay = Math.min(10000, 500 * Math.pow(2, retries++));
-            setTimeout(connect, delay);
+            setTimeout(retries > 2 ? reconnectOrSignIn : connect, delay);
         };
+    }
+
+    // A restarted server has forgotten the session, so the handshake would be refused for good.
+    // When this page itself now sends the visitor to sign in, reload it: single sign-on brings
+    // them straight back, and the workspace opens again on their volume.
+    function reconnectOrSignIn() {
+        fetch(location.href, { redirect: "manual", credentials: "same-origin", cache: "no-store" })
+            .then((answer) => {
+                if (answer.type === "opaqueredirect" || answer.status === 401 || answer.status === 403) {
+                    say("Signing in again…");
+                    location.reload();
+                } else {
+                    connect();
+                }
+            })
+            .catch(connect);
     }
     byId("resume").addEventListener("click", () => {
         alertBar("");

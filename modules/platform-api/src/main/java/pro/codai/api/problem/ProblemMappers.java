@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import pro.codai.platform.persistence.DatabaseUnavailable;
 import pro.codai.platform.web.ErrorLog;
 
 /**
@@ -154,7 +155,8 @@ public final class ProblemMappers {
 
     /**
      * Anything else: 500, logged in one line with an incident id (the stack trace only at FINE);
-     * the response leaks nothing else.
+     * the response leaks nothing else. The database out of reach is 503 with {@code Retry-After}
+     * instead, logged in one line too.
      */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {
@@ -167,6 +169,21 @@ public final class ProblemMappers {
         }
 
         static Response incident(Throwable exception, String path) {
+            if (DatabaseUnavailable.isCause(exception)) {
+                // The pool replaces broken connections: the same request works once it is back.
+                ErrorLog.line(
+                        LOG,
+                        Level.WARNING,
+                        "database unavailable on " + path + ": " + ErrorLog.brief(exception));
+                return Response.fromResponse(
+                                Problem.of(
+                                                Response.Status.SERVICE_UNAVAILABLE,
+                                                "The database is unavailable; try again shortly.",
+                                                path)
+                                        .toResponse())
+                        .header("Retry-After", 5)
+                        .build();
+            }
             String incident = UUID.randomUUID().toString();
             ErrorLog.line(
                     LOG,

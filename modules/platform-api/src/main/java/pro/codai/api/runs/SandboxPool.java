@@ -2,6 +2,8 @@ package pro.codai.api.runs;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.resource.ConnectionFactoryDefinition;
 import jakarta.resource.spi.TransactionSupport.TransactionSupportLevel;
@@ -30,4 +32,10 @@ public class SandboxPool {
     @Produces
     @Resource(lookup = NAME)
     SandboxConnectionFactory sandboxes;
+
+    /** At start: the sandboxes of runs a killed server left behind are released. */
+    void releaseOrphanRuns(
+            @Observes @Initialized(ApplicationScoped.class) Object started, RunService runs) {
+        runs.releaseOrphans();
+    }
 }

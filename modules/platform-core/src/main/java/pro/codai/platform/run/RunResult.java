@@ -21,7 +21,8 @@ public record RunResult(
         long wallMillis,
         String limitHit) {
 
-    static RunResult of(Outcome outcome, String message) {
+    /** A run that did not happen: {@code outcome} and why, in stderr. */
+    public static RunResult of(Outcome outcome, String message) {
         return new RunResult(outcome, "", "", message, -1, 0, 0, 0, "NONE");
     }
 }

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -25,7 +28,9 @@ import pro.codai.sandbox.connector.api.SandboxConnectorException;
 /**
  * Compiles and runs a program in a fresh sandbox of its own, destroyed afterwards whatever
  * happened. Runs wait their turn in the sandbox connector's server-wide queue, fair between callers
- * (see {@link RunCallers}); a full queue is answered with {@link Outcome#OVERLOAD} at once.
+ * (see {@link RunCallers}); a full queue is answered with {@link Outcome#OVERLOAD} at once. Run
+ * sandboxes carry sandboxd's owner label {@code runs-<module>}, so that the sandboxes of runs a
+ * killed server left behind are released when the module starts again.
  */
 @ApplicationScoped
 public class RunService {
@@ -45,6 +50,48 @@ public class RunService {
     static final int MIN_COMPILE_PROCESSES = 8;
 
     @Inject SandboxConnectionFactory sandboxes;
+
+    /** sandboxd's owner label of this module's run sandboxes, e.g. {@code runs-jobe}. */
+    private String owner;
+
+    @PostConstruct
+    void label() {
+        String module;
+        try {
+            module = (String) new InitialContext().lookup("java:module/ModuleName");
+        } catch (NamingException | ClassCastException e) {
+            module = "app";
+        }
+        owner = ownerLabel(module);
+    }
+
+    /** {@code runs-<module>}, in the letters an owner label may have (at most 64). */
+    static String ownerLabel(String module) {
+        String label = "runs-" + module.replaceAll("[^A-Za-z0-9_.-]", "-");
+        return label.length() <= 64 ? label : label.substring(0, 64);
+    }
+
+    /**
+     * Releases the run sandboxes a previous process of this module left in sandboxd. Runs live in
+     * this process's threads, so at start every sandbox with this module's label belongs to a run
+     * of a server that was killed rather than stopped (a stop lets runs finish and release). Each
+     * WAR calls it as it starts, from a bean of its own (its {@code SandboxPool}): an observer in
+     * this shared library would run before the WAR's connection factory can be looked up.
+     */
+    public void releaseOrphans() {
+        try (SandboxConnection connection = sandboxes.getConnection()) {
+            List<String> orphans = connection.list(owner);
+            for (String orphan : orphans) {
+                connection.release(orphan);
+            }
+            if (!orphans.isEmpty()) {
+                LOG.info(
+                        () -> "Released " + orphans.size() + " run sandboxes left by the last run");
+            }
+        } catch (SandboxConnectorException e) {
+            LOG.warning("could not look for run sandboxes left by the last run: " + e.getMessage());
+        }
+    }
 
     /**
      * Runs the request for {@code caller} (a {@link RunCallers} name), whose runs share the queue's
@@ -66,7 +113,7 @@ public class RunService {
         SandboxSpec spec = spec(language, p, compileCpu);
         try (RunSlot slot = sandboxes.admitRun(caller);
                 SandboxConnection connection = sandboxes.getConnection()) {
-            String sandbox = connection.acquire(spec);
+            String sandbox = connection.acquire(spec, owner);
             try {
                 if (compile.isEmpty()) {
                     // Interpreted: one exec unpacks and runs (Python checks the syntax in the

@@ -230,12 +230,17 @@ def write_into(parent, name, source, limit):
                     raise Refused("too-large", "more than %d bytes" % limit)
                 target.write(chunk)
             os.fchmod(target.fileno(), mode)
+            # On disk before the rename and before the answer: a save answered OK survives a
+            # crash of the server or the machine.
+            target.flush()
+            os.fsync(target.fileno())
         # rename replaces whatever name is now (a link planted since the check included): the
         # entry is replaced, its target is never written.
         try:
             os.rename(SAVE_NAME, name, src_dir_fd=parent, dst_dir_fd=parent)
         except FileNotFoundError:
             raise Refused("not-found", "the folder of " + name + " was removed meanwhile")
+        os.fsync(parent)
     except BaseException:
         try:
             os.unlink(SAVE_NAME, dir_fd=parent)
