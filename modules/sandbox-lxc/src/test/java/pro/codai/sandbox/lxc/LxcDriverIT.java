@@ -553,6 +553,125 @@ class LxcDriverIT {
         assertThat(result.stdoutText()).isEqualTo("done\n");
     }
 
+    /** LXCFS is mounted; without it the views tests are skipped, or fail under require-all. */
+    static void lxcfsOrSkip() throws Exception {
+        boolean mounted =
+                ResourceViews.lxcfsMounted(
+                        Files.readString(Path.of("/proc/self/mountinfo")),
+                        ResourceViews.LXCFS_ROOT);
+        if (Boolean.getBoolean("codaipro.it.require-all")) {
+            assertThat(mounted)
+                    .as("LXCFS mounted at /var/lib/lxcfs (appliance/local/test starts it)")
+                    .isTrue();
+        }
+        assumeTrue(
+                mounted,
+                "LXCFS is not mounted at /var/lib/lxcfs (install the lxcfs package and start it"
+                        + " with --enable-cfs; appliance/local/test does)");
+    }
+
+    private static final String VIEWS =
+            String.join(
+                    "; ",
+                    "grep MemTotal /proc/meminfo | tr -s ' ' | cut -d' ' -f2",
+                    "free -k | awk '/^Mem:/ {print $2}'",
+                    "nproc",
+                    "grep -c ^processor /proc/cpuinfo",
+                    "cut -d' ' -f1 /proc/uptime",
+                    "echo \"$OMP_NUM_THREADS\"");
+
+    private static long hostMemTotalKb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no MemTotal in /proc/meminfo");
+    }
+
+    @Test
+    void aSandboxSeesItsOwnMemoryCpusAndUptime() throws Exception { // resource views
+        lxcfsOrSkip();
+        long createdAt = System.nanoTime();
+        Sandbox sandbox = started(SMALL.withMemoryBytes(192L << 20)); // 1000 millicores
+
+        List<String> seen = List.of(sh(sandbox, VIEWS).stdoutText().split("\n"));
+        double uptimeBound = (System.nanoTime() - createdAt) / 1e9 + 1;
+        ExecResult cgroup =
+                sh(
+                        sandbox,
+                        "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max"
+                                + " 2>/dev/null; ls -a /sys/fs/cgroup/*/ /sys/fs/cgroup/"
+                                + " | grep -c lxc"
+                                + "; for f in /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max;"
+                                + " do echo 1 2>/dev/null > $f && echo written; done; echo end");
+
+        assertThat(seen).hasSize(6);
+        assertThat(Long.parseLong(seen.get(0))).as("MemTotal, kB").isEqualTo(192 * 1024);
+        assertThat(Long.parseLong(seen.get(1))).as("free's total, kB").isEqualTo(192 * 1024);
+        assertThat(seen.get(2)).as("nproc").isEqualTo("1");
+        assertThat(seen.get(3)).as("processors in /proc/cpuinfo").isEqualTo("1");
+        assertThat(Double.parseDouble(seen.get(4)))
+                .as("the sandbox's uptime, not the host's")
+                .isLessThanOrEqualTo(uptimeBound);
+        assertThat(seen.get(5)).as("OMP_NUM_THREADS").isEqualTo("1");
+        assertThat(cgroup.stdoutText())
+                .as("its own cgroup, read-only, and no other sandbox's")
+                .isEqualTo((192L << 20) + "\n0\nend\n");
+    }
+
+    @Test
+    void aJavaProgramSizesItselfFromTheSandboxsLimits() throws Exception { // resource views
+        Sandbox sandbox = started(SMALL.withMemoryBytes(256L << 20));
+
+        ExecResult jvm =
+                sh(
+                        sandbox,
+                        "java -XX:+PrintFlagsFinal -version 2>/dev/null"
+                                + " | awk '$2 == \"MaxHeapSize\" {print $4}'"
+                                + "; java -XshowSettings:system -version 2>&1"
+                                + " | grep -E 'Effective CPU Count|Memory Limit:' | tr -s ' '");
+
+        // One quarter of the sandbox's memory (the JVM's default share), not of the host's.
+        assertThat(jvm.stdoutText())
+                .isEqualTo((64L << 20) + "\n Effective CPU Count: 1\n Memory Limit: 256.00M\n");
+    }
+
+    @Test
+    void withViewsOffASandboxSeesTheHostsMemoryAndCpus() throws Exception {
+        Path offState = Files.createTempDirectory("codaipro-sandboxes-off-");
+        SandboxDriver off = new LxcDriver();
+        try {
+            off.init(
+                    new DriverConfig(
+                                    offState,
+                                    Path.of(System.getProperty("codaipro.it.image.dir")),
+                                    stateDir.resolve("volumes"),
+                                    SMALL,
+                                    "itoff")
+                            .withResourceViews(false));
+            Sandbox sandbox = off.create(SandboxSpec.defaults("base").withLimits(SMALL));
+            try {
+                sandbox.start();
+                List<String> seen = List.of(sh(sandbox, VIEWS).stdoutText().split("\n"));
+
+                assertThat(Long.parseLong(seen.get(0))).as("MemTotal").isEqualTo(hostMemTotalKb());
+                assertThat(seen.get(2))
+                        .as("nproc")
+                        .isEqualTo(Integer.toString(Runtime.getRuntime().availableProcessors()));
+                assertThat(seen.get(5)).as("OMP_NUM_THREADS").isEmpty();
+                assertThat(sh(sandbox, "ls /sys/fs/cgroup | wc -l").stdoutText())
+                        .as("no cgroup mount")
+                        .isEqualTo("0\n");
+            } finally {
+                sandbox.destroy();
+            }
+        } finally {
+            off.close();
+            LxcDriver.Trees.delete(offState);
+        }
+    }
+
     @Test
     void sandboxesSeeNeitherEachOthersProcessesNorTheirTemporaryFiles() throws Exception { // 26, 27
         Sandbox first = started();
