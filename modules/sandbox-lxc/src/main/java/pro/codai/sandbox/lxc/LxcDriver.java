@@ -140,13 +140,16 @@ public final class LxcDriver implements SandboxDriver {
                                 + ", resource views "
                                 + (!resourceViews.enabled()
                                         ? "off"
-                                        : resourceViews.lxcfs()
-                                                ? "on (LXCFS)"
-                                                : "without LXCFS (not mounted at "
-                                                        + ResourceViews.LXCFS_ROOT
-                                                        + "): sandboxes see the host's"
-                                                        + " /proc/meminfo, /proc/cpuinfo and"
-                                                        + " /proc/uptime"));
+                                        : resourceViews.lxcfs() ? "on (LXCFS)" : "without LXCFS"));
+        if (resourceViews.enabled() && !resourceViews.lxcfs()) {
+            LOG.warning(
+                    () ->
+                            "LXCFS is not running at "
+                                    + ResourceViews.LXCFS_ROOT
+                                    + ": sandboxes see the host's /proc/meminfo, /proc/cpuinfo and"
+                                    + " /proc/uptime (install and start the lxcfs package with"
+                                    + " --enable-cfs, or set sandboxd.resource-views=off)");
+        }
     }
 
     /** The directory of a mount's volume; it must exist (and not be a link). */
