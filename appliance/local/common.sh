@@ -9,6 +9,8 @@ cache_dir=${CODAIPRO_CACHE_DIR:-/var/cache/codaipro}
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'codaipro: %s\n' "$*" >&2; exit 1; }
 
+have_systemd() { [[ -d /run/systemd/system ]]; }
+
 ensure_root() {
     [[ $(id -u) -eq 0 ]] || die "run this as root (it installs Debian packages): sudo $0"
 }
@@ -91,6 +93,52 @@ ensure_lxc() {
     ensure_packages lxc lxc-dev mmdebstrap gcc libc6-dev nftables iproute2 python3
     grep -q '^root:1000000:' /etc/subuid 2>/dev/null || echo 'root:1000000:1000000000' >> /etc/subuid
     grep -q '^root:1000000:' /etc/subgid 2>/dev/null || echo 'root:1000000:1000000000' >> /etc/subgid
+}
+
+# LXCFS, so each sandbox sees its own memory, CPUs and uptime in /proc (sandboxd's
+# resource-views setting binds its files into sandboxes). --enable-cfs: the CPU count follows a
+# sandbox's CPU quota, not only its cpuset. The same on cgroup v1 and v2 hosts. Without systemd
+# (a build container) it runs in the background. Each read of a bound file costs LXCFS about
+# 0.35 ms of CPU outside the reading sandbox's cgroup, so under systemd LXCFS gets one core at
+# most: a sandbox reading /proc in a loop slows /proc reads, not the host (docs/development,
+# "Resource views"). A missing LXCFS is a warning, not a failure:
+# sandboxd then runs without the views (and the LXC tests that check them fail under
+# appliance/local/test).
+lxcfs_options="--enable-cfs"
+
+lxcfs_running() {
+    grep -q ' /var/lib/lxcfs .* - fuse\.lxcfs ' /proc/self/mountinfo \
+        && [[ -r /var/lib/lxcfs/proc/meminfo ]]
+}
+
+ensure_lxcfs() {
+    ensure_packages lxcfs
+    if have_systemd; then
+        local dropin=/etc/systemd/system/lxcfs.service.d/codaipro.conf
+        local wanted
+        wanted=$(printf '[Service]\nExecStart=\nExecStart=/usr/bin/lxcfs %s /var/lib/lxcfs\nCPUQuota=100%%' "$lxcfs_options")
+        if [[ $(cat "$dropin" 2>/dev/null) != "$wanted" ]]; then
+            log "Configuring LXCFS ($lxcfs_options)"
+            install -d /etc/systemd/system/lxcfs.service.d
+            printf '%s\n' "$wanted" > "$dropin"
+            systemctl daemon-reload
+            systemctl enable lxcfs
+            systemctl restart lxcfs || true
+        else
+            systemctl enable --now lxcfs || true
+        fi
+    elif ! lxcfs_running; then
+        log "Starting LXCFS (no systemd here: in the background, log in /var/log/lxcfs.log)"
+        umount -l /var/lib/lxcfs 2>/dev/null || true # a crashed instance's mount
+        install -d /var/lib/lxcfs
+        # shellcheck disable=SC2086 # the options are words
+        setsid /usr/bin/lxcfs $lxcfs_options /var/lib/lxcfs >/var/log/lxcfs.log 2>&1 </dev/null &
+    fi
+    for _ in $(seq 1 40); do
+        lxcfs_running && return 0
+        sleep 0.25
+    done
+    log "Warning: LXCFS is not running; sandboxes will see the host's /proc/meminfo, /proc/cpuinfo and /proc/uptime"
 }
 
 sandbox_image_dir=/var/lib/codaipro-sandboxes/images

@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param maximum limits no sandbox may exceed, whatever its spec asks
  * @param namePrefix prefix of every sandbox id, so the reaper touches only its own
  * @param egress the bridge and subnet of sandboxes allowed some network destinations
+ * @param resourceViews show each sandbox its own limits where the driver can ({@code
+ *     /proc/meminfo}, CPU count, uptime: LXC binds LXCFS's files when LXCFS runs); false: the
+ *     host's, as before
  */
 public record DriverConfig(
         Path stateDir,
@@ -19,12 +22,32 @@ public record DriverConfig(
         Path volumeRoot,
         Limits maximum,
         String namePrefix,
-        EgressNetwork egress) {
+        EgressNetwork egress,
+        boolean resourceViews) {
 
-    /** A configuration with the {@linkplain EgressNetwork#DEFAULT default egress network}. */
+    /**
+     * A configuration with the {@linkplain EgressNetwork#DEFAULT default egress network} and
+     * resource views.
+     */
     public DriverConfig(
             Path stateDir, Path imageDir, Path volumeRoot, Limits maximum, String namePrefix) {
         this(stateDir, imageDir, volumeRoot, maximum, namePrefix, EgressNetwork.DEFAULT);
+    }
+
+    /** A configuration with resource views. */
+    public DriverConfig(
+            Path stateDir,
+            Path imageDir,
+            Path volumeRoot,
+            Limits maximum,
+            String namePrefix,
+            EgressNetwork egress) {
+        this(stateDir, imageDir, volumeRoot, maximum, namePrefix, egress, true);
+    }
+
+    /** This configuration with resource views on or off. */
+    public DriverConfig withResourceViews(boolean on) {
+        return new DriverConfig(stateDir, imageDir, volumeRoot, maximum, namePrefix, egress, on);
     }
 
     public DriverConfig {

@@ -30,11 +30,14 @@ import pro.codai.sandbox.protocol.SandboxClient;
 /**
  * Prints the sandbox figures: host baselines and, through sandboxd on its Unix socket, cold start,
  * warm acquire, exec round trips, short execs per second, and how many idle sandboxes the host
- * holds at what memory each. Measures; asserts nothing. Needs root, liblxc and the base image.
+ * holds at what memory each; with resource views, what a sandbox reading {@code /proc/meminfo}
+ * costs LXCFS. Measures; asserts nothing. Needs root, liblxc and the base image.
  *
  * <pre>
  * ./mvnw -Pbench -pl modules/sandbox-bench -am verify -Dbench.args="--image-dir DIR --idle 1000"
  * </pre>
+ *
+ * {@code --resource-views off} measures without resource views ({@code sandboxd.resource-views}).
  */
 public final class SandboxBenchmark {
 
@@ -45,6 +48,7 @@ public final class SandboxBenchmark {
         int samples = Integer.parseInt(option(args, "--samples", "100"));
         int idle = Integer.parseInt(option(args, "--idle", "1000"));
         int throughputSeconds = Integer.parseInt(option(args, "--seconds", "10"));
+        String resourceViews = option(args, "--resource-views", "auto");
 
         Path root = Files.createTempDirectory("sandbox-bench-");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
@@ -56,13 +60,17 @@ public final class SandboxBenchmark {
         settings.setProperty("sandboxd.volume-root", root.resolve("volumes").toString());
         settings.setProperty("sandboxd.warm-pool.size", "4");
         settings.setProperty("sandboxd.max-sandboxes", "5000");
+        settings.setProperty("sandboxd.resource-views", resourceViews);
         DaemonConfig config = DaemonConfig.from(settings);
 
         System.out.printf(
-                "Sandbox benchmark: %d samples per figure, %d cores, kernel %s%n",
+                "Sandbox benchmark: %d samples per figure, %d cores, kernel %s, resource views %s"
+                        + " (LXCFS %s)%n",
                 samples,
                 Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.version"));
+                System.getProperty("os.version"),
+                resourceViews,
+                lxcfsPid() > 0 ? "running" : "not running");
         Stats hostTrue = sample(samples, () -> host("true"));
         Stats hostPython = sample(samples, () -> host("/usr/bin/python3", "-c", "pass"));
 
@@ -106,6 +114,7 @@ public final class SandboxBenchmark {
                         sample(
                                 samples,
                                 () -> client.call("exec", exec(id, "python3", "-c", "pass")));
+                String meminfo = meminfoReads(client, id);
                 client.call("destroy", SandboxClient.fields().add("sandbox", id));
 
                 double perSecond = throughput(config, throughputSeconds);
@@ -124,6 +133,8 @@ public final class SandboxBenchmark {
                 System.out.printf(
                         "%-52s %.0f /s (4 clients, %d s)%n",
                         "short execs (true) per second", perSecond, throughputSeconds);
+                System.out.printf(
+                        "%-52s %s%n", "10 000 reads of /proc/meminfo in a sandbox", meminfo);
             }
         }
         idleCapacity(config, imageDir, idle);
@@ -191,7 +202,9 @@ public final class SandboxBenchmark {
                         imageDir,
                         config.volumeRoot(),
                         small,
-                        "idle"));
+                        "idle",
+                        config.egress(),
+                        config.resourceViews()));
         List<Sandbox> held = new ArrayList<>();
         System.gc();
         long before = memAvailableKb();
@@ -224,6 +237,51 @@ public final class SandboxBenchmark {
             }
         }
         driver.reap();
+    }
+
+    /**
+     * One program in the sandbox reads {@code /proc/meminfo} 10 000 times; reports its wall time
+     * and the CPU time LXCFS spent answering (LXCFS's whole process, so other readers would count;
+     * nothing else reads during the benchmark).
+     */
+    private static String meminfoReads(SandboxClient client, String id) throws Exception {
+        String loop = "for _ in range(10000): open('/proc/meminfo').read()";
+        client.call("exec", exec(id, "python3", "-c", loop)); // warm-up
+        int lxcfs = lxcfsPid();
+        long lxcfsBefore = lxcfs > 0 ? cpuTicks(lxcfs) : 0;
+        var result = client.call("exec", exec(id, "python3", "-c", loop));
+        long lxcfsTicks = lxcfs > 0 ? cpuTicks(lxcfs) - lxcfsBefore : 0;
+        return String.format(
+                "%d ms wall, %d ms CPU in the sandbox, %s",
+                result.getInt("wallMillis"),
+                result.getInt("cpuMillis"),
+                lxcfs > 0 ? "LXCFS CPU " + lxcfsTicks * 10 + " ms" : "no LXCFS");
+    }
+
+    /** The pid of the LXCFS daemon, or 0. */
+    private static int lxcfsPid() throws IOException {
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    try {
+                        if (Files.readString(entry.resolve("comm")).strip().equals("lxcfs")) {
+                            return Integer.parseInt(name);
+                        }
+                    } catch (IOException gone) {
+                        // the process ended meanwhile
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** User + system CPU time of a process and its threads, in clock ticks (1/100 s). */
+    private static long cpuTicks(int pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
     }
 
     private static long memAvailableKb() throws IOException {

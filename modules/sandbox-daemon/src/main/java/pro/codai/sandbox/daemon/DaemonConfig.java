@@ -31,6 +31,8 @@ import pro.codai.sandbox.api.Sizes;
  * @param allowedDestinations the only network destinations a request may allow ({@code host} or
  *     {@code host:port}); empty: sandboxes never have network
  * @param egress interface prefix and subnet of sandboxes with network
+ * @param resourceViews sandboxes see their own limits in {@code /proc} and {@code /sys} ({@code
+ *     auto}: LXCFS's files when it runs); {@code off}: the host's
  */
 public record DaemonConfig(
         Path socket,
@@ -45,7 +47,8 @@ public record DaemonConfig(
         int maxSandboxes,
         int maxConcurrentRuns,
         Set<String> allowedDestinations,
-        EgressNetwork egress) {
+        EgressNetwork egress,
+        boolean resourceViews) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
 
@@ -71,6 +74,7 @@ public record DaemonConfig(
                     "sandboxd.network.allowed-hosts",
                     "sandboxd.network.interface-prefix",
                     "sandboxd.network.subnet",
+                    "sandboxd.resource-views",
                     "sandboxd.max.memory",
                     "sandboxd.max.cpu-millicores",
                     "sandboxd.max.pids",
@@ -175,7 +179,19 @@ public record DaemonConfig(
                 integer(p, "sandboxd.max-sandboxes", 1000),
                 Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)),
                 destinations(p, "sandboxd.network.allowed-hosts"),
-                egress(p));
+                egress(p),
+                resourceViews(p));
+    }
+
+    private static boolean resourceViews(Properties p) {
+        String value = p.getProperty("sandboxd.resource-views", "auto").strip();
+        return switch (value) {
+            case "auto" -> true;
+            case "off" -> false;
+            default ->
+                    throw new IllegalArgumentException(
+                            "setting sandboxd.resource-views: '" + value + "' is not auto or off");
+        };
     }
 
     private static Set<String> destinations(Properties p, String key) {

@@ -101,7 +101,8 @@ public final class SandboxDaemon implements AutoCloseable {
                                 config.volumeRoot(),
                                 config.maximum(),
                                 ID_PREFIX,
-                                config.egress()));
+                                config.egress(),
+                                config.resourceViews()));
         reapedAtStart = driver.reap();
         pool =
                 new WarmPool(

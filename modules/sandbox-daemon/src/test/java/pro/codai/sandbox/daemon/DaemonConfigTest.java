@@ -107,6 +107,15 @@ class DaemonConfigTest {
                 .hasMessage("setting sandboxd.volume-root: 'volumes' is not an absolute path");
         assertThatThrownBy(() -> loadFile("sandboxd.max.pids=lots\n"))
                 .hasMessage("setting sandboxd.max.pids: 'lots' is not a non-negative integer");
+        assertThatThrownBy(() -> loadFile("sandboxd.resource-views=on\n"))
+                .hasMessage("setting sandboxd.resource-views: 'on' is not auto or off");
+    }
+
+    @Test
+    void resourceViewsAreAutoUnlessTurnedOff() throws Exception {
+        assertThat(loadFile("").resourceViews()).isTrue();
+        assertThat(loadFile("sandboxd.resource-views=auto\n").resourceViews()).isTrue();
+        assertThat(loadFile("sandboxd.resource-views=off\n").resourceViews()).isFalse();
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class LxcDriver implements SandboxDriver {
     private CgroupLeftovers cgroupLeftovers;
     private IdRanges idRanges;
     private Egress egress;
+    private ResourceViews resourceViews = ResourceViews.OFF;
 
     @Override
     public String id() {
@@ -125,6 +126,7 @@ public final class LxcDriver implements SandboxDriver {
             cgroupLeftovers = CgroupLeftovers.ofThisProcess();
             idRanges = new IdRanges(ID_OFFSET, LxcConfig.ID_RANGE, ID_RANGES + 1);
             egress = new Egress(config.egress());
+            resourceViews = ResourceViews.detect(config.resourceViews());
         } catch (IOException e) {
             throw new SandboxException(
                     "cannot prepare " + config.stateDir() + ": " + e.getMessage(), e);
@@ -134,7 +136,20 @@ public final class LxcDriver implements SandboxDriver {
                         "LXC driver ready: liblxc "
                                 + LxcLibrary.load().lxc_get_version()
                                 + ", cgroup "
-                                + cgroups);
+                                + cgroups
+                                + ", resource views "
+                                + (!resourceViews.enabled()
+                                        ? "off"
+                                        : resourceViews.lxcfs() ? "on (LXCFS)" : "without LXCFS"));
+        if (resourceViews.enabled() && !resourceViews.lxcfs()) {
+            LOG.warning(
+                    () ->
+                            "LXCFS is not running at "
+                                    + ResourceViews.LXCFS_ROOT
+                                    + ": sandboxes see the host's /proc/meminfo, /proc/cpuinfo and"
+                                    + " /proc/uptime (install and start the lxcfs package with"
+                                    + " --enable-cfs, or set sandboxd.resource-views=off)");
+        }
     }
 
     /** The directory of a mount's volume; it must exist (and not be a link). */
@@ -204,6 +219,7 @@ public final class LxcDriver implements SandboxDriver {
             List<String> lines =
                     LxcConfig.render(
                             id, spec, dir, hostId, cgroups, apparmor, seccompProfile, link);
+            lines.addAll(resourceViews.configLines());
             Files.write(dir.resolve("config"), lines);
         } catch (IOException e) {
             removeQuietly(dir);
@@ -216,6 +232,7 @@ public final class LxcDriver implements SandboxDriver {
                 spec,
                 config.stateDir(),
                 cgroups,
+                resourceViews,
                 starts,
                 runs,
                 cgroupLeftovers,

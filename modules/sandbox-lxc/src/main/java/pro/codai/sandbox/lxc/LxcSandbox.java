@@ -48,6 +48,7 @@ final class LxcSandbox implements Sandbox {
     private volatile SandboxSpec spec;
     private final Path stateDir;
     private final CgroupVersion cgroups;
+    private final ResourceViews views;
     private final Launcher starts;
     private final Launcher runs;
     private final CgroupLeftovers cgroupLeftovers;
@@ -76,6 +77,7 @@ final class LxcSandbox implements Sandbox {
             SandboxSpec spec,
             Path stateDir,
             CgroupVersion cgroups,
+            ResourceViews views,
             Launcher starts,
             Launcher runs,
             CgroupLeftovers cgroupLeftovers,
@@ -85,6 +87,7 @@ final class LxcSandbox implements Sandbox {
         this.spec = spec;
         this.stateDir = stateDir;
         this.cgroups = cgroups;
+        this.views = views;
         this.starts = starts;
         this.runs = runs;
         this.cgroupLeftovers = cgroupLeftovers;
@@ -282,7 +285,8 @@ final class LxcSandbox implements Sandbox {
                 limitHit);
     }
 
-    private static List<String> environment(Map<String, String> extra) {
+    /** A run's environment: the fixed variables, the views' (as narrowed), the request's. */
+    private List<String> environment(Map<String, String> extra) {
         List<String> env =
                 new ArrayList<>(
                         List.of(
@@ -292,6 +296,11 @@ final class LxcSandbox implements Sandbox {
                                 "LOGNAME=student",
                                 "LANG=C.UTF-8",
                                 "TERM=xterm-256color"));
+        for (String variable : views.environment(spec.limits())) {
+            if (!extra.containsKey(variable.substring(0, variable.indexOf('=')))) {
+                env.add(variable);
+            }
+        }
         extra.forEach((name, value) -> env.add(name + "=" + value));
         return env;
     }

@@ -553,6 +553,141 @@ class LxcDriverIT {
         assertThat(result.stdoutText()).isEqualTo("done\n");
     }
 
+    /** LXCFS is mounted; without it the views tests are skipped, or fail under require-all. */
+    static void lxcfsOrSkip() throws Exception {
+        boolean mounted =
+                ResourceViews.lxcfsMounted(
+                        Files.readString(Path.of("/proc/self/mountinfo")),
+                        ResourceViews.LXCFS_ROOT);
+        if (Boolean.getBoolean("codaipro.it.require-all")) {
+            assertThat(mounted)
+                    .as("LXCFS mounted at /var/lib/lxcfs (appliance/local/test starts it)")
+                    .isTrue();
+        }
+        assumeTrue(
+                mounted,
+                "LXCFS is not mounted at /var/lib/lxcfs (install the lxcfs package and start it"
+                        + " with --enable-cfs; appliance/local/test does)");
+    }
+
+    private static final String VIEWS =
+            String.join(
+                    "; ",
+                    "grep MemTotal /proc/meminfo | tr -s ' ' | cut -d' ' -f2",
+                    "free -k | awk '/^Mem:/ {print $2}'",
+                    "nproc",
+                    "grep -c ^processor /proc/cpuinfo",
+                    "cut -d' ' -f1 /proc/uptime",
+                    "echo \"omp=$OMP_NUM_THREADS\"");
+
+    private static long hostMemTotalKb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no MemTotal in /proc/meminfo");
+    }
+
+    @Test
+    void aSandboxSeesItsOwnMemoryCpusAndUptime() throws Exception { // resource views
+        lxcfsOrSkip();
+        long createdAt = System.nanoTime();
+        Sandbox sandbox = started(SMALL.withMemoryBytes(96L << 20)); // 1000 millicores
+
+        List<String> seen = List.of(sh(sandbox, VIEWS).stdoutText().split("\n"));
+        double uptimeBound = (System.nanoTime() - createdAt) / 1e9 + 1;
+        ExecResult cgroup =
+                sh(
+                        sandbox,
+                        "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max"
+                                + " 2>/dev/null"
+                                + "; for f in /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max;"
+                                + " do echo 1 2>/dev/null > $f && echo written; done; echo end");
+        ExecResult others =
+                sh(
+                        sandbox,
+                        // LXC's names for sandboxes' cgroups; its own inner .lxc may show
+                        "ls -a /sys/fs/cgroup/ /sys/fs/cgroup/*/ | grep -E 'lxc\\.(payload|monitor)'"
+                                + "; grep -E ' - cgroup2? ' /proc/self/mountinfo | grep -vc ' ro,'");
+
+        assertThat(seen).as("what the sandbox sees: %s", seen).hasSize(6);
+        List<String> fixed = new ArrayList<>(seen);
+        fixed.set(4, "(uptime)");
+        // MemTotal and free's total (kB), nproc, processors in /proc/cpuinfo, OMP_NUM_THREADS
+        assertThat(fixed).containsExactly("98304", "98304", "1", "1", "(uptime)", "omp=1");
+        assertThat(Double.parseDouble(seen.get(4)))
+                .as("the sandbox's uptime, not the host's")
+                .isLessThanOrEqualTo(uptimeBound);
+        assertThat(cgroup.stdoutText())
+                .as("its own cgroup, read-only")
+                .isEqualTo((96L << 20) + "\nend\n");
+        assertThat(others.stdoutText())
+                .as("no other sandbox's cgroup, every cgroup mount read-only")
+                .isEqualTo("0\n");
+    }
+
+    @Test
+    void aJavaProgramSizesItselfFromTheSandboxsLimits() throws Exception { // resource views
+        Sandbox sandbox = started(); // 128 MiB, 1000 millicores
+
+        ExecResult jvm =
+                sh(
+                        sandbox,
+                        "java -XX:+PrintFlagsFinal -version 2>/dev/null"
+                                + " | awk '$2 == \"MaxHeapSize\" {print $4}'"
+                                + "; java -XshowSettings:system -version 2>&1"
+                                + " | grep -E 'Effective CPU Count|Memory Limit:' | tr -s ' '");
+
+        // Half of the sandbox's memory (the JVM's default share when memory is this small; a
+        // quarter above 256 MiB), not of the host's.
+        assertThat(jvm.stdoutText())
+                .isEqualTo((64L << 20) + "\n Effective CPU Count: 1\n Memory Limit: 128.00M\n");
+    }
+
+    @Test
+    void withViewsOffASandboxSeesTheHostsMemoryAndCpus() throws Exception {
+        Path offState = Files.createTempDirectory("codaipro-sandboxes-off-");
+        SandboxDriver off = new LxcDriver();
+        try {
+            off.init(
+                    new DriverConfig(
+                                    offState,
+                                    Path.of(System.getProperty("codaipro.it.image.dir")),
+                                    stateDir.resolve("volumes"),
+                                    SMALL,
+                                    "itoff")
+                            .withResourceViews(false));
+            Sandbox sandbox = off.create(SandboxSpec.defaults("base").withLimits(SMALL));
+            try {
+                sandbox.start();
+                List<String> seen = List.of(sh(sandbox, VIEWS).stdoutText().split("\n"));
+
+                String cores = Integer.toString(Runtime.getRuntime().availableProcessors());
+                assertThat(seen).as("what the sandbox sees: %s", seen).hasSize(6);
+                List<String> fixed = new ArrayList<>(seen);
+                fixed.set(1, "(free)");
+                fixed.set(4, "(uptime)");
+                assertThat(fixed)
+                        .containsExactly(
+                                Long.toString(hostMemTotalKb()),
+                                "(free)",
+                                cores,
+                                cores,
+                                "(uptime)",
+                                "omp=");
+                assertThat(sh(sandbox, "ls /sys/fs/cgroup | wc -l").stdoutText())
+                        .as("no cgroup mount")
+                        .isEqualTo("0\n");
+            } finally {
+                sandbox.destroy();
+            }
+        } finally {
+            off.close();
+            LxcDriver.Trees.delete(offState);
+        }
+    }
+
     @Test
     void sandboxesSeeNeitherEachOthersProcessesNorTheirTemporaryFiles() throws Exception { // 26, 27
         Sandbox first = started();
