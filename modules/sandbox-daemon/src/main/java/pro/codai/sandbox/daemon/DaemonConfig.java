@@ -31,6 +31,8 @@ import pro.codai.sandbox.api.Sizes;
  * @param allowedDestinations the only network destinations a request may allow ({@code host} or
  *     {@code host:port}); empty: sandboxes never have network
  * @param egress interface prefix and subnet of sandboxes with network
+ * @param volumeDefaultBytes size of a student's volume whose {@code volume} request names none
+ * @param volumeMaxBytes the largest size a {@code volume} request gets (larger ones are capped)
  */
 public record DaemonConfig(
         Path socket,
@@ -45,7 +47,9 @@ public record DaemonConfig(
         int maxSandboxes,
         int maxConcurrentRuns,
         Set<String> allowedDestinations,
-        EgressNetwork egress) {
+        EgressNetwork egress,
+        long volumeDefaultBytes,
+        long volumeMaxBytes) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
 
@@ -64,6 +68,8 @@ public record DaemonConfig(
                     "sandboxd.state-dir",
                     "sandboxd.image-dir",
                     "sandboxd.volume-root",
+                    "sandboxd.volume.default-size",
+                    "sandboxd.volume.max-size",
                     "sandboxd.warm-pool.size",
                     "sandboxd.max-connections",
                     "sandboxd.max-sandboxes",
@@ -162,6 +168,7 @@ public record DaemonConfig(
                     "setting sandboxd.socket: a Unix socket path must be at most 107 bytes: "
                             + socket);
         }
+        long volumeMax = bytes(p, "sandboxd.volume.max-size", 10L << 30);
         return new DaemonConfig(
                 socket,
                 p.getProperty("sandboxd.socket-group", "codaipro"),
@@ -175,7 +182,9 @@ public record DaemonConfig(
                 integer(p, "sandboxd.max-sandboxes", 1000),
                 Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)),
                 destinations(p, "sandboxd.network.allowed-hosts"),
-                egress(p));
+                egress(p),
+                Math.min(volumeMax, bytes(p, "sandboxd.volume.default-size", 1L << 30)),
+                volumeMax);
     }
 
     private static Set<String> destinations(Properties p, String key) {

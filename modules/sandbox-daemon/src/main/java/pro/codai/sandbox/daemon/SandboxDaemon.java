@@ -305,7 +305,24 @@ public final class SandboxDaemon implements AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     throw new ProtocolException(ProtocolException.BAD_REQUEST, e.getMessage());
                 }
-                yield Frames.JSON.createObjectBuilder().add("created", driver.ensureVolume(name));
+                long size =
+                        request.containsKey("sizeBytes")
+                                ? Messages.number(request, "sizeBytes", 1, Long.MAX_VALUE)
+                                : config.volumeDefaultBytes();
+                yield Frames.JSON
+                        .createObjectBuilder()
+                        .add(
+                                "created",
+                                driver.ensureVolume(name, Math.min(size, config.volumeMaxBytes())));
+            }
+            case "volume-stats" -> {
+                String name = Messages.string(request, "volume");
+                try {
+                    Mount.checkVolumeName(name);
+                } catch (IllegalArgumentException e) {
+                    throw new ProtocolException(ProtocolException.BAD_REQUEST, e.getMessage());
+                }
+                yield Messages.volumeStats(driver.volumeStats(name));
             }
             case "start" -> {
                 sandbox(request).start();
