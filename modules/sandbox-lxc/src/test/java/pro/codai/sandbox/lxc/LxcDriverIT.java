@@ -95,6 +95,7 @@ class LxcDriverIT {
     void removeState() throws Exception {
         if (driver != null) {
             assertThat(driver.list()).as("no sandbox left behind").isEmpty();
+            driver.close(); // unmounts the volumes' images
             LxcDriver.Trees.delete(stateDir);
         }
     }
