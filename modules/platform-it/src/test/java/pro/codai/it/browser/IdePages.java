@@ -201,6 +201,11 @@ public final class IdePages {
         return browser.driver.findElement(By.id("quota-text")).getText();
     }
 
+    /** The status bar's home usage, e.g. "Home: 0.1 MB of 47.3 MB used" (empty until read). */
+    public String homeText() {
+        return browser.driver.findElement(By.id("home-usage")).getText();
+    }
+
     /** How many visible terminal lines are exactly {@code line}. */
     public long countTerminalLines(String line) {
         return terminalText().lines().map(String::strip).filter(line::equals).count();
