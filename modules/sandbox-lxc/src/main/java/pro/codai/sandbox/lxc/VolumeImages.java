@@ -231,7 +231,10 @@ final class VolumeImages {
             return;
         }
         if (users.getOrDefault(name, 0) == 0) {
-            unmount(name);
+            if (!unmount(name, false)) {
+                LOG.warning(() -> "Volume " + name + " is busy and grows when next idle");
+                return;
+            }
             try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
                 file.setLength(size);
             }
@@ -316,20 +319,33 @@ final class VolumeImages {
     }
 
     private void unmount(String name) {
+        unmount(name, true);
+    }
+
+    /**
+     * Unmounts the volume's image; returns whether nothing of it is mounted any more. With {@code
+     * lazy}, a busy mount is detached (the kernel ends it when its last user goes, and a later
+     * mount of the same image reuses its loop device, so the filesystem is never mounted twice).
+     */
+    private boolean unmount(String name, boolean lazy) {
         Path point = mountPoint(name);
         try {
             if (!hasImage(name) || !isMountPoint(point)) {
-                return;
+                return true;
             }
         } catch (IOException e) {
             LOG.warning(() -> "cannot read the mount table: " + e.getMessage());
-            return;
+            return false;
         }
-        if (LibC.INSTANCE.umount2(point.toString(), 0) != 0
-                && LibC.INSTANCE.umount2(point.toString(), LibC.MNT_DETACH) != 0) {
-            int errno = Native.getLastError();
-            LOG.warning(() -> "cannot unmount volume " + name + " (errno " + errno + ")");
+        if (LibC.INSTANCE.umount2(point.toString(), 0) == 0) {
+            return true;
         }
+        if (lazy && LibC.INSTANCE.umount2(point.toString(), LibC.MNT_DETACH) == 0) {
+            return false;
+        }
+        int errno = Native.getLastError();
+        LOG.warning(() -> "cannot unmount volume " + name + " (errno " + errno + ")");
+        return false;
     }
 
     static long rounded(long sizeBytes) {
