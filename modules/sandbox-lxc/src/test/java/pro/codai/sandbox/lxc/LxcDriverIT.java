@@ -1119,4 +1119,52 @@ class LxcDriverIT {
                 .startsWith("print(42)\n/etc\nstudent 700\nstudent 644\n");
         assertThat(volumes.resolve(".from-before.plain")).doesNotExist();
     }
+
+    /** Figures, never asserted: what a home volume costs sandboxd (1 GiB each, 20 samples). */
+    @Test
+    void homeVolumeCostFigures() throws Exception {
+        Path root = Files.createDirectories(stateDir.resolve("cost-volumes"));
+        VolumeImages images = new VolumeImages(root, LxcDriver.ID_OFFSET + LxcConfig.SANDBOX_UID);
+        List<Long> create = new ArrayList<>();
+        List<Long> unmount = new ArrayList<>();
+        List<Long> mount = new ArrayList<>();
+        List<Long> disk = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String name = "cost-" + i;
+            long t0 = System.nanoTime();
+            images.ensure(name, 1L << 30, Files::createDirectory);
+            long t1 = System.nanoTime();
+            images.retain(name);
+            images.release(name); // the last user: unmounted
+            long t2 = System.nanoTime();
+            images.retain(name);
+            long t3 = System.nanoTime();
+            images.release(name);
+            create.add(t1 - t0);
+            unmount.add(t2 - t1);
+            mount.add(t3 - t2);
+            disk.add(allocated(images.image(name)));
+        }
+        System.out.println(
+                "FIGURE home volume 1 GiB (20 samples): create (mkfs + mount) "
+                        + percentiles(create)
+                        + "; unmount "
+                        + percentiles(unmount)
+                        + "; mount "
+                        + percentiles(mount)
+                        + "; host disk of a new volume "
+                        + disk.stream().mapToLong(Long::longValue).max().orElse(0) / 1024
+                        + " KiB");
+        images.unmountAll();
+        LxcDriver.Trees.delete(root);
+    }
+
+    private static String percentiles(List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return String.format(
+                java.util.Locale.ROOT,
+                "p50 %.1f ms, p99 %.1f ms",
+                sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get(sorted.size() - 1) / 1e6);
+    }
 }
