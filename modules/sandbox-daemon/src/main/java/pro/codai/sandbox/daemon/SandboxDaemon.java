@@ -562,7 +562,10 @@ public final class SandboxDaemon implements AutoCloseable {
         }
     }
 
-    /** Stops listening, drains the pool and destroys every sandbox. */
+    /**
+     * Stops listening, drains the pool, destroys every sandbox and closes the driver (volumes
+     * unmounted).
+     */
     @Override
     public void close() throws InterruptedException {
         closing = true;
@@ -592,6 +595,10 @@ public final class SandboxDaemon implements AutoCloseable {
         }
         if (acceptor != null) {
             acceptor.join(5000);
+        }
+        // Its sandboxes are gone: the driver unmounts the students' volumes and ends its helpers.
+        if (driver != null) {
+            driver.close();
         }
     }
 }
