@@ -436,15 +436,20 @@ class TryNowIT {
         String email = user("hedy");
         try (Browser browser = Browser.open()) {
             IdePages ide = tryNow(browser, email);
+            HttpResponse<byte[]> home =
+                    get(ide.sessionCookie(), keycloak.publicUrl() + "/app/api/workspace/home");
+            assertThat(home.statusCode())
+                    .as(new String(home.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(200);
             awaitTrue(
                     () -> ide.homeText().matches("Home: \\d+\\.\\d MB of 4\\d\\.\\d MB used"),
                     "the home's used and total space");
 
             shell(
                     ide,
-                    "dd if=/dev/zero of=~/filler bs=1M 2>&1 | grep -c 'No space left'",
+                    "for n in 1 2 3; do dd if=/dev/zero of=~/filler$n bs=4k 2>&1; sync; done | grep -c 'No space left'",
                     "filled");
-            ide.awaitTerminalLine("1"::equals, "ENOSPC at the home's size");
+            ide.awaitTerminalLine("3"::equals, "ENOSPC at the home's size");
             ide.typeInEditor("print('room again')");
             ide.run();
 
@@ -466,7 +471,7 @@ class TryNowIT {
                     .contains("Your home is full");
 
             // The workspace goes on: the student frees space in the terminal and saves again.
-            shell(ide, "rm ~/filler", "freed");
+            shell(ide, "rm ~/filler*", "freed");
             ide.run();
             ide.awaitTerminalLine("room again"::equals, "the program saved and run");
             awaitTrue(
