@@ -45,6 +45,7 @@ class TryNowIT {
     static final long GRACE_SECONDS = 8;
     static final long IDLE_SECONDS = 20;
     static final long FREE_SECONDS = 15;
+    static final long HOME_MEGABYTES = 48;
 
     Keycloak keycloak;
     Sandboxd sandboxd;
@@ -71,6 +72,8 @@ class TryNowIT {
         settings.put("CODAIPRO_STUDENTS_EMAIL_DOMAINS", "uni.example");
         settings.put("CODAIPRO_QUOTA_TRY_NOW_SECONDS_FREE", Long.toString(FREE_SECONDS));
         settings.put("CODAIPRO_IDE_QUOTA_WARNING_SECONDS", "10");
+        // Small homes, so one test can fill its own quickly (the others stay far below).
+        settings.put("CODAIPRO_QUOTA_HOME_MEGABYTES_STUDENT", Long.toString(HOME_MEGABYTES));
         dataDir = workDir.toAbsolutePath().resolve("data");
         server = RunningServer.start(dataDir, settings);
     }
@@ -404,6 +407,55 @@ class TryNowIT {
 
             browser.go(keycloak.publicUrl() + "/try-now");
             ide.awaitAlert(text -> text.contains("used up"), "the refusal on a new visit", 30);
+        }
+    }
+
+    @Test
+    void aFullHomeRefusesSavesWithAClearMessageAndTheWorkspaceGoesOn() throws Exception {
+        String email = user("hedy");
+        try (Browser browser = Browser.open()) {
+            IdePages ide = tryNow(browser, email);
+            HttpResponse<byte[]> home =
+                    get(ide.sessionCookie(), keycloak.publicUrl() + "/app/api/workspace/home");
+            assertThat(home.statusCode())
+                    .as(new String(home.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(200);
+            awaitTrue(
+                    () -> ide.homeText().matches("Home: \\d+\\.\\d MB of 4\\d\\.\\d MB used"),
+                    "the home's used and total space");
+
+            shell(
+                    ide,
+                    "for n in 1 2 3; do dd if=/dev/zero of=~/filler$n bs=4k 2>&1; sync; done | grep -c 'No space left'",
+                    "filled");
+            ide.awaitTerminalLine("3"::equals, "ENOSPC at the home's size");
+            ide.typeInEditor("print('room again')");
+            ide.run();
+
+            ide.awaitAlert(
+                    text ->
+                            text.matches(
+                                    "Your home is full: 4\\d\\.\\d MB of 4\\d\\.\\d MB used\\..*"),
+                    "the full-home message",
+                    30);
+            awaitTrue(
+                    () -> ide.homeText().matches("Home: 4\\d\\.\\d MB of 4\\d\\.\\d MB used"),
+                    "the home shown full");
+            HttpResponse<byte[]> refused =
+                    write(ide.sessionCookie(), "more.txt", new byte[64 * 1024], true);
+            assertThat(refused.statusCode()).isEqualTo(507);
+            assertThat(refused.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("application/problem+json");
+            assertThat(new String(refused.body(), StandardCharsets.UTF_8))
+                    .contains("Your home is full");
+
+            // The workspace goes on: the student frees space in the terminal and saves again.
+            shell(ide, "rm ~/filler*", "freed");
+            ide.run();
+            ide.awaitTerminalLine("room again"::equals, "the program saved and run");
+            awaitTrue(
+                    () -> ide.homeText().matches("Home: [0-3]?\\d?\\.\\d MB of 4\\d\\.\\d MB used"),
+                    "the space back");
         }
     }
 

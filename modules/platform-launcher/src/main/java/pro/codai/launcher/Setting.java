@@ -180,6 +180,26 @@ public enum Setting {
             "unlimited",
             secondsOrUnlimited(86_400),
             "Try Now seconds a day on the Campus plan."),
+    QUOTA_HOME_FREE(
+            "codaipro.quota.home-megabytes.free",
+            "512",
+            wholeNumber(16, 1_048_576),
+            "Size of a home (persistent files) on the Free plan, in MB."),
+    QUOTA_HOME_STUDENT(
+            "codaipro.quota.home-megabytes.student",
+            "1024",
+            wholeNumber(16, 1_048_576),
+            "Size of a home on the Student plan, in MB."),
+    QUOTA_HOME_PRO(
+            "codaipro.quota.home-megabytes.pro",
+            "5120",
+            wholeNumber(16, 1_048_576),
+            "Size of a home on the Pro plan, in MB."),
+    QUOTA_HOME_CAMPUS(
+            "codaipro.quota.home-megabytes.campus",
+            "2048",
+            wholeNumber(16, 1_048_576),
+            "Size of a home on the Campus plan, in MB."),
     JOBE_REQUIRE_API_KEY(
             "codaipro.jobe.require-api-key",
             "true",

@@ -102,6 +102,7 @@
             document.body.dataset.terminal = "open";
             refreshTree();
             refreshQuota();
+            refreshHome();
         };
         socket.onmessage = (event) => {
             if (typeof event.data !== "string") {
@@ -172,6 +173,23 @@
         }
     }, 30000);
     connect();
+
+    // --- home usage ------------------------------------------------------------------------
+    function megabytes(bytes) {
+        return (bytes / 1000000).toFixed(1) + " MB";
+    }
+
+    async function refreshHome() {
+        try {
+            const home = await (await call("GET", "/home")).json();
+            const box = byId("home-usage");
+            box.textContent = "Home: " + megabytes(home.usedBytes) + " of " + megabytes(home.totalBytes) + " used";
+            box.dataset.state = home.usedBytes >= home.totalBytes * 0.95 || home.usedInodes >= home.totalInodes ? "full" : "ok";
+            box.hidden = false;
+        } catch (e) {
+            /* the figure waits for the next save */
+        }
+    }
 
     // --- quota meter ----------------------------------------------------------------------
     let quota = null;
@@ -341,7 +359,16 @@
 
     async function save(tab) {
         say("Saving " + tab.path + "…");
-        await call("PUT", "/file", { path: tab.path }, tab.model.getValue(), "text/plain; charset=UTF-8");
+        try {
+            await call("PUT", "/file", { path: tab.path }, tab.model.getValue(), "text/plain; charset=UTF-8");
+        } catch (e) {
+            if (e.status === 507) {
+                alertBar(e.message); // the home is full: say so where it cannot be missed
+            }
+            throw e;
+        } finally {
+            refreshHome();
+        }
         tab.dirty = false;
         renderTabs();
         say("Saved " + tab.path);

@@ -47,6 +47,25 @@ public class TryNowQuotas {
         }
     }
 
+    /**
+     * The hard size of a student's home on the plan, in bytes ({@code
+     * codaipro.quota.home-megabytes.<plan>}: Free 512 MB, Student 1024, Pro 5120, Campus 2048).
+     */
+    public long homeBytes(Plan plan) {
+        String name = "codaipro.quota.home-megabytes." + plan.name().toLowerCase(Locale.ROOT);
+        long megabytes =
+                ConfigProvider.getConfig()
+                        .getOptionalValue(name, Long.class)
+                        .orElse(
+                                switch (plan) {
+                                    case FREE -> 512L;
+                                    case STUDENT -> 1024L;
+                                    case PRO -> 5120L;
+                                    case CAMPUS -> 2048L;
+                                });
+        return Math.max(16, megabytes) << 20;
+    }
+
     /** Seconds of Try Now the person has used on the day. */
     public long usedSeconds(String subject, LocalDate day) {
         return entityManager

@@ -201,6 +201,14 @@ public final class IdePages {
         return browser.driver.findElement(By.id("quota-text")).getText();
     }
 
+    /** The status bar's home usage, e.g. "Home: 0.1 MB of 47.3 MB used" (empty until read). */
+    public String homeText() {
+        // Its text whether or not the header has room to show it on this window's width.
+        return String.valueOf(
+                ((JavascriptExecutor) browser.driver)
+                        .executeScript("return document.getElementById('home-usage').textContent"));
+    }
+
     /** How many visible terminal lines are exactly {@code line}. */
     public long countTerminalLines(String line) {
         return terminalText().lines().map(String::strip).filter(line::equals).count();

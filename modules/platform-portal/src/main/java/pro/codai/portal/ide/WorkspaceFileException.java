@@ -29,6 +29,7 @@ public final class WorkspaceFileException extends Exception {
             case "exists", "link", "not-a-file", "not-a-directory" -> 409;
             case "too-large" -> 413;
             case "quota" -> 429;
+            case "full" -> 507;
             default -> 500;
         };
     }
@@ -48,6 +49,7 @@ public final class WorkspaceFileException extends Exception {
             case "not-a-directory" -> "Not a folder";
             case "too-large" -> "Too large";
             case "quota" -> "Try Now time used up";
+            case "full" -> "Your home is full";
             default -> "File operation failed";
         };
     }

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
+import pro.codai.sandbox.api.VolumeStats;
 import pro.codai.sandbox.connector.api.SandboxConnection;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 
@@ -194,13 +195,42 @@ public class WorkspaceFiles {
             return result;
         }
         if (result.exitCode() == 1) {
-            throw refusal(result.stderrText());
+            WorkspaceFileException refused = refusal(result.stderrText());
+            if ("full".equals(refused.kind())) {
+                throw full(subject);
+            }
+            throw refused;
         }
         throw new WorkspaceFileException(
                 "failed",
                 "The file operation did not finish ("
                         + (result.signal() != 0 ? "signal " + result.signal() : result.limitHit())
                         + ").");
+    }
+
+    /** A write that found the home full: says how full, in words a student reads. */
+    private WorkspaceFileException full(String subject) {
+        String detail;
+        try {
+            VolumeStats home = workspaces.home(subject);
+            boolean inodes = home.usedInodes() >= home.totalInodes();
+            detail =
+                    "Your home is full: "
+                            + (inodes
+                                    ? home.usedInodes() + " of " + home.totalInodes() + " files"
+                                    : megabytes(home.usedBytes())
+                                            + " of "
+                                            + megabytes(home.totalBytes()))
+                            + " used. Delete files you no longer need (the terminal's"
+                            + " du -sh ~/* shows what is large), then save again.";
+        } catch (SandboxConnectorException e) {
+            detail = "Your home is full. Delete files you no longer need, then save again.";
+        }
+        return new WorkspaceFileException("full", detail);
+    }
+
+    static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1_000_000.0);
     }
 
     private static WorkspaceFileException refusal(String stderr) {

@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import pro.codai.portal.site.SiteOrigins;
+import pro.codai.sandbox.api.VolumeStats;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 
 /**
@@ -43,6 +44,7 @@ import pro.codai.sandbox.connector.api.SandboxConnectorException;
         responseCode = "409",
         description = "A link, a folder where a file is expected, or a name taken")
 @APIResponse(responseCode = "429", description = "Today's Try Now time is used up")
+@APIResponse(responseCode = "507", description = "The home is full (its size or its file count)")
 @APIResponse(responseCode = "503", description = "The workspace cannot be reached")
 public class WorkspaceFilesResource {
 
@@ -257,6 +259,32 @@ public class WorkspaceFilesResource {
         return Response.ok(workspaces.quota(subject()).toJson().toString())
                 .header("Cache-Control", "no-store")
                 .build();
+    }
+
+    @GET
+    @Path("home")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "How full the home is",
+            description =
+                    "{usedBytes, totalBytes, usedInodes, totalInodes} of the student's home (its"
+                            + " volume's filesystem): the IDE's \"Home: X of Y used\". A save"
+                            + " that finds the home full answers 507.")
+    public Response home() {
+        return perform(
+                () -> {
+                    VolumeStats home = workspaces.home(subject());
+                    return Response.ok(
+                                    jakarta.json.Json.createObjectBuilder()
+                                            .add("usedBytes", home.usedBytes())
+                                            .add("totalBytes", home.totalBytes())
+                                            .add("usedInodes", home.usedInodes())
+                                            .add("totalInodes", home.totalInodes())
+                                            .build()
+                                            .toString())
+                            .header("Cache-Control", "no-store")
+                            .build();
+                });
     }
 
     @GET

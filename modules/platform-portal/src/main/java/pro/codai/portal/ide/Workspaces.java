@@ -34,6 +34,7 @@ import pro.codai.platform.quota.TryNowQuotas;
 import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.NetworkPolicy;
 import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.api.VolumeStats;
 import pro.codai.sandbox.connector.api.SandboxConnection;
 import pro.codai.sandbox.connector.api.SandboxConnectionFactory;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
@@ -168,7 +169,7 @@ public class Workspaces {
             }
             String volume = volumeOf(subject);
             try (SandboxConnection connection = sandboxes.getConnection()) {
-                connection.ensureVolume(volume);
+                connection.ensureVolume(volume, quotas.homeBytes(planOf(subject)));
                 // The network reaches the allowed Git hosts and nothing else (sandboxd enforces
                 // it; the hosts must be in its own allowlist too).
                 SandboxSpec spec =
@@ -229,6 +230,13 @@ public class Workspaces {
                 quotas.dailyAllowanceSeconds(plan),
                 quotas.usedSeconds(subject, LocalDate.now()),
                 warningSeconds);
+    }
+
+    /** How full the person's home is (their volume, running workspace or not). */
+    VolumeStats home(String subject) throws SandboxConnectorException {
+        try (SandboxConnection connection = sandboxes.getConnection()) {
+            return connection.volumeStats(volumeOf(subject));
+        }
     }
 
     private Plan planOf(String subject) {

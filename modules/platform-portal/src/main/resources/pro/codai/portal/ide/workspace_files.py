@@ -431,5 +431,7 @@ if __name__ == "__main__":
         json.dump({"error": refused.kind, "detail": refused.detail}, sys.stderr)
         sys.exit(1)
     except OSError as failed:
-        json.dump({"error": "failed", "detail": failed.strerror or str(failed)}, sys.stderr)
+        # A full home (its volume's size or inodes): the IDE says so, the workspace goes on.
+        kind = "full" if failed.errno in (errno.ENOSPC, errno.EDQUOT) else "failed"
+        json.dump({"error": kind, "detail": failed.strerror or str(failed)}, sys.stderr)
         sys.exit(1)

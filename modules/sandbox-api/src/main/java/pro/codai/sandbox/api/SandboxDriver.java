@@ -39,12 +39,17 @@ public interface SandboxDriver extends AutoCloseable {
 
     /**
      * Makes sure the named volume exists under the configured volume root, creating it for the
-     * student (their home directory's starter files included) if it does not; an existing volume is
-     * left as it is. Returns whether it was created.
+     * student (their home directory's starter files included) if it does not, with room for {@code
+     * sizeBytes}; an existing volume is left as it is, except that it grows to {@code sizeBytes}
+     * when it is smaller (it never shrinks). Returns whether it was created.
      *
      * @param name a volume name as {@link Mount} accepts it
+     * @param sizeBytes the volume's hard size (a driver may round it)
      */
-    boolean ensureVolume(String name) throws SandboxException;
+    boolean ensureVolume(String name, long sizeBytes) throws SandboxException;
+
+    /** How full the named volume is; it must exist. */
+    VolumeStats volumeStats(String name) throws SandboxException;
 
     @Override
     void close();

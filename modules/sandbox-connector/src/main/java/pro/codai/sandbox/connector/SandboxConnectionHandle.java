@@ -6,6 +6,7 @@ import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxStats;
+import pro.codai.sandbox.api.VolumeStats;
 import pro.codai.sandbox.connector.api.SandboxConnection;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 import pro.codai.sandbox.connector.api.SandboxTerminal;
@@ -74,6 +75,16 @@ final class SandboxConnectionHandle implements SandboxConnection {
     @Override
     public boolean ensureVolume(String volume) throws SandboxConnectorException {
         return managed().ensureVolume(volume);
+    }
+
+    @Override
+    public boolean ensureVolume(String volume, long sizeBytes) throws SandboxConnectorException {
+        return managed().ensureVolume(volume, sizeBytes);
+    }
+
+    @Override
+    public VolumeStats volumeStats(String volume) throws SandboxConnectorException {
+        return managed().volumeStats(volume);
     }
 
     @Override

@@ -26,6 +26,7 @@ import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxStats;
+import pro.codai.sandbox.api.VolumeStats;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 import pro.codai.sandbox.protocol.Frames;
 import pro.codai.sandbox.protocol.Messages;
@@ -81,6 +82,22 @@ final class SandboxManagedConnection implements ManagedConnection {
 
     boolean ensureVolume(String volume) throws SandboxConnectorException {
         return call("volume", SandboxClient.fields().add("volume", volume)).getBoolean("created");
+    }
+
+    boolean ensureVolume(String volume, long sizeBytes) throws SandboxConnectorException {
+        return call(
+                        "volume",
+                        SandboxClient.fields().add("volume", volume).add("sizeBytes", sizeBytes))
+                .getBoolean("created");
+    }
+
+    VolumeStats volumeStats(String volume) throws SandboxConnectorException {
+        JsonObject answer = call("volume-stats", SandboxClient.fields().add("volume", volume));
+        try {
+            return Messages.volumeStats(answer);
+        } catch (ProtocolException e) {
+            throw new SandboxConnectorException(e.code(), e.getMessage(), e);
+        }
     }
 
     void destroy(String sandbox) throws SandboxConnectorException {

@@ -33,6 +33,8 @@ import pro.codai.sandbox.api.Sizes;
  * @param egress interface prefix and subnet of sandboxes with network
  * @param resourceViews sandboxes see their own limits in {@code /proc} and {@code /sys} ({@code
  *     auto}: LXCFS's files when it runs); {@code off}: the host's
+ * @param volumeDefaultBytes size of a student's volume whose {@code volume} request names none
+ * @param volumeMaxBytes the largest size a {@code volume} request gets (larger ones are capped)
  */
 public record DaemonConfig(
         Path socket,
@@ -48,7 +50,9 @@ public record DaemonConfig(
         int maxConcurrentRuns,
         Set<String> allowedDestinations,
         EgressNetwork egress,
-        boolean resourceViews) {
+        boolean resourceViews,
+        long volumeDefaultBytes,
+        long volumeMaxBytes) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
 
@@ -67,6 +71,8 @@ public record DaemonConfig(
                     "sandboxd.state-dir",
                     "sandboxd.image-dir",
                     "sandboxd.volume-root",
+                    "sandboxd.volume.default-size",
+                    "sandboxd.volume.max-size",
                     "sandboxd.warm-pool.size",
                     "sandboxd.max-connections",
                     "sandboxd.max-sandboxes",
@@ -166,6 +172,7 @@ public record DaemonConfig(
                     "setting sandboxd.socket: a Unix socket path must be at most 107 bytes: "
                             + socket);
         }
+        long volumeMax = bytes(p, "sandboxd.volume.max-size", 10L << 30);
         return new DaemonConfig(
                 socket,
                 p.getProperty("sandboxd.socket-group", "codaipro"),
@@ -180,7 +187,9 @@ public record DaemonConfig(
                 Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)),
                 destinations(p, "sandboxd.network.allowed-hosts"),
                 egress(p),
-                resourceViews(p));
+                resourceViews(p),
+                Math.min(volumeMax, bytes(p, "sandboxd.volume.default-size", 1L << 30)),
+                volumeMax);
     }
 
     private static boolean resourceViews(Properties p) {

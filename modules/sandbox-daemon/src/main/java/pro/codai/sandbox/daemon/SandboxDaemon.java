@@ -306,7 +306,24 @@ public final class SandboxDaemon implements AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     throw new ProtocolException(ProtocolException.BAD_REQUEST, e.getMessage());
                 }
-                yield Frames.JSON.createObjectBuilder().add("created", driver.ensureVolume(name));
+                long size =
+                        request.containsKey("sizeBytes")
+                                ? Messages.number(request, "sizeBytes", 1, Long.MAX_VALUE)
+                                : config.volumeDefaultBytes();
+                yield Frames.JSON
+                        .createObjectBuilder()
+                        .add(
+                                "created",
+                                driver.ensureVolume(name, Math.min(size, config.volumeMaxBytes())));
+            }
+            case "volume-stats" -> {
+                String name = Messages.string(request, "volume");
+                try {
+                    Mount.checkVolumeName(name);
+                } catch (IllegalArgumentException e) {
+                    throw new ProtocolException(ProtocolException.BAD_REQUEST, e.getMessage());
+                }
+                yield Messages.volumeStats(driver.volumeStats(name));
             }
             case "start" -> {
                 sandbox(request).start();
@@ -546,7 +563,10 @@ public final class SandboxDaemon implements AutoCloseable {
         }
     }
 
-    /** Stops listening, drains the pool and destroys every sandbox. */
+    /**
+     * Stops listening, drains the pool, destroys every sandbox and closes the driver (volumes
+     * unmounted).
+     */
     @Override
     public void close() throws InterruptedException {
         closing = true;
@@ -576,6 +596,10 @@ public final class SandboxDaemon implements AutoCloseable {
         }
         if (acceptor != null) {
             acceptor.join(5000);
+        }
+        // Its sandboxes are gone: the driver unmounts the students' volumes and ends its helpers.
+        if (driver != null) {
+            driver.close();
         }
     }
 }

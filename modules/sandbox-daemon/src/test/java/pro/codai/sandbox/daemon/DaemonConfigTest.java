@@ -119,6 +119,20 @@ class DaemonConfigTest {
     }
 
     @Test
+    void volumeSizesHaveDefaultsAndTheDefaultNeverExceedsTheMaximum() throws Exception {
+        DaemonConfig defaults = loadFile("");
+        assertThat(defaults.volumeDefaultBytes()).isEqualTo(1L << 30);
+        assertThat(defaults.volumeMaxBytes()).isEqualTo(10L << 30);
+
+        DaemonConfig small =
+                loadFile("sandboxd.volume.default-size=2g\nsandboxd.volume.max-size=512m\n");
+        assertThat(small.volumeDefaultBytes()).isEqualTo(512L << 20);
+        assertThat(small.volumeMaxBytes()).isEqualTo(512L << 20);
+        assertThatThrownBy(() -> loadFile("sandboxd.volume.max-size=huge\n"))
+                .hasMessageStartingWith("setting sandboxd.volume.max-size:");
+    }
+
+    @Test
     void everyKeyIsReadDocumentedAndListed() throws Exception {
         String source =
                 Files.readString(

@@ -53,6 +53,8 @@ class SandboxdIT {
         settings.setProperty("sandboxd.state-dir", root.resolve("sandboxes").toString());
         settings.setProperty("sandboxd.image-dir", imageDir);
         settings.setProperty("sandboxd.volume-root", root.resolve("volumes").toString());
+        settings.setProperty("sandboxd.volume.default-size", "32m");
+        settings.setProperty("sandboxd.volume.max-size", "128m");
         settings.setProperty("sandboxd.max.memory", "256m");
         settings.setProperty("sandboxd.default.memory", "128m");
         settings.setProperty("sandboxd.warm-pool.size", "2");
@@ -328,6 +330,8 @@ class SandboxdIT {
 
             assertThat(acquired.getBoolean("warm")).as("taken from the pool").isTrue();
             assertThat(decode(run.getString("stdout"))).isEqualTo("from before\nwritten\n");
+            // Unmounted with its last sandbox; the next request mounts it again.
+            client.call("volume", SandboxClient.fields().add("volume", "home-warm"));
             assertThat(root.resolve("volumes/home-warm/new.txt")).hasContent("mine\n");
         }
     }
@@ -354,6 +358,63 @@ class SandboxdIT {
                     () -> client.call("volume", SandboxClient.fields()),
                     ProtocolException.BAD_REQUEST);
             assertThat(client.call("ping", SandboxClient.fields()).getBoolean("ok")).isTrue();
+        }
+    }
+
+    @Test
+    void aVolumeHasTheRequestedSizeCappedByTheMaximumAndAnswersHowFullItIs() throws Exception {
+        try (SandboxClient client = client()) {
+            client.call(
+                    "volume",
+                    SandboxClient.fields().add("volume", "sized").add("sizeBytes", 64L << 20));
+            client.call(
+                    "volume",
+                    SandboxClient.fields().add("volume", "capped").add("sizeBytes", 10L << 30));
+            client.call("volume", SandboxClient.fields().add("volume", "default"));
+
+            var sized = client.call("volume-stats", SandboxClient.fields().add("volume", "sized"));
+            assertThat(sized.getJsonNumber("totalBytes").longValue())
+                    .isBetween(56L << 20, 64L << 20);
+            assertThat(sized.getJsonNumber("usedBytes").longValue())
+                    .isPositive()
+                    .isLessThan(8L << 20);
+            assertThat(sized.getJsonNumber("totalInodes").longValue()).isEqualTo(4096);
+            assertThat(sized.getJsonNumber("usedInodes").longValue()).isPositive();
+            assertThat(
+                            client.call(
+                                            "volume-stats",
+                                            SandboxClient.fields().add("volume", "capped"))
+                                    .getJsonNumber("totalBytes")
+                                    .longValue())
+                    .as("capped by sandboxd.volume.max-size")
+                    .isBetween(120L << 20, 128L << 20);
+            assertThat(
+                            client.call(
+                                            "volume-stats",
+                                            SandboxClient.fields().add("volume", "default"))
+                                    .getJsonNumber("totalBytes")
+                                    .longValue())
+                    .as("sandboxd.volume.default-size")
+                    .isBetween(24L << 20, 32L << 20);
+            for (var bad :
+                    List.of(
+                            SandboxClient.fields().add("volume", "x").add("sizeBytes", -1),
+                            SandboxClient.fields().add("volume", "x").add("sizeBytes", 0),
+                            SandboxClient.fields().add("volume", "x").add("sizeBytes", "1g"),
+                            SandboxClient.fields().add("volume", "x").add("sizeBytes", 1.5))) {
+                assertError(() -> client.call("volume", bad), ProtocolException.BAD_REQUEST);
+            }
+            assertError(
+                    () ->
+                            client.call(
+                                    "volume-stats", SandboxClient.fields().add("volume", "../etc")),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () ->
+                            client.call(
+                                    "volume-stats", SandboxClient.fields().add("volume", "nobody")),
+                    ProtocolException.SANDBOX_FAILED);
+            assertThat(root.resolve("volumes/x")).doesNotExist();
         }
     }
 

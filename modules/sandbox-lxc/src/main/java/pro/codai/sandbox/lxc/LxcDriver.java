@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -24,6 +24,7 @@ import pro.codai.sandbox.api.Sandbox;
 import pro.codai.sandbox.api.SandboxDriver;
 import pro.codai.sandbox.api.SandboxException;
 import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.api.VolumeStats;
 import pro.codai.sandbox.lxc.internal.Container;
 import pro.codai.sandbox.lxc.internal.LibC;
 import pro.codai.sandbox.lxc.internal.LxcAbi;
@@ -69,6 +70,7 @@ public final class LxcDriver implements SandboxDriver {
     private IdRanges idRanges;
     private Egress egress;
     private ResourceViews resourceViews = ResourceViews.OFF;
+    private VolumeImages volumes;
 
     @Override
     public String id() {
@@ -127,6 +129,7 @@ public final class LxcDriver implements SandboxDriver {
             idRanges = new IdRanges(ID_OFFSET, LxcConfig.ID_RANGE, ID_RANGES + 1);
             egress = new Egress(config.egress());
             resourceViews = ResourceViews.detect(config.resourceViews());
+            volumes = new VolumeImages(config.volumeRoot(), ID_OFFSET + LxcConfig.SANDBOX_UID);
         } catch (IOException e) {
             throw new SandboxException(
                     "cannot prepare " + config.stateDir() + ": " + e.getMessage(), e);
@@ -188,7 +191,13 @@ public final class LxcDriver implements SandboxDriver {
             throw new SandboxException(e.getMessage(), e);
         }
         Path dir = config.stateDir().resolve(id);
+        // The volumes this sandbox holds mounted (their images stay mounted while it lives).
+        List<String> held = new CopyOnWriteArrayList<>();
         try {
+            for (var mount : spec.mounts()) {
+                volumes.retain(mount.volume());
+                held.add(mount.volume());
+            }
             Files.createDirectory(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
             mountWritableLayer(dir.resolve(WRITABLE_LAYER), spec.limits().diskBytes(), hostId);
@@ -223,6 +232,7 @@ public final class LxcDriver implements SandboxDriver {
             Files.write(dir.resolve("config"), lines);
         } catch (IOException e) {
             removeQuietly(dir);
+            held.forEach(volumes::release);
             egress.detach(id);
             idRanges.release(hostId);
             throw new SandboxException("cannot create sandbox " + id + ": " + e.getMessage(), e);
@@ -236,16 +246,21 @@ public final class LxcDriver implements SandboxDriver {
                 starts,
                 runs,
                 cgroupLeftovers,
-                (mount, initPid) ->
-                        idMapper.inject(
-                                volumeOf(mount),
-                                initPid,
-                                mount.target(),
-                                ID_OFFSET,
-                                hostId,
-                                LxcConfig.ID_RANGE,
-                                volumeFlags(mount)),
+                (mount, initPid) -> {
+                    Path volume = volumeOf(mount);
+                    volumes.retain(mount.volume());
+                    held.add(mount.volume());
+                    idMapper.inject(
+                            volume,
+                            initPid,
+                            mount.target(),
+                            ID_OFFSET,
+                            hostId,
+                            LxcConfig.ID_RANGE,
+                            volumeFlags(mount));
+                },
                 () -> {
+                    held.forEach(volumes::release);
                     egress.detach(id);
                     idRanges.release(hostId);
                 });
@@ -414,62 +429,69 @@ public final class LxcDriver implements SandboxDriver {
         if (!reaped.isEmpty()) {
             LOG.info(() -> "Reaped sandboxes left by a previous run: " + reaped);
         }
+        // No sandbox of ours is left, so no volume is in use: images still mounted by a crashed
+        // predecessor are unmounted (they are mounted again, journal replayed, when next used).
+        volumes.unmountAll();
         return reaped;
     }
 
     /**
-     * Creates a student's volume: a directory under the volume root owned by the student's
-     * canonical host id (so it appears as theirs in whichever id range a sandbox gets), mode 0700,
-     * with the image's {@code /etc/skel} files (regular files only) as a home directory's starters.
-     * Built beside its final name and moved into place, so a crash never leaves half a volume.
+     * Creates a student's volume: an ext4 image of {@code sizeBytes} (see {@link VolumeImages})
+     * whose root is owned by the student's canonical host id (so it appears as theirs in whichever
+     * id range a sandbox gets), mode 0700, with the image's {@code /etc/skel} files (regular files
+     * only) as a home directory's starters. An existing volume is mounted and grown to {@code
+     * sizeBytes} if smaller; a plain-directory volume from before is moved into an image.
      */
     @Override
-    public synchronized boolean ensureVolume(String name) throws SandboxException {
+    public boolean ensureVolume(String name, long sizeBytes) throws SandboxException {
         try {
             Mount.checkVolumeName(name);
         } catch (IllegalArgumentException e) {
             throw new SandboxException(e.getMessage(), e);
         }
-        Path volume = config.volumeRoot().resolve(name);
-        if (Files.isDirectory(volume, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        if (Files.exists(volume, LinkOption.NOFOLLOW_LINKS)) {
-            throw new SandboxException("volume " + name + " exists but is not a directory");
-        }
-        // Volume names never start with '.', so no request can name this one.
-        Path partial = config.volumeRoot().resolve("." + name + ".new");
-        int student = ID_OFFSET + LxcConfig.SANDBOX_UID;
+        boolean created;
         try {
-            Trees.deleteQuietly(partial);
-            Files.createDirectory(
-                    partial,
-                    PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
-            Path skel = config.imageDir().resolve("base").resolve("rootfs/etc/skel");
-            if (Files.isDirectory(skel, LinkOption.NOFOLLOW_LINKS)) {
-                try (var starters = Files.newDirectoryStream(skel)) {
-                    for (Path starter : starters) {
-                        if (Files.isRegularFile(starter, LinkOption.NOFOLLOW_LINKS)) {
-                            Path copy = partial.resolve(starter.getFileName().toString());
-                            Files.copy(starter, copy, LinkOption.NOFOLLOW_LINKS);
-                            Files.setAttribute(
-                                    copy, "unix:uid", student, LinkOption.NOFOLLOW_LINKS);
-                            Files.setAttribute(
-                                    copy, "unix:gid", student, LinkOption.NOFOLLOW_LINKS);
-                        }
+            created = volumes.ensure(name, sizeBytes, this::writeStarters);
+        } catch (IOException e) {
+            throw new SandboxException("cannot create volume " + name + ": " + e.getMessage(), e);
+        }
+        if (created) {
+            LOG.info(() -> "Created volume " + name + " of " + sizeBytes + " bytes");
+        }
+        return created;
+    }
+
+    /** A new home's directory: the student's, 0700, the image's regular starter files. */
+    private void writeStarters(Path directory) throws IOException {
+        int student = ID_OFFSET + LxcConfig.SANDBOX_UID;
+        Files.createDirectory(
+                directory,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path skel = config.imageDir().resolve("base").resolve("rootfs/etc/skel");
+        if (Files.isDirectory(skel, LinkOption.NOFOLLOW_LINKS)) {
+            try (var starters = Files.newDirectoryStream(skel)) {
+                for (Path starter : starters) {
+                    if (Files.isRegularFile(starter, LinkOption.NOFOLLOW_LINKS)) {
+                        Path copy = directory.resolve(starter.getFileName().toString());
+                        Files.copy(starter, copy, LinkOption.NOFOLLOW_LINKS);
+                        Files.setAttribute(copy, "unix:uid", student, LinkOption.NOFOLLOW_LINKS);
+                        Files.setAttribute(copy, "unix:gid", student, LinkOption.NOFOLLOW_LINKS);
                     }
                 }
             }
-            Files.setAttribute(partial, "unix:uid", student, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(partial, "unix:gid", student, LinkOption.NOFOLLOW_LINKS);
-            Files.move(partial, volume, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Trees.deleteQuietly(partial);
-            throw new SandboxException("cannot create volume " + name + ": " + e.getMessage(), e);
         }
-        LOG.info(() -> "Created volume " + name);
-        return true;
+        Files.setAttribute(directory, "unix:uid", student, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(directory, "unix:gid", student, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public VolumeStats volumeStats(String name) throws SandboxException {
+        try {
+            Mount.checkVolumeName(name);
+            return volumes.stats(name);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
     }
 
     @Override
@@ -477,6 +499,9 @@ public final class LxcDriver implements SandboxDriver {
         // sandboxes outlive the driver object; sandboxd destroys or reaps them
         if (idMapper != null) {
             idMapper.close();
+        }
+        if (volumes != null) {
+            volumes.unmountAll(); // sandboxd destroys its sandboxes first
         }
         if (starts != null) {
             starts.close();

@@ -50,6 +50,9 @@ class LxcDriverIT {
                     Duration.ofSeconds(5),
                     Duration.ofSeconds(10));
 
+    /** A student's volume in these tests. */
+    static final long HOME = 64L << 20;
+
     private SandboxDriver driver;
     private Path stateDir;
     private final List<Sandbox> created = new ArrayList<>();
@@ -92,6 +95,7 @@ class LxcDriverIT {
     void removeState() throws Exception {
         if (driver != null) {
             assertThat(driver.list()).as("no sandbox left behind").isEmpty();
+            driver.close(); // unmounts the volumes' images
             LxcDriver.Trees.delete(stateDir);
         }
     }
@@ -208,9 +212,9 @@ class LxcDriverIT {
         Path volumes = stateDir.resolve("volumes");
         int canonicalStudent = LxcDriver.ID_OFFSET + LxcConfig.SANDBOX_UID;
 
-        assertThat(driver.ensureVolume("home-new")).isTrue();
+        assertThat(driver.ensureVolume("home-new", HOME)).isTrue();
         Files.writeString(volumes.resolve("home-new/kept.txt"), "mine");
-        assertThat(driver.ensureVolume("home-new"))
+        assertThat(driver.ensureVolume("home-new", HOME))
                 .as("an existing volume is left alone")
                 .isFalse();
 
@@ -239,7 +243,7 @@ class LxcDriverIT {
     void aVolumeMountsIntoARunningSandboxAsItsHome() throws Exception {
         Path volume = stateDir.resolve("volumes").resolve("home-late");
         int canonicalStudent = LxcDriver.ID_OFFSET + LxcConfig.SANDBOX_UID;
-        assertThat(driver.ensureVolume("home-late")).isTrue();
+        assertThat(driver.ensureVolume("home-late", HOME)).isTrue();
         Files.writeString(volume.resolve("kept.txt"), "mine");
         Sandbox sandbox = started(); // as the warm pool starts them: no volume
         Mount home = new Mount("home-late", "/home/student", false);
@@ -263,7 +267,7 @@ class LxcDriverIT {
 
     @Test
     void aVolumeIsNeverMountedThroughALinkInTheSandbox() throws Exception {
-        assertThat(driver.ensureVolume("home-linked")).isTrue();
+        assertThat(driver.ensureVolume("home-linked", HOME)).isTrue();
         Sandbox sandbox = started();
         sh(sandbox, "mkdir -p /tmp/real/x && ln -s /tmp/real /tmp/via && ln -s /etc /tmp/evil");
 
@@ -296,13 +300,13 @@ class LxcDriverIT {
         Files.writeString(volumes.resolve("a-file"), "not a directory");
 
         for (String bad : List.of("../escape", "", ".hidden", "a/b", "x".repeat(65))) {
-            assertThatThrownBy(() -> driver.ensureVolume(bad))
+            assertThatThrownBy(() -> driver.ensureVolume(bad, HOME))
                     .as(bad)
                     .isInstanceOf(SandboxException.class);
         }
-        assertThatThrownBy(() -> driver.ensureVolume("planted"))
+        assertThatThrownBy(() -> driver.ensureVolume("planted", HOME))
                 .hasMessageContaining("not a directory");
-        assertThatThrownBy(() -> driver.ensureVolume("a-file"))
+        assertThatThrownBy(() -> driver.ensureVolume("a-file", HOME))
                 .hasMessageContaining("not a directory");
         assertThat(outside).isEmptyDirectory();
         assertThat(stateDir.resolve("escape")).doesNotExist();
@@ -1106,5 +1110,200 @@ class LxcDriverIT {
             }
         }
         return count;
+    }
+
+    private Sandbox withHome(String volume) throws Exception {
+        Sandbox sandbox =
+                driver.create(
+                        SandboxSpec.defaults("base")
+                                .withLimits(SMALL)
+                                .withMounts(List.of(new Mount(volume, "/home/student", false))));
+        created.add(sandbox);
+        sandbox.start();
+        return sandbox;
+    }
+
+    /** Bytes the host's disk holds for a file (its allocated blocks, not its apparent size). */
+    private static long allocated(Path file) throws Exception {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).start();
+        String[] blocks = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+        assertThat(stat.waitFor()).isZero();
+        return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
+    }
+
+    @Test
+    void fillingAHomeStopsAtItsVolumesSizeAndTheNeighboursHomeStillSaves() throws Exception { // 5
+        Path volumes = stateDir.resolve("volumes");
+        assertThat(driver.ensureVolume("full-home", HOME)).isTrue();
+        assertThat(driver.ensureVolume("neighbour-home", HOME)).isTrue();
+        Sandbox filler = withHome("full-home");
+        Sandbox neighbour = withHome("neighbour-home");
+        long hostFreeBefore = Files.getFileStore(stateDir).getUsableSpace();
+
+        ExecResult fill =
+                sh(
+                        filler,
+                        "dd if=/dev/zero of=~/fill bs=1M 2>&1; fallocate -l 2G ~/big 2>&1; sync;"
+                                + " echo; df -B1 --output=used,size ~ | tail -1");
+
+        assertThat(fill.stdoutText()).contains("No space left on device");
+        String[] usedAndSize =
+                fill.stdoutText().lines().reduce((a, b) -> b).orElseThrow().trim().split("\\s+");
+        assertThat(Long.parseLong(usedAndSize[1]))
+                .as("the student sees the volume's size")
+                .isBetween(HOME - (8L << 20), HOME);
+        assertThat(Long.parseLong(usedAndSize[0])).isGreaterThan(HOME - (8L << 20));
+        assertThat(driver.volumeStats("full-home").usedBytes())
+                .isEqualTo(Long.parseLong(usedAndSize[0]));
+        assertThat(sh(neighbour, "echo ok > ~/saved && cat ~/saved").stdoutText())
+                .isEqualTo("ok\n");
+        // What the home's filesystem holds in memory reaches the image file on the host.
+        assertThat(new ProcessBuilder("sync").start().waitFor()).isZero();
+        assertThat(allocated(volumes.resolve(".images/full-home.img")))
+                .as("the host's disk holds at most the volume")
+                .isLessThanOrEqualTo(HOME);
+        // Other writers share this disk; more than the volume plus their share would mean a leak.
+        assertThat(hostFreeBefore - Files.getFileStore(stateDir).getUsableSpace())
+                .isLessThan(HOME + (32L << 20));
+        System.out.println(
+                "FIGURE full 64 MiB home: host disk held by its image "
+                        + allocated(volumes.resolve(".images/full-home.img"))
+                        + " bytes");
+
+        filler.destroy();
+        created.remove(filler);
+        assertThat(VolumeImages.isMountPoint(volumes.resolve("full-home")))
+                .as("unmounted once no sandbox uses it")
+                .isFalse();
+        assertThat(driver.volumeStats("full-home").usedBytes())
+                .as("an idle volume still answers")
+                .isEqualTo(Long.parseLong(usedAndSize[0]));
+    }
+
+    @Test
+    void exhaustingInodesInAHomeStopsAtItsVolumesLimit() throws Exception { // 6
+        assertThat(driver.ensureVolume("many-files", 16L << 20)).isTrue();
+        Sandbox sandbox = withHome("many-files");
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of(
+                                "python3",
+                                "-c",
+                                String.join(
+                                        "\n",
+                                        "import os",
+                                        "n = 0",
+                                        "try:",
+                                        "    while n < 100000:",
+                                        "        open('/home/student/f%d' % n, 'w').close(); n += 1",
+                                        "except OSError as e:",
+                                        "    print(n, e.errno)")));
+
+        String[] stopped = result.stdoutText().trim().split(" ");
+        assertThat(stopped).as(result.stdoutText() + result.stderrText()).hasSize(2);
+        assertThat(stopped[1]).as("ENOSPC").isEqualTo("28");
+        long total = driver.volumeStats("many-files").totalInodes();
+        assertThat(total).isEqualTo((16L << 20) / VolumeImages.BYTES_PER_INODE);
+        assertThat(Long.parseLong(stopped[0])).isLessThan(total);
+    }
+
+    @Test
+    void aVolumeGrowsWithItsPlanButNeverShrinks() throws Exception {
+        assertThat(driver.ensureVolume("growing", 32L << 20)).isTrue();
+        long small = driver.volumeStats("growing").totalBytes();
+        Sandbox sandbox = withHome("growing");
+        sh(sandbox, "echo mine > ~/kept");
+        sandbox.destroy();
+        created.remove(sandbox);
+
+        assertThat(driver.ensureVolume("growing", 96L << 20)).isFalse();
+        long grown = driver.volumeStats("growing").totalBytes();
+        assertThat(driver.ensureVolume("growing", 16L << 20)).isFalse();
+
+        assertThat(small).isBetween(24L << 20, 32L << 20);
+        assertThat(grown).isBetween(88L << 20, 96L << 20);
+        assertThat(driver.volumeStats("growing").totalBytes()).isEqualTo(grown);
+        assertThat(
+                        sh(
+                                        withHome("growing"),
+                                        "cat ~/kept; df -B1 --output=size ~ | tail -1 | tr -d ' '")
+                                .stdoutText())
+                .isEqualTo("mine\n" + grown + "\n");
+    }
+
+    @Test
+    void aPlainDirectoryVolumeMovesIntoAnImageWithItsFiles() throws Exception {
+        Path volumes = stateDir.resolve("volumes");
+        int student = LxcDriver.ID_OFFSET + LxcConfig.SANDBOX_UID;
+        Path plain = Files.createDirectories(volumes.resolve("from-before/src"));
+        Files.writeString(plain.resolve("main.py"), "print(42)");
+        Files.createSymbolicLink(plain.resolve("etc"), Path.of("/etc"));
+        for (Path path : List.of(plain.getParent(), plain, plain.resolve("main.py"))) {
+            Files.setAttribute(path, "unix:uid", student);
+            Files.setAttribute(path, "unix:gid", student);
+        }
+
+        assertThat(driver.ensureVolume("from-before", HOME)).isFalse();
+
+        assertThat(volumes.resolve(".images/from-before.img")).isRegularFile();
+        assertThat(VolumeImages.isMountPoint(volumes.resolve("from-before"))).isTrue();
+        Sandbox sandbox = withHome("from-before");
+        assertThat(
+                        sh(
+                                        sandbox,
+                                        "cat ~/src/main.py; echo; readlink ~/src/etc; stat -c '%U %a' ~"
+                                                + " ~/src/main.py; df -B1 --output=size ~ | tail -1")
+                                .stdoutText())
+                .startsWith("print(42)\n/etc\nstudent 700\nstudent 644\n");
+        assertThat(volumes.resolve(".from-before.plain")).doesNotExist();
+    }
+
+    /** Figures, never asserted: what a home volume costs sandboxd (1 GiB each, 20 samples). */
+    @Test
+    void homeVolumeCostFigures() throws Exception {
+        Path root = Files.createDirectories(stateDir.resolve("cost-volumes"));
+        VolumeImages images = new VolumeImages(root, LxcDriver.ID_OFFSET + LxcConfig.SANDBOX_UID);
+        List<Long> create = new ArrayList<>();
+        List<Long> unmount = new ArrayList<>();
+        List<Long> mount = new ArrayList<>();
+        List<Long> disk = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String name = "cost-" + i;
+            long t0 = System.nanoTime();
+            images.ensure(name, 1L << 30, Files::createDirectory);
+            long t1 = System.nanoTime();
+            images.retain(name);
+            images.release(name); // the last user: unmounted
+            long t2 = System.nanoTime();
+            images.retain(name);
+            long t3 = System.nanoTime();
+            images.release(name);
+            create.add(t1 - t0);
+            unmount.add(t2 - t1);
+            mount.add(t3 - t2);
+            disk.add(allocated(images.image(name)));
+        }
+        System.out.println(
+                "FIGURE home volume 1 GiB (20 samples): create (mkfs + mount) "
+                        + percentiles(create)
+                        + "; unmount "
+                        + percentiles(unmount)
+                        + "; mount "
+                        + percentiles(mount)
+                        + "; host disk of a new volume "
+                        + disk.stream().mapToLong(Long::longValue).max().orElse(0) / 1024
+                        + " KiB");
+        images.unmountAll();
+        LxcDriver.Trees.delete(root);
+    }
+
+    private static String percentiles(List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return String.format(
+                java.util.Locale.ROOT,
+                "p50 %.1f ms, p99 %.1f ms",
+                sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get(sorted.size() - 1) / 1e6);
     }
 }

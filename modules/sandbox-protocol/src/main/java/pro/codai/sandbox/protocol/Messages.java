@@ -22,6 +22,7 @@ import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.NetworkPolicy;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxStats;
+import pro.codai.sandbox.api.VolumeStats;
 
 /**
  * Converts between protocol JSON and the sandbox API's value types, validating every field: wrong
@@ -304,6 +305,24 @@ public final class Messages {
                 .add("cpuNanos", stats.cpuNanos())
                 .add("pids", stats.pids())
                 .add("oomKills", stats.oomKills());
+    }
+
+    /** A {@code volume-stats} answer as stats (client side). */
+    public static VolumeStats volumeStats(JsonObject answer) throws ProtocolException {
+        return new VolumeStats(
+                number(answer, "usedBytes", 0, Long.MAX_VALUE),
+                number(answer, "totalBytes", 0, Long.MAX_VALUE),
+                number(answer, "usedInodes", 0, Long.MAX_VALUE),
+                number(answer, "totalInodes", 0, Long.MAX_VALUE));
+    }
+
+    public static JsonObjectBuilder volumeStats(VolumeStats stats) {
+        return Frames.JSON
+                .createObjectBuilder()
+                .add("usedBytes", stats.usedBytes())
+                .add("totalBytes", stats.totalBytes())
+                .add("usedInodes", stats.usedInodes())
+                .add("totalInodes", stats.totalInodes());
     }
 
     public static JsonArrayBuilder array(List<String> values) {

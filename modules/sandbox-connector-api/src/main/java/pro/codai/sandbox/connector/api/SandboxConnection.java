@@ -6,6 +6,7 @@ import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxStats;
+import pro.codai.sandbox.api.VolumeStats;
 
 /**
  * A handle on a pooled connection to sandboxd. Not for concurrent use; close it (try-with-
@@ -52,6 +53,15 @@ public interface SandboxConnection extends AutoCloseable {
      * not); returns whether it was created. Mount it with the sandbox spec's mounts.
      */
     boolean ensureVolume(String volume) throws SandboxConnectorException;
+
+    /**
+     * As {@link #ensureVolume(String)}, with a hard size: a new volume gets {@code sizeBytes}
+     * (sandboxd caps it by its maximum), an existing smaller one grows to it, none ever shrinks.
+     */
+    boolean ensureVolume(String volume, long sizeBytes) throws SandboxConnectorException;
+
+    /** How full a student's volume is (bytes and inodes, used and total). */
+    VolumeStats volumeStats(String volume) throws SandboxConnectorException;
 
     /**
      * Opens a terminal in a running sandbox: a login shell as the student in {@code /home/student},

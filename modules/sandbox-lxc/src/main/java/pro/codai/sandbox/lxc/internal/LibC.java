@@ -4,7 +4,10 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-/** The few libc calls the driver needs: pipes, raw reads and writes, waiting, signals, PTYs. */
+/**
+ * The few libc calls the driver needs: pipes, raw reads and writes, waiting, signals, PTYs, mounts,
+ * filesystem statistics.
+ */
 public interface LibC extends Library {
 
     LibC INSTANCE = Native.load("c", LibC.class);
@@ -88,4 +91,7 @@ public interface LibC extends Library {
     int mount(String source, String target, String filesystemType, long flags, String data);
 
     int umount2(String target, int flags);
+
+    /** {@code struct statvfs} is 112 bytes on 64-bit Linux: eleven longs, then spare ints. */
+    int statvfs(String path, Pointer buffer);
 }
