@@ -179,7 +179,7 @@
         return (bytes / 1000000).toFixed(1) + " MB";
     }
 
-    async function refreshHome() {
+    async function refreshHome(attempt = 0) {
         try {
             const home = await (await call("GET", "/home")).json();
             const box = byId("home-usage");
@@ -187,7 +187,11 @@
             box.dataset.state = home.usedBytes >= home.totalBytes * 0.95 || home.usedInodes >= home.totalInodes ? "full" : "ok";
             box.hidden = false;
         } catch (e) {
-            /* the figure waits for the next save */
+            // The volume may still be coming up as the workspace opens: ask again a few times,
+            // then the figure waits for the next save.
+            if (attempt < 4) {
+                setTimeout(() => refreshHome(attempt + 1), 1000 * (attempt + 1));
+            }
         }
     }
 
