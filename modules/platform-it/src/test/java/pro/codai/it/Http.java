@@ -16,8 +16,16 @@ import java.util.Map;
 /** A small HTTP client for the tests. */
 final class Http {
 
+    /**
+     * HTTP/1.1 as browsers, curl and Moodle speak it to the server: Java's default asks to switch
+     * each new connection to h2c, which the server (HTTP/1.1 only) answers as plain HTTP/1.1 but,
+     * where the container refuses such a request itself (a bad token), with the connection closed
+     * and no {@code Connection: close} — ServerContract and RunsIT test h2c-asking clients on their
+     * own.
+     */
     private static final HttpClient CLIENT =
             HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5))
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build();

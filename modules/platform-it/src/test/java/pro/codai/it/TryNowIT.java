@@ -412,7 +412,7 @@ class TryNowIT {
 
     @Test
     void aFullHomeRefusesSavesWithAClearMessageAndTheWorkspaceGoesOn() throws Exception {
-        String email = user("hedy");
+        String email = user("edith");
         try (Browser browser = Browser.open()) {
             IdePages ide = tryNow(browser, email);
             HttpResponse<byte[]> home =
