@@ -177,7 +177,7 @@ class ApiSecurityIT {
 
         for (String bad : List.of("not-a-token", "a.b.c", unsigned, forged)) {
             HttpResponse<String> answer =
-                    ErrorsIT.http11(
+                    Http.json(
                             "GET",
                             server.uri("/api/v1/me"),
                             null,

@@ -52,7 +52,7 @@ class ErrorsIT {
 
     String issue(String scope) throws Exception {
         HttpResponse<String> issued =
-                http11(
+                Http.json(
                         "POST",
                         server.uri("/api/v1/admin/api-keys"),
                         "{\"name\":\"" + scope + "\",\"scopes\":[\"" + scope + "\"]}",
@@ -60,29 +60,6 @@ class ErrorsIT {
                         ADMIN_TOKEN);
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
         return Json.createReader(new StringReader(issued.body())).readObject().getString("secret");
-    }
-
-    /**
-     * A request as browsers, curl and Moodle send it: HTTP/1.1 without asking to upgrade to h2c.
-     * (Java's client asks by default; the server answers such a request in HTTP/1.1 too, see
-     * CleartextUpgradeFilter, but the container then skips its error pages.)
-     */
-    static HttpResponse<String> http11(
-            String method, java.net.URI uri, String body, String... headers) throws Exception {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(uri)
-                        .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                        .timeout(Duration.ofSeconds(120))
-                        .header("Content-Type", "application/json")
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return Http.send(request.build());
     }
 
     static String nested(int depth) {
@@ -129,14 +106,14 @@ class ErrorsIT {
                         + "}}}";
 
         HttpResponse<String> jobe =
-                http11(
+                Http.json(
                         "POST",
                         server.uri("/jobe/index.php/restapi/runs"),
                         deepRunSpec,
                         "X-API-KEY",
                         jobeKey);
         HttpResponse<String> api =
-                http11(
+                Http.json(
                         "POST",
                         server.uri("/api/v1/runs"),
                         "{\"language\":\"c\",\"source\":\"x\",\"runArgs\":" + nested(5000) + "}",
@@ -159,9 +136,10 @@ class ErrorsIT {
         // Valid JSON, one byte over: {"x":"aaa…"} of 32 MiB + 1.
         String over = "{\"x\":\"" + "a".repeat((32 << 20) + 1 - 8) + "\"}";
 
-        assertProblem(http11("POST", server.uri("/api/v1/runs"), over, "X-API-Key", runsKey), 413);
         assertProblem(
-                http11(
+                Http.json("POST", server.uri("/api/v1/runs"), over, "X-API-Key", runsKey), 413);
+        assertProblem(
+                Http.json(
                         "POST",
                         server.uri("/jobe/index.php/restapi/runs"),
                         over,
@@ -180,23 +158,23 @@ class ErrorsIT {
                         "/jobe/index.php/restapi/nothing",
                         "/api/nothing",
                         "/api/v1/nothing")) {
-            assertProblem(http11("GET", server.uri(path), null), 404);
+            assertProblem(Http.json("GET", server.uri(path), null), 404);
         }
         assertProblem(
-                http11(
+                Http.json(
                         "DELETE",
                         server.uri("/jobe/index.php/restapi/languages"),
                         null,
                         "X-API-KEY",
                         jobeKey),
                 405);
-        assertProblem(http11("DELETE", server.uri("/api/v1/info"), null), 405);
+        assertProblem(Http.json("DELETE", server.uri("/api/v1/info"), null), 405);
     }
 
     @Test
     void getSignoutAndUnknownPortalPagesShowThePortalsOwnPage() throws Exception {
-        HttpResponse<String> signOut = http11("GET", server.uri("/signout"), null);
-        HttpResponse<String> missing = http11("GET", server.uri("/no-such-page.xhtml"), null);
+        HttpResponse<String> signOut = Http.json("GET", server.uri("/signout"), null);
+        HttpResponse<String> missing = Http.json("GET", server.uri("/no-such-page.xhtml"), null);
 
         assertThat(signOut.statusCode()).isEqualTo(405);
         // The portal's pages are application/xhtml+xml, its error pages included.
@@ -230,8 +208,6 @@ class ErrorsIT {
         return Http.send(
                 HttpRequest.newBuilder(server.uri("/index.xhtml"))
                         .timeout(Duration.ofSeconds(60))
-                        // As a browser posts a form to a plain-HTTP server (no h2c upgrade).
-                        .version(java.net.http.HttpClient.Version.HTTP_1_1)
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build());
