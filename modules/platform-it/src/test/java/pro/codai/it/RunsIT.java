@@ -130,6 +130,19 @@ class RunsIT {
                 : Http.json(method, uri("/jobe/index.php/restapi/" + path), body, "X-API-KEY", key);
     }
 
+    /** A Jobe run of Python's {@code print(1)} with these parameters. */
+    HttpResponse<String> jobePrintOne(JsonObjectBuilder parameters) throws Exception {
+        return jobe(
+                "POST",
+                "runs",
+                runSpec(
+                        Json.createObjectBuilder()
+                                .add("language_id", "python3")
+                                .add("sourcecode", "print(1)")
+                                .add("parameters", parameters)),
+                jobeKey);
+    }
+
     static JsonObjectBuilder program(String language, String source) {
         return Json.createObjectBuilder().add("language", language).add("source", source);
     }
@@ -400,18 +413,7 @@ class RunsIT {
             assertThat(refused.headers().firstValue("Content-Type"))
                     .hasValue("application/problem+json");
             HttpResponse<String> jobeRefused =
-                    jobe(
-                            "POST",
-                            "runs",
-                            runSpec(
-                                    Json.createObjectBuilder()
-                                            .add("language_id", "python3")
-                                            .add("sourcecode", "print(1)")
-                                            .add(
-                                                    "parameters",
-                                                    Json.createObjectBuilder()
-                                                            .add("streamsize", over))),
-                            jobeKey);
+                    jobePrintOne(Json.createObjectBuilder().add("streamsize", over));
             assertThat(jobeRefused.statusCode()).as(jobeRefused.body()).isEqualTo(400);
             assertThat(jobeRefused.body()).startsWith("\"streamsize must be");
         }
@@ -437,24 +439,11 @@ class RunsIT {
             assertThat(refused.statusCode()).as(length + " bytes").isEqualTo(400);
             assertThat(json(refused.body()).getString("detail")).contains("16384 bytes");
             HttpResponse<String> jobeRefused =
-                    jobe(
-                            "POST",
-                            "runs",
-                            runSpec(
-                                    Json.createObjectBuilder()
-                                            .add("language_id", "python3")
-                                            .add("sourcecode", "print(1)")
-                                            .add(
-                                                    "parameters",
-                                                    Json.createObjectBuilder()
-                                                            .add(
-                                                                    "runargs",
-                                                                    Json.createArrayBuilder()
-                                                                            .add(
-                                                                                    "a"
-                                                                                            .repeat(
-                                                                                                    length))))),
-                            jobeKey);
+                    jobePrintOne(
+                            Json.createObjectBuilder()
+                                    .add(
+                                            "runargs",
+                                            Json.createArrayBuilder().add("a".repeat(length))));
             assertThat(jobeRefused.statusCode()).as(length + " bytes").isEqualTo(400);
         }
     }
