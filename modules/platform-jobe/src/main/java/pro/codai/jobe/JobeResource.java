@@ -27,7 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
-import pro.codai.platform.persistence.DatabaseUnavailable;
+import pro.codai.platform.persistence.ApplicationDatabase;
 import pro.codai.platform.run.Language;
 import pro.codai.platform.run.LanguageVersions;
 import pro.codai.platform.run.Outcome;
@@ -55,6 +55,7 @@ public class JobeResource {
     @Inject LanguageVersions versions;
     @Inject JobeFiles files;
     @Inject ApiKeys apiKeys;
+    @Inject ApplicationDatabase database;
 
     // Read as text: only "false" turns keys off. MicroProfile Config would read a misspelt
     // "ture" as false and open the API; the launcher refuses it, but a full Payara Server has no
@@ -103,7 +104,7 @@ public class JobeResource {
         } catch (JobeError e) {
             return e.toResponse();
         } catch (RuntimeException e) {
-            if (DatabaseUnavailable.isCause(e)) {
+            if (database.explains(e)) {
                 return answer(RunResult.of(Outcome.OVERLOAD, DATABASE_UNAVAILABLE));
             }
             throw e;
@@ -208,7 +209,7 @@ public class JobeResource {
         try {
             key = presented == null ? Optional.empty() : apiKeys.verify(presented);
         } catch (RuntimeException e) {
-            if (!DatabaseUnavailable.isCause(e)) {
+            if (!database.explains(e)) {
                 throw e;
             }
             LOG.warning(() -> "Database unavailable checking a Jobe key: " + e);

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import jakarta.inject.Inject;
 import jakarta.json.bind.JsonbException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import pro.codai.platform.persistence.ApplicationDatabase;
 import pro.codai.platform.persistence.DatabaseUnavailable;
 import pro.codai.platform.web.ErrorLog;
 
@@ -39,11 +41,13 @@ public final class ProblemMappers {
 
         @Context UriInfo uriInfo;
 
+        @Inject ApplicationDatabase database;
+
         @Override
         public Response toResponse(WebApplicationException exception) {
             Response.StatusType status = exception.getResponse().getStatusInfo();
             if (status.getStatusCode() >= 500) {
-                return Unexpected.incident(exception, path(uriInfo));
+                return Unexpected.incident(exception, path(uriInfo), database);
             }
             if (exception.getResponse().getEntity() instanceof String detailed
                     && Problem.PROBLEM_JSON.isCompatible(exception.getResponse().getMediaType())) {
@@ -131,11 +135,13 @@ public final class ProblemMappers {
 
         @Context UriInfo uriInfo;
 
+        @Inject ApplicationDatabase database;
+
         @Override
         public Response toResponse(jakarta.ws.rs.ProcessingException exception) {
             return exception.getCause() instanceof JsonbException
                     ? MalformedJsonProblems.malformed(path(uriInfo))
-                    : Unexpected.incident(exception, path(uriInfo));
+                    : Unexpected.incident(exception, path(uriInfo), database);
         }
     }
 
@@ -156,20 +162,25 @@ public final class ProblemMappers {
     /**
      * Anything else: 500, logged in one line with an incident id (the stack trace only at FINE);
      * the response leaks nothing else. The database out of reach is 503 with {@code Retry-After}
-     * instead, logged in one line too.
+     * instead, logged in one line too ({@link ApplicationDatabase#explains}: said so by the
+     * failure's causes, or a failed database access while no connection can be had).
      */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {
 
         @Context UriInfo uriInfo;
 
+        @Inject ApplicationDatabase database;
+
         @Override
         public Response toResponse(Throwable exception) {
-            return incident(exception, path(uriInfo));
+            return incident(exception, path(uriInfo), database);
         }
 
-        static Response incident(Throwable exception, String path) {
-            if (DatabaseUnavailable.isCause(exception)) {
+        static Response incident(Throwable exception, String path, ApplicationDatabase database) {
+            if (database != null
+                    ? database.explains(exception)
+                    : DatabaseUnavailable.isCause(exception)) {
                 // The pool replaces broken connections: the same request works once it is back.
                 ErrorLog.line(
                         LOG,

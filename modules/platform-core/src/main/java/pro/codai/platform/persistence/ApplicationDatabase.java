@@ -68,6 +68,21 @@ public class ApplicationDatabase {
         }
     }
 
+    /** How long {@link #explains} waits for the database to answer. */
+    static final int REACHABILITY_TIMEOUT_SECONDS = 1;
+
+    /**
+     * Whether {@code failure} is the database being out of reach: its causes say so, or it is a
+     * failed database access and a connection cannot be had right now. The second test covers a
+     * commit that failed because the database went away, which the transaction manager reports
+     * without the driver's exception as its cause; it is asked only on the error path.
+     */
+    public boolean explains(Throwable failure) {
+        return DatabaseUnavailable.isCause(failure)
+                || (DatabaseUnavailable.isDataAccessFailure(failure)
+                        && !isReachable(REACHABILITY_TIMEOUT_SECONDS));
+    }
+
     /** Whether a connection can be had and answers within the timeout. */
     public boolean isReachable(int timeoutSeconds) {
         try (Connection connection = dataSource.getConnection()) {

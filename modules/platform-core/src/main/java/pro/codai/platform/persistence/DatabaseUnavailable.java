@@ -63,6 +63,38 @@ public final class DatabaseUnavailable {
                         || state.equals("57P03"));
     }
 
+    /**
+     * Packages whose exceptions report a failed database access: JDBC, JPA and its provider, JTA
+     * and the connector architecture the pool is built on. A transaction manager that fails to
+     * commit, or a persistence provider, may wrap the driver's exception without keeping it as the
+     * cause, so {@link #isCause} cannot always see the lost connection behind them.
+     */
+    private static final java.util.List<String> DATA_ACCESS_PACKAGES =
+            java.util.List.of(
+                    "java.sql.",
+                    "javax.transaction.xa.",
+                    "jakarta.persistence.",
+                    "jakarta.transaction.",
+                    "jakarta.resource.",
+                    "org.eclipse.persistence.exceptions.");
+
+    /**
+     * Whether {@code failure}, or any cause of it, is a failed database access of any kind (not
+     * only a lost connection): the failures that {@link ApplicationDatabase#explains} checks
+     * against the database's reachability.
+     */
+    public static boolean isDataAccessFailure(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, true) == null; t = next(t)) {
+            String name = t.getClass().getName();
+            if (DATA_ACCESS_PACKAGES.stream().anyMatch(name::startsWith)
+                    || POOL_FAILURES.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Throwable next(Throwable t) {
         if (t instanceof SQLException sql
                 && sql.getNextException() != null

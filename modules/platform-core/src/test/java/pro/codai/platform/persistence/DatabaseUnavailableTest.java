@@ -41,4 +41,28 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseUnavailable.isCause(new IllegalStateException("bug"))).isFalse();
         assertThat(DatabaseUnavailable.isCause(null)).isFalse();
     }
+
+    @Test
+    void failuresOfTheDatabaseLayersAreDataAccessFailuresEvenWithoutTheirCause() {
+        jakarta.transaction.RollbackException commitFailed =
+                new jakarta.transaction.RollbackException("commit failed");
+        assertThat(
+                        DatabaseUnavailable.isDataAccessFailure(
+                                new jakarta.transaction.TransactionalException(
+                                        "interceptor", commitFailed)))
+                .isTrue();
+        assertThat(DatabaseUnavailable.isDataAccessFailure(new SQLException("duplicate", "23505")))
+                .isTrue();
+        assertThat(DatabaseUnavailable.isCause(commitFailed)).isFalse();
+    }
+
+    @Test
+    void failuresOutsideTheDatabaseLayersAreNotDataAccessFailures() {
+        assertThat(DatabaseUnavailable.isDataAccessFailure(new NullPointerException())).isFalse();
+        assertThat(
+                        DatabaseUnavailable.isDataAccessFailure(
+                                new IllegalStateException(new java.io.IOException("disk"))))
+                .isFalse();
+        assertThat(DatabaseUnavailable.isDataAccessFailure(null)).isFalse();
+    }
 }
