@@ -141,14 +141,6 @@ public class JobeResource {
         return Response.ok(answer.build().toString(), JobeError.JSON).build();
     }
 
-    @GET
-    @Path("runs/{id}")
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response runStatus(@PathParam("id") String id) {
-        // Jobe serves runs in immediate mode only; there is nothing to poll.
-        return JobeError.response("Run " + id + " not found (immediate mode only)", 404);
-    }
-
     private static final String RUN_ID_CHARACTERS =
             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
