@@ -155,20 +155,26 @@ class ErrorsIT {
                         "/jobe/",
                         "/jobe/nothing",
                         "/jobe/index.php",
-                        "/jobe/index.php/restapi/nothing",
                         "/api/nothing",
                         "/api/v1/nothing")) {
             assertProblem(Http.json("GET", server.uri(path), null), 404);
         }
-        assertProblem(
-                Http.json(
-                        "DELETE",
-                        server.uri("/jobe/index.php/restapi/languages"),
-                        null,
-                        "X-API-KEY",
-                        jobeKey),
-                405);
         assertProblem(Http.json("DELETE", server.uri("/api/v1/info"), null), 405);
+    }
+
+    @Test
+    void requestsTheJobeApiHasNoRouteForAreJobes404NotTheContainers() throws Exception {
+        for (String[] request :
+                List.of(
+                        new String[] {"GET", "/jobe/index.php/restapi/nothing"},
+                        new String[] {"DELETE", "/jobe/index.php/restapi/languages"})) {
+            HttpResponse<String> answer =
+                    Http.json(request[0], server.uri(request[1]), null, "X-API-KEY", jobeKey);
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(404);
+            assertThat(answer.body()).startsWith("\"Can't find a route for '" + request[0]);
+            assertNoContainerPage(answer);
+        }
     }
 
     @Test

@@ -9,6 +9,9 @@ final class JobeError extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Jobe's (CodeIgniter's) JSON type: UTF-8 named. */
+    static final MediaType JSON = MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8");
+
     private final int status;
 
     JobeError(String message, int status) {
@@ -22,7 +25,7 @@ final class JobeError extends RuntimeException {
 
     static Response response(String message, int status) {
         return Response.status(status)
-                .type(MediaType.APPLICATION_JSON_TYPE)
+                .type(JSON)
                 .entity(Json.createValue(message).toString())
                 .build();
     }

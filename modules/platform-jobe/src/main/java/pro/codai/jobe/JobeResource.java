@@ -8,7 +8,6 @@ import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -76,7 +75,7 @@ public class JobeResource {
         for (Map.Entry<Language, String> entry : versions.all().entrySet()) {
             list.add(Json.createArrayBuilder().add(entry.getKey().id()).add(entry.getValue()));
         }
-        return Response.ok(list.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(list.build().toString(), JobeError.JSON).build();
     }
 
     @POST
@@ -91,16 +90,28 @@ public class JobeResource {
             return access.refusal().get();
         }
         try {
-            RunRequest request = RunSpecs.parse(body, files::get);
+            RunSpecs.JobeRun jobeRun = RunSpecs.parse(body, files::get);
             if (access.key() != null && !apiKeys.tryCountRun(access.key())) {
                 return JobeError.response("Rate limit exceeded for this API key", 429);
             }
-            return answer(
+            RunResult result =
                     runs.run(
-                            request,
+                            jobeRun.request(),
                             access.key() == null
                                     ? RunCallers.ANONYMOUS
-                                    : RunCallers.apiKey(access.key())));
+                                    : RunCallers.apiKey(access.key()));
+            if (!jobeRun.debug()) {
+                return answer(result);
+            }
+            String runId = debugRunId();
+            LOG.info(
+                    () ->
+                            "Jobe debug run "
+                                    + runId
+                                    + ": outcome "
+                                    + result.outcome().jobeCode()
+                                    + " (nothing is kept)");
+            return answer(result, runId);
         } catch (JobeError e) {
             return e.toResponse();
         } catch (RuntimeException e) {
@@ -113,22 +124,36 @@ public class JobeResource {
 
     /** Jobe's answer to a run: always 200, the outcome says what happened. */
     private static Response answer(RunResult result) {
+        return answer(result, null);
+    }
+
+    /**
+     * {@code runId}: null but for a debug run, which Jobe names (its kept directory); such a run is
+     * named here too, in the answer and the log, and nothing of it is kept.
+     */
+    private static Response answer(RunResult result, String runId) {
         JsonObjectBuilder answer =
                 Json.createObjectBuilder()
-                        .add("run_id", JsonValue.NULL)
+                        .add("run_id", runId == null ? JsonValue.NULL : Json.createValue(runId))
                         .add("outcome", result.outcome().jobeCode())
                         .add("cmpinfo", result.compileOutput())
                         .add("stdout", result.stdout())
                         .add("stderr", result.stderr());
-        return Response.ok(answer.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(answer.build().toString(), JobeError.JSON).build();
     }
 
-    @GET
-    @Path("runs/{id}")
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response runStatus(@PathParam("id") String id) {
-        // Jobe serves runs in immediate mode only; there is nothing to poll.
-        return JobeError.response("Run " + id + " not found (immediate mode only)", 404);
+    private static final String RUN_ID_CHARACTERS =
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    /** A debug run's name, shaped as Jobe's run directories are: {@code jobe_} and six more. */
+    static String debugRunId() {
+        StringBuilder id = new StringBuilder("jobe_");
+        java.util.concurrent.ThreadLocalRandom random =
+                java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 6; i++) {
+            id.append(RUN_ID_CHARACTERS.charAt(random.nextInt(RUN_ID_CHARACTERS.length())));
+        }
+        return id.toString();
     }
 
     @PUT
@@ -144,13 +169,11 @@ public class JobeResource {
         if (!JobeFiles.isValidId(id)) {
             return JobeError.response("put: file id must be 1 to 64 letters or digits", 400);
         }
-        JsonValue contents;
-        try {
-            JsonObject json = Json.createReader(new java.io.StringReader(body)).readObject();
-            contents = json.get("file_contents");
-        } catch (RuntimeException e) {
-            return JobeError.response("put: missing file_contents parameter", 400);
-        }
+        JsonValue contents =
+                RunSpecs.json(body)
+                        .filter(value -> value.getValueType() == JsonValue.ValueType.OBJECT)
+                        .map(value -> value.asJsonObject().get("file_contents"))
+                        .orElse(null);
         if (!(contents instanceof JsonString base64)) {
             return JobeError.response("put: missing file_contents parameter", 400);
         }
