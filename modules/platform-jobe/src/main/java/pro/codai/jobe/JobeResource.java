@@ -90,7 +90,7 @@ public class JobeResource {
             return access.refusal().get();
         }
         try {
-            RunRequest request = RunSpecs.parse(body, files::get);
+            RunRequest request = RunSpecs.parse(body, files::get).likeJobe();
             if (access.key() != null && !apiKeys.tryCountRun(access.key())) {
                 return JobeError.response("Rate limit exceeded for this API key", 429);
             }
