@@ -36,6 +36,14 @@ import pro.codai.sandbox.connector.api.SandboxConnectorException;
  * (see {@link RunCallers}); a full queue is answered with {@link Outcome#OVERLOAD} at once. Run
  * sandboxes carry sandboxd's owner label {@code runs-<module>}, so that the sandboxes of runs a
  * killed server left behind are released when the module starts again.
+ *
+ * <p>A request in {@linkplain RunRequest.Dialect#JOBE Jobe's dialect} runs as Jobe 2.2's runguard
+ * runs it, inside the sandbox: each phase is {@code sh -c '<command>'} with the request's argument
+ * lists pasted in as shell text, under an address-space limit ({@code ulimit -v}, Jobe's {@code
+ * --memsize}) set before it, its output cut at Jobe's stream size while it runs on, and the result
+ * diagnosed by Jobe's rules ({@link #jobeResult}). The sandbox's cgroup memory stays the wall
+ * behind the address space. The appliance's own dialect keeps exact argument lists, the cgroup
+ * memory as the limit and stops a program at its output limit.
  */
 @ApplicationScoped
 public class RunService {
