@@ -146,12 +146,13 @@ final class RunSpecs {
         try {
             return new JobeRun(
                     new RunRequest(
-                            language,
-                            run.getString("sourcecode"),
-                            sourceFileName,
-                            input.getBytes(StandardCharsets.UTF_8),
-                            runFiles,
-                            limits(parameters)),
+                                    language,
+                                    run.getString("sourcecode"),
+                                    sourceFileName,
+                                    input.getBytes(StandardCharsets.UTF_8),
+                                    runFiles,
+                                    limits(parameters))
+                            .likeJobe(),
                     isTrue(run.get("debug")));
         } catch (RunRejectedException e) {
             throw new JobeError(e.getMessage(), 400);

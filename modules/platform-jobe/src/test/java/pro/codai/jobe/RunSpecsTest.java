@@ -94,7 +94,7 @@ class RunSpecsTest {
                         RunParameters::processes,
                         RunParameters::diskMegabytes,
                         RunParameters::streamMegabytes)
-                .containsExactly(5, 400, 30, 20, 2.0);
+                .containsExactly(5, 0, 30, 20, 2.0); // memory 0: the language's default
     }
 
     @ParameterizedTest

@@ -42,13 +42,34 @@ public enum Language {
                         "    traceback.print_exception(type(e), e, e.__traceback__.tb_next)",
                         "    raise SystemExit(1)");
 
+        /**
+         * With interpreter arguments of the request's own (which may hold {@code -c} or {@code -m}
+         * of their own), Jobe's two steps: {@code py_compile}, then {@code python3 <args> prog.py
+         * <runargs>}.
+         */
+        @Override
+        List<String> compile(String source, RunParameters p) {
+            return p.interpreterArgs() == null
+                    ? List.of()
+                    : List.of("python3", "-m", "py_compile", source);
+        }
+
         @Override
         List<String> run(String source, RunParameters p) {
+            if (p.interpreterArgs() != null) {
+                return with("python3", p.interpreterArgs(), source, p);
+            }
             List<String> command = new ArrayList<>(List.of("python3"));
-            command.addAll(or(p.interpreterArgs(), defaultInterpreterArgs));
+            command.addAll(defaultInterpreterArgs);
             command.addAll(List.of("-c", BOOTSTRAP, source));
             command.addAll(or(p.runArgs(), List.of()));
             return command;
+        }
+
+        /** Jobe gives Python 1000 MB (NumPy and matplotlib need it). */
+        @Override
+        int addressSpaceMegabytes(int requested) {
+            return requested > 0 ? requested : 1000;
         }
     },
     C(
@@ -70,7 +91,7 @@ public enum Language {
             return compiler("g++", source, p);
         }
     },
-    JAVA("java", "java", List.of(), List.of(), List.of("-Xrs", "-Xss8m"), 256, 1024) {
+    JAVA("java", "java", List.of(), List.of(), List.of("-Xrs", "-Xss8m", "-Xmx200m"), 256, 1024) {
         private final Pattern publicClass =
                 Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_]\\w*)");
 
@@ -97,8 +118,20 @@ public enum Language {
             command.addAll(or(p.runArgs(), List.of()));
             return command;
         }
+
+        /** Jobe lets the JVM manage its memory: {@code memorylimit} is disregarded. */
+        @Override
+        int addressSpaceMegabytes(int requested) {
+            return 0;
+        }
+
+        /** Jobe's: the tabs that indent a stack trace become eight spaces. */
+        @Override
+        String filteredStderr(String stderr) {
+            return stderr.replace("\n\t", "\n        ");
+        }
     },
-    NODEJS("nodejs", "js", List.of(), List.of(), List.of(), 64, 0) {
+    NODEJS("nodejs", "js", List.of(), List.of(), List.of("--use_strict"), 64, 0) {
         @Override
         List<String> run(String source, RunParameters p) {
             return with("node", or(p.interpreterArgs(), defaultInterpreterArgs), source, p);
@@ -176,6 +209,23 @@ public enum Language {
             return Math.max(requested, defaultMemoryMegabytes > 0 ? 256 : 16);
         }
         return defaultMemoryMegabytes > 0 ? defaultMemoryMegabytes : 400;
+    }
+
+    /** Jobe's default {@code memorylimit}: 400 MB. */
+    static final int JOBE_MEMORY_MEGABYTES = 400;
+
+    /**
+     * The address space a Jobe run gets (runguard's {@code --memsize}, RLIMIT_AS) for the request's
+     * {@code memorylimit} (0: Jobe's default for the language), in Jobe's megabytes of 1000 KiB; 0
+     * for none.
+     */
+    int addressSpaceMegabytes(int requested) {
+        return requested > 0 ? requested : JOBE_MEMORY_MEGABYTES;
+    }
+
+    /** Jobe's filter of the program's stderr before it is diagnosed and answered. */
+    String filteredStderr(String stderr) {
+        return stderr;
     }
 
     /** Whether stderr names a memory exhaustion the runtime caught itself. */

@@ -9,7 +9,10 @@ public enum Outcome {
     MEMORY_LIMIT(17),
     /** The program made a system call the sandbox refuses (killed by SIGSYS). */
     ILLEGAL_SYSCALL(19),
-    /** More output than the stream limit; Jobe reports it as a runtime error. */
+    /**
+     * More output than the stream limit stopped the program (the appliance's dialect; reported as a
+     * runtime error). In Jobe's dialect the output is cut and the program runs on, as on Jobe.
+     */
     OUTPUT_LIMIT(12),
     INTERNAL_ERROR(20),
     OVERLOAD(21);

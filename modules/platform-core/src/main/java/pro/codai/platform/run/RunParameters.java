@@ -9,10 +9,15 @@ import java.util.List;
  *     in Jobe (runguard's {@code --time}). Compiling has limits of its own: at least 10 s of CPU,
  *     and twice its CPU in wall time
  * @param memoryMegabytes memory of the sandbox (Jobe {@code memorylimit}); 0: the language's
- *     default
+ *     default. A run through the Jobe API gets it as Jobe does, as the program's address space
+ *     (RLIMIT_AS; Python's default 1000 MB, Java's none), inside a sandbox memory wall a little
+ *     larger
  * @param processes processes and threads (Jobe {@code numprocs})
  * @param diskMegabytes writable disk (Jobe {@code disklimit})
  * @param streamMegabytes cap on stdout and on stderr each (Jobe {@code streamsize})
+ * @param compileArgs extra compiler arguments (null: the language's); through the Jobe API these
+ *     four lists are pasted into the command as shell text, as Jobe does, so {@code "-c
+ *     \"print(1)\""} is two arguments; through the run API each item is one argument
  */
 public record RunParameters(
         int cpuSeconds,
@@ -46,9 +51,12 @@ public record RunParameters(
      */
     public static final int MAX_ARGS_BYTES = 16 * 1024;
 
-    /** Jobe's defaults: 5 s, 400 MB, 30 processes, 20 MB disk, 2 MB streams. */
+    /**
+     * Jobe's defaults: 5 s, the language's memory (Jobe's 400 MB, Python's 1000 MB), 30 processes,
+     * 20 MB disk, 2 MB streams.
+     */
     public static final RunParameters DEFAULTS =
-            new RunParameters(5, 400, 30, 20, 2, null, null, null, null);
+            new RunParameters(5, 0, 30, 20, 2, null, null, null, null);
 
     public RunParameters {
         check(cpuSeconds >= 1 && cpuSeconds <= MAX_CPU_SECONDS, "cputime", 1, MAX_CPU_SECONDS);
@@ -111,10 +119,54 @@ public record RunParameters(
             throw new RunRejectedException(
                     name + " must be a list of at most " + MAX_ARGS + " strings");
         }
+        if (args.stream().anyMatch(arg -> arg.indexOf('\0') >= 0)) {
+            throw new RunRejectedException(name + " cannot hold a NUL character");
+        }
         return List.copyOf(args);
     }
 
     int streamBytes() {
         return (int) Math.round(streamMegabytes * 1024 * 1024);
+    }
+
+    /** The stream cap as Jobe computes it (runguard's {@code --streamsize} of MB × 1000 KiB). */
+    int jobeStreamBytes() {
+        return (int) Math.max(1, Math.round(streamMegabytes * 1000)) * 1024;
+    }
+
+    /**
+     * These parameters with each extra argument a fresh string of its own, so that where the
+     * language puts it in a command it can be told (by identity) from the language's own words.
+     */
+    RunParameters withArgumentsOfTheirOwn() {
+        return new RunParameters(
+                cpuSeconds,
+                memoryMegabytes,
+                processes,
+                diskMegabytes,
+                streamMegabytes,
+                own(compileArgs),
+                own(linkArgs),
+                own(interpreterArgs),
+                own(runArgs));
+    }
+
+    @SuppressWarnings("StringOperationCanBeSimplified") // a distinct instance is the point
+    private static List<String> own(List<String> args) {
+        return args == null ? null : args.stream().map(arg -> new String(arg)).toList();
+    }
+
+    /** The extra arguments, every one of them (the same instances). */
+    List<String> allArguments() {
+        List<String> all = new java.util.ArrayList<>();
+        for (List<String> list :
+                List.of(
+                        listOrEmpty(compileArgs),
+                        listOrEmpty(linkArgs),
+                        listOrEmpty(interpreterArgs),
+                        listOrEmpty(runArgs))) {
+            all.addAll(list);
+        }
+        return all;
     }
 }

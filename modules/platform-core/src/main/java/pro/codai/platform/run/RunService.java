@@ -3,10 +3,15 @@ package pro.codai.platform.run;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
@@ -31,6 +36,14 @@ import pro.codai.sandbox.connector.api.SandboxConnectorException;
  * (see {@link RunCallers}); a full queue is answered with {@link Outcome#OVERLOAD} at once. Run
  * sandboxes carry sandboxd's owner label {@code runs-<module>}, so that the sandboxes of runs a
  * killed server left behind are released when the module starts again.
+ *
+ * <p>A request in {@linkplain RunRequest.Dialect#JOBE Jobe's dialect} runs as Jobe 2.2's runguard
+ * runs it, inside the sandbox: each phase is {@code sh -c '<command>'} with the request's argument
+ * lists pasted in as shell text, under an address-space limit ({@code ulimit -v}, Jobe's {@code
+ * --memsize}) set before it, its output cut at Jobe's stream size while it runs on, and the result
+ * diagnosed by Jobe's rules ({@link #jobeResult}). The sandbox's cgroup memory stays the wall
+ * behind the address space. The appliance's own dialect keeps exact argument lists, the cgroup
+ * memory as the limit and stops a program at its output limit.
  */
 @ApplicationScoped
 public class RunService {
@@ -101,7 +114,14 @@ public class RunService {
         RunParameters p = request.parameters();
         Language language = request.language();
         String source = request.effectiveSourceFileName();
-        List<String> compile = language.compile(source, p);
+        boolean jobe = request.dialect() == RunRequest.Dialect.JOBE;
+        // Jobe: the request's arguments are shell text; the language puts them in its commands as
+        // they are, where their identity tells them from its own words (see jobeCommand).
+        RunParameters words = jobe ? p.withArgumentsOfTheirOwn() : p;
+        Set<String> shellText = Collections.newSetFromMap(new IdentityHashMap<>());
+        shellText.addAll(words.allArguments());
+        List<String> compile = language.compile(source, words);
+        List<String> command = language.run(source, words);
         Tar tar = new Tar().add(source, request.sourceCode().getBytes(StandardCharsets.UTF_8));
         for (RunFile file : request.files()) {
             if (file.name().equals(source)) {
@@ -110,7 +130,11 @@ public class RunService {
             tar.add(file.name(), file.content());
         }
         int compileCpu = Math.max(p.cpuSeconds(), MIN_COMPILE_CPU_SECONDS);
-        SandboxSpec spec = spec(language, p, compileCpu);
+        int addressSpace = jobe ? language.addressSpaceMegabytes(p.memoryMegabytes()) : 0;
+        // Jobe's compile gets at least 500 MB (its min_params_compile), unless there is no limit.
+        int compileAddressSpace =
+                addressSpace == 0 ? 0 : Math.max(addressSpace, JOBE_MIN_COMPILE_MEGABYTES);
+        SandboxSpec spec = spec(language, p, compileCpu, jobe, compileAddressSpace);
         try (RunSlot slot = sandboxes.admitRun(caller);
                 SandboxConnection connection = sandboxes.getConnection()) {
             String sandbox = connection.acquire(spec, owner);
@@ -119,32 +143,55 @@ public class RunService {
                     // Interpreted: one exec unpacks and runs (Python checks the syntax in the
                     // same interpreter); each attach costs a fork of sandboxd and a seccomp load.
                     tar.add(INPUT_FILE, request.input());
+                    String script =
+                            jobe
+                                    ? UNPACK
+                                            + jobeRun(jobeCommand(command, shellText), addressSpace)
+                                            + " <"
+                                            + INPUT_FILE
+                                            + "\n"
+                                    : unpackAndRun(command);
+                    ExecResult ran =
+                            connection.exec(
+                                    sandbox, exec(script, tar.finish(), p, p.cpuSeconds(), jobe));
+                    return jobe
+                            ? jobeResult(language, ran, true, p.cpuSeconds())
+                            : result(language, ran, true);
+                }
+                // Compiled: the compiler and the program each get their own limits (as in Jobe,
+                // where each is a runguard of its own), so the program's wall time is its own.
+                String compileScript =
+                        jobe
+                                ? jobeUnpackAndCompile(
+                                        jobeCommand(compile, shellText), compileAddressSpace)
+                                : unpackAndCompile(compile);
+                ExecResult compiled =
+                        connection.exec(
+                                sandbox, exec(compileScript, tar.finish(), p, compileCpu, jobe));
+                if (compiled.exitCode() != 0
+                        || compiled.signal() != 0
+                        || compiled.limitHit() != LimitHit.NONE) {
+                    return jobe
+                            ? jobeResult(language, compiled, true, compileCpu)
+                            : result(language, compiled, true);
+                }
+                if (jobe) {
                     ExecResult ran =
                             connection.exec(
                                     sandbox,
                                     exec(
-                                            unpackAndRun(language.run(source, p)),
-                                            tar.finish(),
+                                            jobeRun(jobeCommand(command, shellText), addressSpace),
+                                            request.input(),
                                             p,
-                                            p.cpuSeconds()));
-                    return result(language, ran, true);
-                }
-                // Compiled: the compiler and the program each get their own limits (as in Jobe,
-                // where each is a runguard of its own), so the program's wall time is its own.
-                ExecResult compiled =
-                        connection.exec(
-                                sandbox,
-                                exec(unpackAndCompile(compile), tar.finish(), p, compileCpu));
-                if (compiled.exitCode() != 0
-                        || compiled.signal() != 0
-                        || compiled.limitHit() != LimitHit.NONE) {
-                    return result(language, compiled, true);
+                                            p.cpuSeconds(),
+                                            true));
+                    return jobeResult(language, ran, false, p.cpuSeconds());
                 }
                 ExecResult ran =
                         connection.exec(
                                 sandbox,
                                 new ExecRequest(
-                                        language.run(source, p),
+                                        command,
                                         Map.of(),
                                         WORKDIR,
                                         request.input(),
@@ -177,20 +224,58 @@ public class RunService {
         return Duration.ofSeconds(2L * cpuSeconds);
     }
 
-    /** A shell script run as the student in the working directory, fed {@code stdin}. */
-    private static ExecRequest exec(String script, byte[] stdin, RunParameters p, int cpuSeconds) {
+    /**
+     * A shell script run as the student in the working directory, fed {@code stdin}; in Jobe's
+     * dialect with Jobe's stream cap, running on past it as runguard lets a program do.
+     */
+    private static ExecRequest exec(
+            String script, byte[] stdin, RunParameters p, int cpuSeconds, boolean jobe) {
         return new ExecRequest(
                 List.of("/bin/sh", "-c", script),
                 Map.of(),
                 WORKDIR,
                 stdin,
-                p.streamBytes(),
+                jobe ? p.jobeStreamBytes() : p.streamBytes(),
                 Duration.ofSeconds(cpuSeconds),
-                wallTime(cpuSeconds));
+                wallTime(cpuSeconds),
+                !jobe);
     }
 
-    private SandboxSpec spec(Language language, RunParameters p, int compileCpu) {
-        long memory = (long) language.memoryMegabytes(p.memoryMegabytes()) << 20;
+    /** Jobe's smallest address space for a compile (its {@code min_params_compile}). */
+    static final int JOBE_MIN_COMPILE_MEGABYTES = 500;
+
+    /**
+     * Room in a Jobe run's sandbox beyond the program's address space: for the shells, the unpacked
+     * files and the sandbox's own init. The address space is the limit a program meets (as on
+     * Jobe); the sandbox's memory is the wall behind it, for many processes together.
+     */
+    static final int JOBE_MEMORY_HEADROOM_MEGABYTES = 64;
+
+    /**
+     * The sandbox's memory in MB: the language's (or the request's) in the appliance's dialect; in
+     * Jobe's, a little more than the largest address space a phase gets, or the language's own when
+     * Jobe sets none (Java, whose {@code memorylimit} Jobe disregards).
+     */
+    static int sandboxMemoryMegabytes(
+            Language language, RunParameters p, boolean jobe, int compileAddressSpace) {
+        if (!jobe) {
+            return language.memoryMegabytes(p.memoryMegabytes());
+        }
+        if (compileAddressSpace == 0) {
+            return language.memoryMegabytes(0);
+        }
+        return Math.min(
+                RunParameters.MAX_MEMORY_MEGABYTES,
+                compileAddressSpace + JOBE_MEMORY_HEADROOM_MEGABYTES);
+    }
+
+    private SandboxSpec spec(
+            Language language,
+            RunParameters p,
+            int compileCpu,
+            boolean jobe,
+            int compileAddressSpace) {
+        long memory = (long) sandboxMemoryMegabytes(language, p, jobe, compileAddressSpace) << 20;
         int processes =
                 Math.max(Math.max(p.processes(), language.minProcesses()), MIN_COMPILE_PROCESSES)
                         + SANDBOX_OWN_PROCESSES;
@@ -250,6 +335,114 @@ public class RunService {
                 ran.cpuTime().toMillis(),
                 ran.wallTime().toMillis(),
                 ran.limitHit().name());
+    }
+
+    /** Jobe's time-limit diagnosis: runguard's "timelimit exceeded", sh's "CPU time limit…". */
+    private static final Pattern TIME_LIMIT_TEXT = Pattern.compile("time ?limit exceeded");
+
+    /**
+     * The outcome of an exec as Jobe diagnoses it ({@code LanguageTask::diagnoseResult}): a compile
+     * failure marked on stderr is a compile error with the compiler's stderr; a run past its CPU
+     * time (or its wall time, or that names a time limit on stderr) is a time limit, with stderr
+     * cleared; otherwise anything on stderr makes a runtime error and nothing a success, whatever
+     * the exit status. Output that is not UTF-8 comes back escaped as Jobe does. A run the
+     * sandbox's memory wall ended is reported as a memory limit (Jobe has no such wall).
+     */
+    static RunResult jobeResult(
+            Language language, ExecResult ran, boolean mayHaveCompiled, int cpuSeconds) {
+        byte[] stderrBytes = ran.stderr();
+        byte[] marker = COMPILE_FAILED.getBytes(StandardCharsets.UTF_8);
+        if (mayHaveCompiled && startsWith(stderrBytes, marker)) {
+            int from = marker.length;
+            if (from < stderrBytes.length && stderrBytes[from] == '\n') {
+                from++;
+            }
+            return new RunResult(
+                    Outcome.COMPILE_ERROR,
+                    JobeText.of(Arrays.copyOfRange(stderrBytes, from, stderrBytes.length)),
+                    "",
+                    "",
+                    ran.exitCode(),
+                    ran.signal(),
+                    ran.cpuTime().toMillis(),
+                    ran.wallTime().toMillis(),
+                    ran.limitHit().name());
+        }
+        String stderr = language.filteredStderr(JobeText.of(stderrBytes));
+        Outcome outcome;
+        if (ran.limitHit() == LimitHit.MEMORY) {
+            outcome = Outcome.MEMORY_LIMIT;
+        } else if (ran.limitHit() == LimitHit.CPU_TIME
+                || ran.limitHit() == LimitHit.WALL_TIME
+                || ran.cpuTime().compareTo(Duration.ofSeconds(cpuSeconds)) > 0
+                || TIME_LIMIT_TEXT.matcher(stderr).find()) {
+            outcome = Outcome.TIME_LIMIT;
+            stderr = "";
+        } else if (!stderr.isEmpty()) {
+            outcome = Outcome.RUNTIME_ERROR;
+        } else {
+            outcome = Outcome.OK;
+        }
+        return new RunResult(
+                outcome,
+                "",
+                JobeText.of(ran.stdout()),
+                stderr,
+                ran.exitCode(),
+                ran.signal(),
+                ran.cpuTime().toMillis(),
+                ran.wallTime().toMillis(),
+                ran.limitHit().name());
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length
+                && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /**
+     * A command as Jobe builds it: its words joined with spaces, the request's arguments (found in
+     * {@code shellText} by identity) as the shell text they are, the language's own words quoted.
+     */
+    static String jobeCommand(List<String> words, Set<String> shellText) {
+        List<String> parts = new ArrayList<>();
+        for (String word : words) {
+            parts.add(shellText.contains(word) ? word : shellQuoted(List.of(word)));
+        }
+        return String.join(" ", parts);
+    }
+
+    /**
+     * The lines of a Jobe run: the address space limit (dash's {@code ulimit -v} in KiB: Jobe's MB
+     * are 1000 KiB, soft and hard, so the program cannot raise it), then {@code command} run by a
+     * {@code sh -c} of its own, as runguard runs it: that shell parses the request's arguments,
+     * runs the program as its child and reports a signal that ended it on stderr ("Segmentation
+     * fault") with exit status 128 + the signal. Input redirections follow on the same line.
+     */
+    static String jobeRun(String command, int addressSpaceMegabytes) {
+        return addressSpace(addressSpaceMegabytes)
+                + "exec /bin/sh -c "
+                + shellQuoted(List.of(command));
+    }
+
+    private static String addressSpace(int megabytes) {
+        return megabytes > 0 ? "ulimit -v " + (long) megabytes * 1000 + " || exit 1\n" : "";
+    }
+
+    /**
+     * The script of a Jobe compile: unpack, then run the compile command in a {@code sh -c} of its
+     * own with its stdout discarded; anything on its stderr (or a failure) is a compile error, as
+     * Jobe takes any compiler stderr for one.
+     */
+    static String jobeUnpackAndCompile(String command, int addressSpaceMegabytes) {
+        return UNPACK
+                + addressSpace(addressSpaceMegabytes)
+                + "/bin/sh -c "
+                + shellQuoted(List.of(command))
+                + " >/dev/null 2>.codaipro-compile\n"
+                + "if [ $? -ne 0 ] || [ -s .codaipro-compile ]; then"
+                + " printf '\\000codaipro: compile failed\\000\\n' >&2;"
+                + " cat .codaipro-compile >&2; exit 1; fi\n";
     }
 
     /**

@@ -57,7 +57,7 @@ class RunRequestTest {
                 .as("compiled by the same interpreter that runs it")
                 .isEmpty();
         assertThat(Language.JAVA.run("Main.java", defaults))
-                .containsExactly("java", "-Xrs", "-Xss8m", "-cp", ".", "Main");
+                .containsExactly("java", "-Xrs", "-Xss8m", "-Xmx200m", "-cp", ".", "Main");
         assertThat(Language.NODEJS.compile("prog.js", defaults)).isEmpty();
     }
 

@@ -16,6 +16,10 @@ import java.util.Objects;
  *     counted as truncated), so a flood cannot grow memory
  * @param cpuTime CPU time after which the run is killed
  * @param wallTime wall-clock time after which the run is killed
+ * @param stopAtOutputLimit whether a run whose output goes past the limit is killed then (its
+ *     {@link ExecResult#limitHit()} is {@link LimitHit#OUTPUT}); when false it runs on to its end
+ *     or its time limit with what it writes past the limit read and discarded, as Jobe's runguard
+ *     does (the result then only says {@link ExecResult#outputTruncated()})
  */
 public record ExecRequest(
         List<String> argv,
@@ -24,10 +28,23 @@ public record ExecRequest(
         byte[] stdin,
         int outputLimitBytes,
         Duration cpuTime,
-        Duration wallTime) {
+        Duration wallTime,
+        boolean stopAtOutputLimit) {
 
     /** Default cap of stdout and of stderr: 1 MiB each. */
     public static final int DEFAULT_OUTPUT_LIMIT = 1 << 20;
+
+    /** A run that is stopped when its output goes past the limit. */
+    public ExecRequest(
+            List<String> argv,
+            Map<String, String> env,
+            String cwd,
+            byte[] stdin,
+            int outputLimitBytes,
+            Duration cpuTime,
+            Duration wallTime) {
+        this(argv, env, cwd, stdin, outputLimitBytes, cpuTime, wallTime, true);
+    }
 
     public ExecRequest {
         argv = List.copyOf(argv);
@@ -71,22 +88,45 @@ public record ExecRequest(
     }
 
     public ExecRequest withStdin(byte[] input) {
-        return new ExecRequest(argv, env, cwd, input, outputLimitBytes, cpuTime, wallTime);
+        return new ExecRequest(
+                argv, env, cwd, input, outputLimitBytes, cpuTime, wallTime, stopAtOutputLimit);
     }
 
     public ExecRequest withTimes(Duration cpu, Duration wall) {
-        return new ExecRequest(argv, env, cwd, stdin, outputLimitBytes, cpu, wall);
+        return new ExecRequest(
+                argv, env, cwd, stdin, outputLimitBytes, cpu, wall, stopAtOutputLimit);
     }
 
     public ExecRequest withOutputLimit(int bytes) {
-        return new ExecRequest(argv, env, cwd, stdin, bytes, cpuTime, wallTime);
+        return new ExecRequest(argv, env, cwd, stdin, bytes, cpuTime, wallTime, stopAtOutputLimit);
     }
 
     public ExecRequest withCwd(String directory) {
-        return new ExecRequest(argv, env, directory, stdin, outputLimitBytes, cpuTime, wallTime);
+        return new ExecRequest(
+                argv,
+                env,
+                directory,
+                stdin,
+                outputLimitBytes,
+                cpuTime,
+                wallTime,
+                stopAtOutputLimit);
+    }
+
+    /** The same run, killed at the output limit ({@code true}) or running on past it. */
+    public ExecRequest withStopAtOutputLimit(boolean stop) {
+        return new ExecRequest(argv, env, cwd, stdin, outputLimitBytes, cpuTime, wallTime, stop);
     }
 
     public ExecRequest withEnv(Map<String, String> variables) {
-        return new ExecRequest(argv, variables, cwd, stdin, outputLimitBytes, cpuTime, wallTime);
+        return new ExecRequest(
+                argv,
+                variables,
+                cwd,
+                stdin,
+                outputLimitBytes,
+                cpuTime,
+                wallTime,
+                stopAtOutputLimit);
     }
 }

@@ -208,13 +208,17 @@ final class LxcSandbox implements Sandbox {
         List<String> outputPipes = List.of(pipeName(stdout.read()), pipeName(stderr.read()));
         AtomicBoolean truncated = new AtomicBoolean();
         // A run that overflows its output limit is stopped then and there: what it writes next
-        // would be thrown away, and it would only burn CPU until its time limit.
+        // would be thrown away, and it would only burn CPU until its time limit. Unless the
+        // request asks to run on (Jobe's runguard keeps reading and discarding): the time limits
+        // still end it, and the pipes are drained so that it never blocks on a full one.
         int runPid = pid;
         Runnable stopRun =
-                () -> {
-                    LibC.INSTANCE.kill(-runPid, LibC.SIGKILL);
-                    LibC.INSTANCE.kill(runPid, LibC.SIGKILL);
-                };
+                request.stopAtOutputLimit()
+                        ? () -> {
+                            LibC.INSTANCE.kill(-runPid, LibC.SIGKILL);
+                            LibC.INSTANCE.kill(runPid, LibC.SIGKILL);
+                        }
+                        : () -> {};
         CompletableFuture<byte[]> out =
                 CompletableFuture.supplyAsync(
                         () -> drain(stdout.read(), request.outputLimitBytes(), truncated, stopRun),
@@ -260,17 +264,21 @@ final class LxcSandbox implements Sandbox {
         Duration cpuUsed = Duration.ofNanos(status.cpuMicros() * 1000L);
         byte[] stdoutBytes = join(out);
         byte[] stderrBytes = join(err);
-        boolean oomKilled = signal == 9 && newOomKill();
+        // A shell that ran the program as its child (sh -c 'prog args', as Jobe runs programs)
+        // reports the child's death by a signal as exit status 128 + the signal.
+        boolean killed = signal == 9 || exitCode == 128 + 9;
+        boolean oomKilled = killed && newOomKill();
         if (limitHit == LimitHit.NONE) {
             // Output first: a run past its output limit is killed at once (stopRun), and a writer
             // that buffers what the pipe would not take (Node's console.log) may meanwhile reach
             // the memory limit too; the limit it hit first is the output one.
-            if (truncated.get()) {
+            if (truncated.get() && request.stopAtOutputLimit()) {
                 limitHit = LimitHit.OUTPUT;
             } else if (oomKilled) {
                 limitHit = LimitHit.MEMORY;
             } else if (signal == SIGXCPU
-                    || (signal == 9 && cpuUsed.compareTo(cpu.multipliedBy(9).dividedBy(10)) >= 0)) {
+                    || ((killed || exitCode == 128 + SIGXCPU)
+                            && cpuUsed.compareTo(cpu.multipliedBy(9).dividedBy(10)) >= 0)) {
                 limitHit = LimitHit.CPU_TIME;
             }
         }

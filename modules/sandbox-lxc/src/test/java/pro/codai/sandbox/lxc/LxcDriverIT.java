@@ -482,6 +482,48 @@ class LxcDriverIT {
     }
 
     @Test
+    void aFloodAskedToRunOnPastItsOutputLimitIsCutAndEndsAtItsTimeLimit() throws Exception { // 9
+        Sandbox sandbox = started();
+
+        ExecResult flood =
+                sandbox.exec(
+                        ExecRequest.of("yes")
+                                .withOutputLimit(64 * 1024)
+                                .withTimes(Duration.ofSeconds(1), Duration.ofSeconds(3))
+                                .withStopAtOutputLimit(false));
+        ExecResult ends =
+                sandbox.exec(
+                        ExecRequest.of("sh", "-c", "head -c 200000 /dev/zero; echo done >&2")
+                                .withOutputLimit(64 * 1024)
+                                .withStopAtOutputLimit(false));
+
+        assertThat(flood.outputTruncated()).isTrue();
+        assertThat(flood.stdout()).hasSize(64 * 1024);
+        assertThat(flood.limitHit()).isIn(LimitHit.CPU_TIME, LimitHit.WALL_TIME);
+        assertThat(ends.limitHit()).as("it ran to its end").isEqualTo(LimitHit.NONE);
+        assertThat(ends.exitCode()).isZero();
+        assertThat(ends.outputTruncated()).isTrue();
+        assertThat(ends.stdout()).hasSize(64 * 1024);
+        assertThat(ends.stderrText()).isEqualTo("done\n");
+    }
+
+    @Test
+    void aShellsChildKilledForMemoryIsAMemoryLimit() throws Exception { // 3
+        Sandbox sandbox = started();
+
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of(
+                                "sh",
+                                "-c",
+                                "python3 -c 'b = []\nwhile True: b.append(bytearray(16 << 20))'"));
+
+        assertThat(result.signal()).as("the shell exited").isZero();
+        assertThat(result.exitCode()).isEqualTo(137);
+        assertThat(result.limitHit()).isEqualTo(LimitHit.MEMORY);
+    }
+
+    @Test
     void thereIsNoNetworkButLoopback() throws Exception { // 29
         Sandbox sandbox = started();
 

@@ -72,6 +72,18 @@ public final class Messages {
         return message.containsKey(field) ? number(message, field, min, max) : fallback;
     }
 
+    static boolean optionalBoolean(JsonObject message, String field, boolean fallback)
+            throws ProtocolException {
+        JsonValue value = message.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (value != JsonValue.TRUE && value != JsonValue.FALSE) {
+            throw bad(field + " must be true or false");
+        }
+        return value == JsonValue.TRUE;
+    }
+
     private static List<String> strings(JsonObject message, String field) throws ProtocolException {
         JsonValue value = message.get(field);
         if (value == null) {
@@ -190,6 +202,7 @@ public final class Messages {
         } catch (IllegalArgumentException e) {
             throw bad("stdin must be base64");
         }
+        boolean stopAtOutputLimit = optionalBoolean(message, "stopAtOutputLimit", true);
         try {
             return new ExecRequest(
                     argv,
@@ -204,8 +217,8 @@ public final class Messages {
                                     Frames.MAX_FRAME_BYTES / 3,
                                     ExecRequest.DEFAULT_OUTPUT_LIMIT),
                     Duration.ofMillis(optionalNumber(message, "cpuMillis", 1, 86_400_000, 10_000)),
-                    Duration.ofMillis(
-                            optionalNumber(message, "wallMillis", 1, 86_400_000, 20_000)));
+                    Duration.ofMillis(optionalNumber(message, "wallMillis", 1, 86_400_000, 20_000)),
+                    stopAtOutputLimit);
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }
@@ -267,7 +280,8 @@ public final class Messages {
                 .add("stdin", Base64.getEncoder().encodeToString(request.stdin()))
                 .add("outputLimit", request.outputLimitBytes())
                 .add("cpuMillis", request.cpuTime().toMillis())
-                .add("wallMillis", request.wallTime().toMillis());
+                .add("wallMillis", request.wallTime().toMillis())
+                .add("stopAtOutputLimit", request.stopAtOutputLimit());
     }
 
     /** An {@code exec} answer as a result (client side). */
