@@ -51,6 +51,8 @@ public class RunService {
 
     @Inject SandboxConnectionFactory sandboxes;
 
+    @Inject CompileCache compileCache;
+
     /** sandboxd's owner label of this module's run sandboxes, e.g. {@code runs-jobe}. */
     private String owner;
 
@@ -111,13 +113,34 @@ public class RunService {
         }
         int compileCpu = Math.max(p.cpuSeconds(), MIN_COMPILE_CPU_SECONDS);
         SandboxSpec spec = spec(language, p, compileCpu);
+        // An identical compile seen before: its error is the answer, or its program runs at once.
+        CompileCache.Key cacheKey =
+                compileCache.key(
+                        language,
+                        compile,
+                        language.run(source, p),
+                        source,
+                        request.sourceCode().getBytes(StandardCharsets.UTF_8),
+                        request.files(),
+                        spec,
+                        compileCpu,
+                        p.streamBytes());
+        CompileCache.Entry cached = compileCache.get(cacheKey);
+        if (cached != null && cached.failed()) {
+            return cached.failure();
+        }
+        if (cached != null) {
+            tar.add(CompileCache.PROGRAM, cached.binary(), 0755);
+            compile = List.of();
+        }
         try (RunSlot slot = sandboxes.admitRun(caller);
                 SandboxConnection connection = sandboxes.getConnection()) {
             String sandbox = connection.acquire(spec, owner);
             try {
                 if (compile.isEmpty()) {
-                    // Interpreted: one exec unpacks and runs (Python checks the syntax in the
-                    // same interpreter); each attach costs a fork of sandboxd and a seccomp load.
+                    // Interpreted, or compiled before: one exec unpacks and runs (Python checks the
+                    // syntax in the same interpreter); each attach costs a fork of sandboxd and a
+                    // seccomp load.
                     tar.add(INPUT_FILE, request.input());
                     ExecResult ran =
                             connection.exec(
@@ -127,14 +150,22 @@ public class RunService {
                                             tar.finish(),
                                             p,
                                             p.cpuSeconds()));
-                    return result(language, ran, true);
+                    return result(language, ran, cached == null);
                 }
                 // Compiled: the compiler and the program each get their own limits (as in Jobe,
                 // where each is a runguard of its own), so the program's wall time is its own.
                 ExecResult compiled =
-                        connection.exec(
-                                sandbox,
-                                exec(unpackAndCompile(compile), tar.finish(), p, compileCpu));
+                        compileCache.keep(
+                                cacheKey,
+                                connection.exec(
+                                        sandbox,
+                                        exec(
+                                                compileCache.script(
+                                                        cacheKey, unpackAndCompile(compile)),
+                                                tar.finish(),
+                                                p,
+                                                compileCpu)),
+                                language);
                 if (compiled.exitCode() != 0
                         || compiled.signal() != 0
                         || compiled.limitHit() != LimitHit.NONE) {
