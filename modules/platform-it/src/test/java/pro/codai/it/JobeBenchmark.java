@@ -70,17 +70,20 @@ class JobeBenchmark {
     void measure() throws Exception {
         Path workDir =
                 Files.createTempDirectory(Path.of("target"), "JobeBenchmark-").toAbsolutePath();
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("CODAIPRO_JOBE_REQUIRE_API_KEY", "false");
+        settings.put("CODAIPRO_JVM_HEAP", "768m");
+        // e.g.
+        // -Dbench.jvm-options="-XX:StartFlightRecording=filename=/tmp/jobe.jfr,settings=profile"
+        String jvmOptions = System.getProperty("bench.jvm-options", "");
+        if (!jvmOptions.isBlank()) {
+            settings.put("CODAIPRO_JVM_OPTIONS", jvmOptions);
+        }
         try (Sandboxd sandboxd = Sandboxd.start(4); // sandboxd's default warm pool
                 RunningServer server =
                         RunningServer.start(
                                 workDir.resolve("data"),
-                                Map.of(
-                                        "CODAIPRO_SANDBOXD_SOCKET",
-                                        sandboxd.socket.toString(),
-                                        "CODAIPRO_JOBE_REQUIRE_API_KEY",
-                                        "false",
-                                        "CODAIPRO_JVM_HEAP",
-                                        "768m"))) {
+                                with(settings, "CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket))) {
             Jobe jobe = new Jobe(server.uri("/jobe/index.php/restapi"));
             Floor floor = new Floor(Files.createDirectories(workDir.resolve("floor")));
             System.out.printf(
@@ -161,6 +164,13 @@ class JobeBenchmark {
             }
             burst(jobe);
         }
+    }
+
+    private static Map<String, String> with(
+            Map<String, String> settings, String key, Object value) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put(key, value.toString());
+        return all;
     }
 
     private static double p50(List<Long> nanos) {

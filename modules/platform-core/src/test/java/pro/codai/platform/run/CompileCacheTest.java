@@ -272,8 +272,8 @@ class CompileCacheTest {
         String script = cache.script(key, "tar -x -f - || exit 1\ngcc … || exit 1\n");
 
         assertThat(script)
-                .startsWith("sha256sum </var/lib/dpkg/status || exit 1\ntar -x -f -")
-                .endsWith("exec head -c " + key.binaryBound() + " prog\n");
+                .startsWith("sha256sum </var/lib/dpkg/status 2>/dev/null || echo\ntar -x -f -")
+                .endsWith("head -c " + key.binaryBound() + " prog 2>/dev/null\nexit 0\n");
         assertThat(key.binaryBound())
                 .isEqualTo((1 << 20) / 8)
                 .isLessThan(2 << 20); // well inside the output limit
