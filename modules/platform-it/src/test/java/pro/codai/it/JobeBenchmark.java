@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import jakarta.json.Json;
@@ -46,6 +47,7 @@ class JobeBenchmark {
     static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     static final int CLIENTS = Integer.getInteger("bench.clients", 8);
     static final int BURST = Integer.getInteger("bench.burst", 256);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
     static final String JOBE_URL = System.getProperty("bench.jobe-url", "");
 
     /** Something that runs a hello world and answers a Jobe outcome (15: it printed it). */
@@ -97,56 +99,24 @@ class JobeBenchmark {
                     floor.run(work.language(), work.source().get());
                 }
             }
-            List<Long> baseline = new ArrayList<>();
-            for (int i = 0; i < SAMPLES; i++) {
-                long started = System.nanoTime();
-                jobe.languages();
-                baseline.add(System.nanoTime() - started);
+            Map<String, List<Double>> figures = new java.util.LinkedHashMap<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                System.out.printf("--- round %d of %d%n", round, ROUNDS);
+                round(jobe, floor, server, sandboxd, figures);
             }
-            report("HTTP round trip, nothing run (GET languages)", baseline);
-
-            Map<String, List<Long>> single = new java.util.LinkedHashMap<>();
-            for (Work work : List.of(C_UNCACHED, PYTHON)) {
-                single.put("floor " + work.name(), latencies(floor, work));
-                report(
-                        "floor: " + work.name() + " hello world, one at a time",
-                        single.get("floor " + work.name()));
-            }
-            CpuMeter meter = new CpuMeter(server.process().pid(), sandboxd.pid());
-            single.put("C", latencies(jobe, C_UNCACHED));
-            report("C hello world (compiles), one at a time", single.get("C"));
-            meter.report("C hello world job (compiles)", SAMPLES);
-            meter = new CpuMeter(server.process().pid(), sandboxd.pid());
-            single.put("C cached", latencies(jobe, C_CACHED));
-            report("C hello world (compile cached), one at a time", single.get("C cached"));
-            meter.report("C hello world job (compile cached)", SAMPLES);
-            meter = new CpuMeter(server.process().pid(), sandboxd.pid());
-            single.put("Python", latencies(jobe, PYTHON));
-            report("Python hello world, one at a time", single.get("Python"));
-            meter.report("Python hello world job", SAMPLES);
-
-            Map<String, Rate> rates = new java.util.LinkedHashMap<>();
-            for (Work work : List.of(C_UNCACHED, PYTHON)) {
-                rates.put("floor " + work.name(), closedLoop(floor, "floor", work));
-            }
-            for (Work work : List.of(C_UNCACHED, C_CACHED, PYTHON)) {
-                rates.put(work.name(), closedLoop(jobe, "appliance", work));
-            }
-            System.out.println("Appliance against the floor (same run, same host):");
-            for (Work work : List.of(C_UNCACHED, C_CACHED, PYTHON)) {
-                String floorName = "floor " + (work == C_CACHED ? C_UNCACHED : work).name();
-                System.out.printf(
-                        "  %-9s closed loop %5.1f / %5.1f jobs/s = %5.1f %% of the floor;"
-                                + " one at a time p50 %6.1f ms = floor %+6.1f ms%n",
-                        work.name(),
-                        rates.get(work.name()).jobsPerSecond(),
-                        rates.get(floorName).jobsPerSecond(),
-                        100
-                                * rates.get(work.name()).jobsPerSecond()
-                                / rates.get(floorName).jobsPerSecond(),
-                        p50(single.get(work.name())),
-                        p50(single.get(work.name())) - p50(single.get(floorName)));
-            }
+            System.out.printf(
+                    "Summary over %d rounds (median, min–max of each round's figure):%n", ROUNDS);
+            figures.forEach(
+                    (name, values) -> {
+                        List<Double> sorted = new ArrayList<>(values);
+                        Collections.sort(sorted);
+                        System.out.printf(
+                                "  %-58s %8.1f  (%.1f–%.1f)%n",
+                                name,
+                                sorted.get(sorted.size() / 2),
+                                sorted.get(0),
+                                sorted.get(sorted.size() - 1));
+                    });
 
             if (!JOBE_URL.isEmpty()) {
                 Jobe other = new Jobe(java.net.URI.create(JOBE_URL.replaceAll("/+$", "")));
@@ -166,11 +136,104 @@ class JobeBenchmark {
         }
     }
 
+    /** One round of every figure; each figure's value is added to {@code figures}. */
+    private static void round(
+            Jobe jobe,
+            Floor floor,
+            RunningServer server,
+            Sandboxd sandboxd,
+            Map<String, List<Double>> figures)
+            throws Exception {
+        List<Long> baseline = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            long started = System.nanoTime();
+            jobe.languages();
+            baseline.add(System.nanoTime() - started);
+        }
+        report("HTTP round trip, nothing run (GET languages)", baseline);
+
+        Map<String, List<Long>> single = new java.util.LinkedHashMap<>();
+        for (Work work : List.of(C_UNCACHED, PYTHON)) {
+            single.put("floor " + work.name(), latencies(floor, work));
+            report(
+                    "floor: " + work.name() + " hello world, one at a time",
+                    single.get("floor " + work.name()));
+        }
+        CpuMeter meter = new CpuMeter(server.process().pid(), sandboxd.pid());
+        single.put("C", latencies(jobe, C_UNCACHED));
+        report("C hello world (compiles), one at a time", single.get("C"));
+        meter.report("C hello world job (compiles)", SAMPLES);
+        meter = new CpuMeter(server.process().pid(), sandboxd.pid());
+        single.put("C cached", latencies(jobe, C_CACHED));
+        report("C hello world (compile cached), one at a time", single.get("C cached"));
+        meter.report("C hello world job (compile cached)", SAMPLES);
+        meter = new CpuMeter(server.process().pid(), sandboxd.pid());
+        single.put("Python", latencies(jobe, PYTHON));
+        report("Python hello world, one at a time", single.get("Python"));
+        meter.report("Python hello world job", SAMPLES);
+
+        Map<String, Rate> rates = new java.util.LinkedHashMap<>();
+        for (Work work : List.of(C_UNCACHED, PYTHON)) {
+            rates.put("floor " + work.name(), closedLoop(floor, "floor", work));
+        }
+        for (Work work : List.of(C_UNCACHED, C_CACHED, PYTHON)) {
+            rates.put(work.name(), closedLoop(jobe, "appliance", work));
+        }
+        System.out.println("Appliance against the floor (same run, same host):");
+        for (Work work : List.of(C_UNCACHED, C_CACHED, PYTHON)) {
+            String floorName = "floor " + (work == C_CACHED ? C_UNCACHED : work).name();
+            System.out.printf(
+                    "  %-9s closed loop %5.1f / %5.1f jobs/s = %5.1f %% of the floor;"
+                            + " one at a time p50 %6.1f ms = floor %+6.1f ms%n",
+                    work.name(),
+                    rates.get(work.name()).jobsPerSecond(),
+                    rates.get(floorName).jobsPerSecond(),
+                    100
+                            * rates.get(work.name()).jobsPerSecond()
+                            / rates.get(floorName).jobsPerSecond(),
+                    p50(single.get(work.name())),
+                    p50(single.get(work.name())) - p50(single.get(floorName)));
+        }
+        BiConsumer<String, Double> figure =
+                (name, value) -> figures.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        figure.accept("HTTP round trip, nothing run: p50 ms", p50(baseline));
+        for (String name : single.keySet()) {
+            figure.accept(name + ", one at a time: p50 ms", p50(single.get(name)));
+            figure.accept(name + ", one at a time: p99 ms", p99(single.get(name)));
+        }
+        for (String name : rates.keySet()) {
+            figure.accept(
+                    name + ", " + CLIENTS + " clients: jobs/s", rates.get(name).jobsPerSecond());
+            figure.accept(
+                    name + ", " + CLIENTS + " clients: p99 ms", p99(rates.get(name).latencies()));
+        }
+        for (Work work : List.of(C_UNCACHED, C_CACHED, PYTHON)) {
+            String floorName = "floor " + (work == C_CACHED ? C_UNCACHED : work).name();
+            figure.accept(
+                    work.name() + " closed loop: % of the floor",
+                    100
+                            * rates.get(work.name()).jobsPerSecond()
+                            / rates.get(floorName).jobsPerSecond());
+            figure.accept(
+                    work.name() + " one at a time: p50 ms over the floor's",
+                    p50(single.get(work.name())) - p50(single.get(floorName)));
+        }
+    }
+
     private static Map<String, String> with(
             Map<String, String> settings, String key, Object value) {
         Map<String, String> all = new java.util.HashMap<>(settings);
         all.put(key, value.toString());
         return all;
+    }
+
+    private static double p99(List<Long> nanos) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        return sorted.isEmpty()
+                ? Double.NaN
+                : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1))
+                        / 1e6;
     }
 
     private static double p50(List<Long> nanos) {

@@ -279,7 +279,9 @@ public class CompileCache {
         }
         Entry entry = null;
         if (compiled.succeeded()) {
-            if (binary.length > 0 && binary.length < key.binaryBound()) {
+            if (binary.length > 0
+                    && binary.length < key.binaryBound()
+                    && !compiled.outputTruncated()) {
                 entry = new Entry(binary, null);
             }
         } else if (compiled.signal() == 0
