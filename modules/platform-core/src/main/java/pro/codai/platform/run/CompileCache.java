@@ -113,19 +113,22 @@ public class CompileCache {
         maxBytes = (long) megabytes << 20;
         if (metrics != null) {
             try {
-                hitCounter = counter("hit", "Runs whose compile came from the compile cache");
-                missCounter = counter("miss", "Cacheable runs that compiled");
+                hitCounter = counter("hit");
+                missCounter = counter("miss");
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "compile cache metrics not registered", e);
             }
         }
     }
 
-    private Counter counter(String result, String description) {
+    /** One metric, tagged by result; its metadata must be the same for every tag. */
+    private Counter counter(String result) {
         return metrics.counter(
                 Metadata.builder()
                         .withName("codaipro_runs_compile_cache")
-                        .withDescription(description)
+                        .withDescription(
+                                "Cacheable compiles: found in the compile cache (hit) or run"
+                                        + " (miss)")
                         .build(),
                 new Tag("result", result));
     }
