@@ -1,6 +1,5 @@
 package pro.codai.jobe;
 
-import jakarta.json.Json;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -26,7 +25,7 @@ final class JobeError extends RuntimeException {
     static Response response(String message, int status) {
         return Response.status(status)
                 .type(JSON)
-                .entity(Json.createValue(message).toString())
+                .entity(JobeJson.JSON.createValue(message).toString())
                 .build();
     }
 }

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -71,9 +70,13 @@ public class JobeResource {
         if (refused.isPresent()) {
             return refused.get();
         }
-        var list = Json.createArrayBuilder();
+        var list = JobeJson.JSON.createArrayBuilder();
         for (Map.Entry<Language, String> entry : versions.all().entrySet()) {
-            list.add(Json.createArrayBuilder().add(entry.getKey().id()).add(entry.getValue()));
+            list.add(
+                    JobeJson.JSON
+                            .createArrayBuilder()
+                            .add(entry.getKey().id())
+                            .add(entry.getValue()));
         }
         return Response.ok(list.build().toString(), JobeError.JSON).build();
     }
@@ -133,8 +136,11 @@ public class JobeResource {
      */
     private static Response answer(RunResult result, String runId) {
         JsonObjectBuilder answer =
-                Json.createObjectBuilder()
-                        .add("run_id", runId == null ? JsonValue.NULL : Json.createValue(runId))
+                JobeJson.JSON
+                        .createObjectBuilder()
+                        .add(
+                                "run_id",
+                                runId == null ? JsonValue.NULL : JobeJson.JSON.createValue(runId))
                         .add("outcome", result.outcome().jobeCode())
                         .add("cmpinfo", result.compileOutput())
                         .add("stdout", result.stdout())

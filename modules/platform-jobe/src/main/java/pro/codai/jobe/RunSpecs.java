@@ -9,7 +9,6 @@ import java.util.OptionalDouble;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -72,7 +71,7 @@ final class RunSpecs {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.createReader(new StringReader(text)).readValue());
+            return Optional.of(JobeJson.JSON.createReader(new StringReader(text)).readValue());
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -24,7 +24,10 @@ import java.util.stream.Stream;
  * and then the WARs, all from the server's {@code deploy/} directory.
  */
 public record ServerPlan(
-        List<String> command, Map<String, String> environment, List<String> postBootCommands) {
+        List<String> command,
+        Map<String, String> environment,
+        List<String> postBootCommands,
+        List<String> preBootCommands) {
 
     /** JNDI name the application looks the data source up by. */
     static final String DATASOURCE_JNDI = "jdbc/codaipro";
@@ -147,7 +150,38 @@ public record ServerPlan(
                 java.util.stream.Stream.concat(
                                 postBootCommands(database, dataDir, settings.poolMax()).stream(),
                                 java.util.stream.Stream.of(connectorCommand(settings)))
+                        .toList(),
+                java.util.stream.Stream.concat(
+                                PRE_BOOT_COMMANDS.stream(),
+                                java.util.stream.Stream.of(httpThreadsCommand(settings)))
                         .toList());
+    }
+
+    /** Request threads kept beside the runs' for every other request (pages, files, the API). */
+    static final int HTTP_THREADS_BESIDE_RUNS = 200;
+
+    /** Beyond this (a queue of thousands), further requests wait in the HTTP layer again. */
+    static final int MAX_HTTP_THREADS = 4096;
+
+    /**
+     * Enough request threads for every run that may execute or wait at once, and as many again as
+     * Payara's default for everything else. A run holds its request thread while it waits for a
+     * slot; with fewer threads than runs allowed to wait, a burst's further requests waited in the
+     * HTTP layer instead, where nothing answers them as overload and the listener's 30 s idle
+     * timeout closed their connections unanswered (a burst of 2048 Jobe runs lost 1552 of them).
+     * With enough threads each reaches the run queue at once and is run, queued, or answered as
+     * overload. Parked threads cost little memory.
+     */
+    static String httpThreadsCommand(Settings settings) throws SettingException {
+        int threads =
+                Math.min(
+                        MAX_HTTP_THREADS,
+                        settings.runsMaxConcurrent()
+                                + settings.runsMaxQueued()
+                                + HTTP_THREADS_BESIDE_RUNS);
+        return "set configs.config.server-config.thread-pools.thread-pool.http-thread-pool"
+                + ".max-thread-pool-size="
+                + threads;
     }
 
     /**
@@ -251,8 +285,7 @@ public record ServerPlan(
         environment.forEach(
                 (name, value) -> env.append(name).append('=').append(value).append('\0'));
         writePrivate(runDir.resolve("environment"), env.toString());
-        writePrivate(
-                runDir.resolve("pre-boot.asadmin"), String.join("\n", PRE_BOOT_COMMANDS) + "\n");
+        writePrivate(runDir.resolve("pre-boot.asadmin"), String.join("\n", preBootCommands) + "\n");
         writePrivate(
                 runDir.resolve("post-boot.asadmin"), String.join("\n", postBootCommands) + "\n");
         writePrivate(runDir.resolve("post-deploy.asadmin"), POST_DEPLOY_COMMAND + "\n");

@@ -75,6 +75,12 @@ public enum Setting {
             "512",
             wholeNumber(0, 100_000),
             "Jobs allowed to wait for a slot."),
+    RUNS_COMPILE_CACHE_MEGABYTES(
+            "codaipro.runs.compile-cache-megabytes",
+            "32",
+            wholeNumber(0, 65_536),
+            "Memory for compiled programs and compile errors of identical compiles, per"
+                    + " application; 0: off."),
     RUNS_QUEUE_TIMEOUT(
             "codaipro.runs.queue-timeout-seconds",
             "60",

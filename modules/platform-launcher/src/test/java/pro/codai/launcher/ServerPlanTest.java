@@ -74,6 +74,27 @@ class ServerPlanTest {
     }
 
     @Test
+    void everyRunAllowedToWaitGetsARequestThreadAndOtherRequestsKeepTheDefault() throws Exception {
+        ServerPlan defaults =
+                ServerPlan.create(settings(Map.of()), Path.of("/opt/codaipro"), "java");
+        ServerPlan bigQueue =
+                ServerPlan.create(
+                        settings(Map.of("CODAIPRO_RUNS_MAX_QUEUED", "100000")),
+                        Path.of("/opt/codaipro"),
+                        "java");
+
+        assertThat(defaults.preBootCommands())
+                .containsAll(ServerPlan.PRE_BOOT_COMMANDS)
+                .contains(
+                        "set configs.config.server-config.thread-pools.thread-pool"
+                                + ".http-thread-pool.max-thread-pool-size=716"); // 4 + 512 + 200
+        assertThat(bigQueue.preBootCommands())
+                .contains(
+                        "set configs.config.server-config.thread-pools.thread-pool"
+                                + ".http-thread-pool.max-thread-pool-size=4096");
+    }
+
+    @Test
     void theConnectorIsConfiguredBeforeItIsDeployed() throws Exception {
         ServerPlan plan =
                 ServerPlan.create(

@@ -64,6 +64,8 @@ public class RunService {
 
     @Inject SandboxConnectionFactory sandboxes;
 
+    @Inject CompileCache compileCache;
+
     /** sandboxd's owner label of this module's run sandboxes, e.g. {@code runs-jobe}. */
     private String owner;
 
@@ -135,13 +137,44 @@ public class RunService {
         int compileAddressSpace =
                 addressSpace == 0 ? 0 : Math.max(addressSpace, JOBE_MIN_COMPILE_MEGABYTES);
         SandboxSpec spec = spec(language, p, compileCpu, jobe, compileAddressSpace);
+        String compileScript =
+                compile.isEmpty()
+                        ? ""
+                        : jobe
+                                ? jobeUnpackAndCompile(
+                                        jobeCommand(compile, shellText), compileAddressSpace)
+                                : unpackAndCompile(compile);
+        // An identical compile seen before: its error is the answer, or its program runs at once.
+        // The key holds the whole compile script, so the dialect and its limits are in it.
+        CompileCache.Key cacheKey =
+                compile.isEmpty()
+                        ? null
+                        : compileCache.key(
+                                language,
+                                List.of(compileScript),
+                                command,
+                                source,
+                                request.sourceCode().getBytes(StandardCharsets.UTF_8),
+                                request.files(),
+                                spec,
+                                compileCpu,
+                                jobe ? p.jobeStreamBytes() : p.streamBytes());
+        CompileCache.Entry cached = compileCache.get(cacheKey);
+        if (cached != null && cached.failed()) {
+            return cached.failure();
+        }
+        if (cached != null) {
+            tar.add(CompileCache.PROGRAM, cached.binary(), 0755);
+            compile = List.of();
+        }
         try (RunSlot slot = sandboxes.admitRun(caller);
                 SandboxConnection connection = sandboxes.getConnection()) {
             String sandbox = connection.acquire(spec, owner);
             try {
                 if (compile.isEmpty()) {
-                    // Interpreted: one exec unpacks and runs (Python checks the syntax in the
-                    // same interpreter); each attach costs a fork of sandboxd and a seccomp load.
+                    // Interpreted, or compiled before: one exec unpacks and runs (Python checks the
+                    // syntax in the same interpreter); each attach costs a fork of sandboxd and a
+                    // seccomp load. A program from the cache cannot claim a compile failure.
                     tar.add(INPUT_FILE, request.input());
                     String script =
                             jobe
@@ -155,19 +188,26 @@ public class RunService {
                             connection.exec(
                                     sandbox, exec(script, tar.finish(), p, p.cpuSeconds(), jobe));
                     return jobe
-                            ? jobeResult(language, ran, true, p.cpuSeconds())
-                            : result(language, ran, true);
+                            ? jobeResult(language, ran, cached == null, p.cpuSeconds())
+                            : result(language, ran, cached == null);
                 }
                 // Compiled: the compiler and the program each get their own limits (as in Jobe,
                 // where each is a runguard of its own), so the program's wall time is its own.
-                String compileScript =
-                        jobe
-                                ? jobeUnpackAndCompile(
-                                        jobeCommand(compile, shellText), compileAddressSpace)
-                                : unpackAndCompile(compile);
                 ExecResult compiled =
-                        connection.exec(
-                                sandbox, exec(compileScript, tar.finish(), p, compileCpu, jobe));
+                        compileCache.keep(
+                                cacheKey,
+                                connection.exec(
+                                        sandbox,
+                                        exec(
+                                                compileCache.script(cacheKey, compileScript),
+                                                tar.finish(),
+                                                p,
+                                                compileCpu,
+                                                jobe)),
+                                failed ->
+                                        jobe
+                                                ? jobeResult(language, failed, true, compileCpu)
+                                                : result(language, failed, true));
                 if (compiled.exitCode() != 0
                         || compiled.signal() != 0
                         || compiled.limitHit() != LimitHit.NONE) {

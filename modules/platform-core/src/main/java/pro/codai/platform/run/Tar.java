@@ -14,9 +14,14 @@ final class Tar {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     Tar add(String name, byte[] content) {
+        return add(name, content, 0644);
+    }
+
+    /** Adds a file with the given permission bits (e.g. {@code 0755} for a program). */
+    Tar add(String name, byte[] content, int mode) {
         byte[] header = new byte[BLOCK];
         put(header, 0, name, 100);
-        put(header, 100, octal(0644, 7), 8);
+        put(header, 100, octal(mode, 7), 8);
         put(header, 108, octal(0, 7), 8);
         put(header, 116, octal(0, 7), 8);
         put(header, 124, octal(content.length, 11), 12);
