@@ -91,6 +91,10 @@ public class JobeResource {
         }
         try {
             RunRequest request = RunSpecs.parse(body, files::get);
+            if (!versions.offers(request.language())) {
+                // An optional language the sandbox image was built without (Pascal, Octave).
+                throw new JobeError("Language '" + request.language().id() + "' is not known", 400);
+            }
             if (access.key() != null && !apiKeys.tryCountRun(access.key())) {
                 return JobeError.response("Rate limit exceeded for this API key", 429);
             }

@@ -214,6 +214,9 @@ public class RunService {
      */
     static RunResult result(Language language, ExecResult ran, boolean mayHaveCompiled) {
         String stderr = ran.stderrText();
+        if (!(mayHaveCompiled && stderr.startsWith(COMPILE_FAILED))) {
+            stderr = language.filteredStderr(stderr);
+        }
         if (mayHaveCompiled && stderr.startsWith(COMPILE_FAILED)) {
             return new RunResult(
                     Outcome.COMPILE_ERROR,
