@@ -214,9 +214,6 @@ public class RunService {
      */
     static RunResult result(Language language, ExecResult ran, boolean mayHaveCompiled) {
         String stderr = ran.stderrText();
-        if (!(mayHaveCompiled && stderr.startsWith(COMPILE_FAILED))) {
-            stderr = language.filteredStderr(stderr);
-        }
         if (mayHaveCompiled && stderr.startsWith(COMPILE_FAILED)) {
             return new RunResult(
                     Outcome.COMPILE_ERROR,
@@ -229,6 +226,7 @@ public class RunService {
                     ran.wallTime().toMillis(),
                     ran.limitHit().name());
         }
+        stderr = language.filteredStderr(stderr);
         Outcome outcome;
         if (ran.limitHit() == LimitHit.CPU_TIME || ran.limitHit() == LimitHit.WALL_TIME) {
             outcome = Outcome.TIME_LIMIT;
