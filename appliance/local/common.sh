@@ -143,13 +143,16 @@ ensure_lxcfs() {
 
 sandbox_image_dir=/var/lib/codaipro-sandboxes/images
 
-# Builds the sandboxes' base image once per recipe (cached tarball in $cache_dir/images).
+# Builds the sandboxes' base image once per recipe (cached tarball in $cache_dir/images), with the
+# optional languages CODAIPRO_IMAGE_LANGUAGES names (e.g. "pascal octave"; none when unset: give it
+# on every run, or the image is built again without them).
 # Needs modules/sandbox-lxc compiled (its ImageShifter); pass --built when the caller built it.
 ensure_sandbox_image() {
-    log "Ensuring the sandbox base image"
+    log "Ensuring the sandbox base image${CODAIPRO_IMAGE_LANGUAGES:+ (with ${CODAIPRO_IMAGE_LANGUAGES})}"
     [[ ${1:-} == --built ]] || mvnw -q -DskipTests -Dspotless.check.skip=true -pl modules/sandbox-lxc -am install
     install -d -m 0711 /var/lib/codaipro-sandboxes "$sandbox_image_dir"
-    CODAIPRO_CACHE_DIR=$cache_dir bash "$repo_root/modules/sandbox-lxc/src/main/sh/build-base-image" \
+    CODAIPRO_CACHE_DIR=$cache_dir CODAIPRO_IMAGE_LANGUAGES=${CODAIPRO_IMAGE_LANGUAGES:-} \
+        bash "$repo_root/modules/sandbox-lxc/src/main/sh/build-base-image" \
         "$sandbox_image_dir" "$repo_root/modules/sandbox-lxc/target/classes"
 }
 

@@ -535,7 +535,7 @@ class RunsIT {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonArray languages = Json.createReader(new StringReader(response.body())).readArray();
         assertThat(languages.getValuesAs(JsonArray.class).stream().map(l -> l.getString(0)))
-                .containsExactly("python3", "c", "cpp", "java", "nodejs");
+                .containsExactly("python3", "c", "cpp", "java", "nodejs", "php");
     }
 
     @Test

@@ -94,6 +94,11 @@ public class JobeResource {
         }
         try {
             RunSpecs.JobeRun jobeRun = RunSpecs.parse(body, files::get);
+            if (!versions.offers(jobeRun.request().language())) {
+                // An optional language the sandbox image was built without (Pascal, Octave).
+                throw new JobeError(
+                        "Language '" + jobeRun.request().language().id() + "' is not known", 400);
+            }
             if (access.key() != null && !apiKeys.tryCountRun(access.key())) {
                 return JobeError.response("Rate limit exceeded for this API key", 429);
             }

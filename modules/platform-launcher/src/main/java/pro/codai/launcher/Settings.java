@@ -184,6 +184,7 @@ public final class Settings {
         other.put("CODAIPRO_ALLOW_ROOT", "bin/codaipro-server");
         other.put("CODAIPRO_HOME", "appliance/local/run");
         other.put("CODAIPRO_CACHE_DIR", "appliance/local");
+        other.put("CODAIPRO_IMAGE_LANGUAGES", "the sandbox image build");
         other.put("CODAIPRO_KEYCLOAK_DIST", "Keycloak's start script");
         other.put("CODAIPRO_KEYCLOAK_HOME", "Keycloak's start script");
         other.put("CODAIPRO_API_CLIENT_SECRET", "Keycloak's realm import");

@@ -139,6 +139,79 @@ public enum Language {
         List<String> run(String source, RunParameters p) {
             return with("node", or(p.interpreterArgs(), defaultInterpreterArgs), source, p);
         }
+    },
+    /** PHP (Debian's php-cli): {@code php -l} checks the syntax as the compile step, as Jobe's. */
+    PHP("php", "php", List.of(), List.of(), List.of("--no-php-ini"), 0, 0) {
+        @Override
+        List<String> compile(String source, RunParameters p) {
+            return List.of("php", "-l", source);
+        }
+
+        @Override
+        List<String> run(String source, RunParameters p) {
+            return with("php", or(p.interpreterArgs(), defaultInterpreterArgs), source, p);
+        }
+    },
+    /**
+     * Free Pascal, where the image has it ({@code fp-compiler}). As in Jobe, the compiler's errors
+     * go to {@code <source>.err} and are the compile output when no {@code <source>.exe} was made.
+     */
+    PASCAL("pascal", "pas", List.of("-vew", "-Se"), List.of(), List.of(), 0, 0) {
+        static final String COMPILE =
+                "fpc \"$@\" -Fe\"$0.err\" -o\"$0.exe\" \"$0\" >\"$0.out\" 2>&1;"
+                        + " [ -f \"$0.exe\" ] && exit 0;"
+                        + " cat \"$0.err\" 2>/dev/null || cat \"$0.out\"; exit 1";
+
+        @Override
+        List<String> compile(String source, RunParameters p) {
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", COMPILE, source));
+            command.addAll(or(p.compileArgs(), defaultCompileArgs));
+            return command;
+        }
+
+        @Override
+        List<String> run(String source, RunParameters p) {
+            List<String> command = new ArrayList<>(List.of("./" + source + ".exe"));
+            command.addAll(or(p.runArgs(), List.of()));
+            return command;
+        }
+    },
+    /** GNU Octave, where the image has it ({@code octave}): no compile step, Jobe's 500 MB. */
+    OCTAVE(
+            "octave",
+            "m",
+            List.of(),
+            List.of(),
+            List.of("--norc", "--no-window-system", "--silent", "-H"),
+            0,
+            500) {
+        @Override
+        List<String> run(String source, RunParameters p) {
+            return with("octave", or(p.interpreterArgs(), defaultInterpreterArgs), source, p);
+        }
+
+        /**
+         * As Jobe: no carriage returns, no trailing blank lines, and without the last line when it
+         * is Octave's {@code error: ignoring octave_execution_exception} or the {@code error: No
+         * such file or directory} it adds when the environment lacks variables it looks for.
+         */
+        @Override
+        String filteredStderr(String stderr) {
+            List<String> lines = new ArrayList<>(stderr.replace("\r", "").lines().toList());
+            while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+                lines.remove(lines.size() - 1);
+            }
+            if (!lines.isEmpty()
+                    && lines.get(lines.size() - 1)
+                            .startsWith("error: ignoring octave_execution_exception")) {
+                lines.remove(lines.size() - 1);
+            }
+            if (!lines.isEmpty()
+                    && lines.get(lines.size() - 1).equals("error: No such file or directory")) {
+                lines.remove(lines.size() - 1);
+            }
+            return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+        }
     };
 
     private final String id;

@@ -18,7 +18,9 @@ import pro.codai.sandbox.connector.api.SandboxConnectorException;
 
 /**
  * The version of each language, as the sandbox image has it: asked once of a sandbox, then
- * remembered. Until a sandbox answers, versions read {@code unknown}.
+ * remembered. A language whose probe prints nothing is not in the image (Pascal and Octave are
+ * optional) and is left out, as Jobe leaves out a language whose version command fails. Until a
+ * sandbox answers, every language is listed with version {@code unknown}.
  */
 @ApplicationScoped
 public class LanguageVersions {
@@ -32,13 +34,17 @@ public class LanguageVersions {
                     "echo \"c $(gcc -dumpfullversion)\"",
                     "echo \"cpp $(g++ -dumpfullversion)\"",
                     "echo \"java $(java -version 2>&1 | sed -n 's/.*version \"\\([^\"]*\\)\".*/\\1/p')\"",
-                    "echo \"nodejs $(node --version | sed 's/^v//')\"");
+                    "echo \"nodejs $(node --version | sed 's/^v//')\"",
+                    "echo \"php $(php --version 2>/dev/null | sed -n 's/^PHP \\([0-9._]*\\).*/\\1/p')\"",
+                    "echo \"pascal $(fpc -iV 2>/dev/null)\"",
+                    "echo \"octave $(octave --version --norc --no-window-system --silent 2>/dev/null"
+                            + " | sed -n 's/.*GNU Octave, version \\([0-9._]*\\).*/\\1/p')\"");
 
     @Inject SandboxConnectionFactory sandboxes;
 
     private volatile Map<Language, String> known;
 
-    /** Every language with its version, in declaration order. */
+    /** Every language the image has, with its version, in declaration order. */
     public Map<Language, String> all() {
         Map<Language, String> versions = known;
         if (versions == null) {
@@ -47,14 +53,20 @@ public class LanguageVersions {
         return versions;
     }
 
+    /**
+     * Whether the image has the language: false only once a sandbox has answered without it (a run
+     * never waits for the probe).
+     */
+    public boolean offers(Language language) {
+        Map<Language, String> versions = known;
+        return versions == null || versions.containsKey(language);
+    }
+
     private synchronized Map<Language, String> probe() {
         if (known != null) {
             return known;
         }
         Map<Language, String> versions = new EnumMap<>(Language.class);
-        for (Language language : Language.values()) {
-            versions.put(language, "unknown");
-        }
         try (SandboxConnection connection = sandboxes.getConnection()) {
             String sandbox = connection.acquire(sandboxes.defaultSpec());
             try {
@@ -75,9 +87,21 @@ public class LanguageVersions {
             }
         } catch (SandboxConnectorException e) {
             LOG.log(Level.WARNING, "could not ask a sandbox for language versions", e);
-            return versions; // not remembered: asked again next time
+            return unknown(); // not remembered: asked again next time
+        }
+        if (versions.isEmpty()) {
+            LOG.warning("the sandbox answered no language version; asking again next time");
+            return unknown();
         }
         known = java.util.Collections.unmodifiableMap(versions);
+        return versions;
+    }
+
+    private static Map<Language, String> unknown() {
+        Map<Language, String> versions = new EnumMap<>(Language.class);
+        for (Language language : Language.values()) {
+            versions.put(language, "unknown");
+        }
         return versions;
     }
 }
