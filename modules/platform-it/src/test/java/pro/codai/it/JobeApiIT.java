@@ -20,7 +20,6 @@ import jakarta.json.JsonValue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -192,9 +191,7 @@ class JobeApiIT {
     }
 
     @Test
-    @Disabled(
-            "The Jobe layer takes the name (RunSpecs); the run's own check (platform-core RunFile)"
-                    + " still refuses a space")
+    @Test
     void aSourceFileNameWithASpaceIsTakenAsJobeTakesIt() throws Exception {
         JsonObject result =
                 ranPrintOne(
@@ -206,6 +203,28 @@ class JobeApiIT {
                                         "import sys\nprint(1)\nassert sys.argv[0] =="
                                                 + " 'my prog.py'"));
         assertThat(result.getString("stderr")).isEmpty();
+    }
+
+    @Test
+    void aLongSourceFileNameBeyondAsciiIsUnpackedWhole() throws Exception {
+        // Over ustar's 100-byte name field and not ASCII: it travels in a pax header.
+        String name = "programme été " + "x".repeat(120) + ".c";
+        HttpResponse<String> response =
+                jobe(
+                        "POST",
+                        "runs",
+                        runSpec(
+                                Json.createObjectBuilder()
+                                        .add("language_id", "c")
+                                        .add("sourcefilename", name)
+                                        .add(
+                                                "sourcecode",
+                                                "#include <stdio.h>\nint main(void) {"
+                                                        + " printf(\"%s\\n\", __FILE__); return 0; }\n")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonObject result = json(response.body());
+        assertThat(result.getInt("outcome")).as(result.toString()).isEqualTo(15);
+        assertThat(result.getString("stdout")).isEqualTo(name + "\n");
     }
 
     @Test

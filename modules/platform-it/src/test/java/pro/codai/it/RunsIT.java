@@ -391,7 +391,8 @@ class RunsIT {
 
     @Test
     void theOutputLimitIsAcceptedUpToItsDocumentedMaximumAndRefusedAboveWith400() throws Exception {
-        // The run API's limits; the Jobe API brings streamsize within them as Jobe does (JobeApiIT).
+        // The run API's limits; the Jobe API brings streamsize within them as Jobe does
+        // (JobeApiIT).
         JsonObject atMaximum =
                 runOk(
                         program("python3", "print('x' * ((5 << 20) - 1), end='')")

@@ -62,7 +62,7 @@ public record RunRequest(
             throw new RunRejectedException("sourcecode is required");
         }
         if (sourceFileName != null && !sourceFileName.isEmpty()) {
-            RunFile.requireValidName(sourceFileName, "sourcefilename");
+            RunFile.requireValidSourceName(sourceFileName);
         } else {
             sourceFileName = null;
         }
