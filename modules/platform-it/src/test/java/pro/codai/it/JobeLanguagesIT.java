@@ -67,7 +67,7 @@ class JobeLanguagesIT {
                         server.uri("/api/v1/admin/api-keys"),
                         Json.createObjectBuilder()
                                 .add("name", "moodle")
-                                .add("scopes", Json.createArrayBuilder(List.of("jobe")))
+                                .add("scopes", Json.createArrayBuilder(List.of("jobe", "runs")))
                                 .build()
                                 .toString(),
                         "X-Admin-Token",
@@ -169,6 +169,25 @@ class JobeLanguagesIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("Language '" + absent + "' is not known");
+
+        // The run API refuses it too, naming what is installed.
+        HttpResponse<String> refused =
+                Http.json(
+                        "POST",
+                        server.uri("/api/v1/runs"),
+                        Json.createObjectBuilder()
+                                .add("language", absent)
+                                .add("source", "anything")
+                                .build()
+                                .toString(),
+                        "X-API-Key",
+                        jobeKey);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type"))
+                .hasValue("application/problem+json");
+        assertThat(json(refused.body()).getString("detail"))
+                .contains("'" + absent + "' is not installed on this server")
+                .contains("php");
     }
 
     // --- PHP -----------------------------------------------------------------------------------

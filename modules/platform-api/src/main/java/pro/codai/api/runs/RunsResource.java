@@ -147,6 +147,14 @@ public class RunsResource {
     @APIResponse(responseCode = "503", description = "Busy (retry after the given seconds)")
     public Response run(RunBody body) {
         RunRequest request = request(body);
+        if (!versions.offers(request.language())) {
+            // An optional language the sandbox image was built without (Pascal, Octave).
+            throw new RunRejectedException(
+                    "language '"
+                            + request.language().id()
+                            + "' is not installed on this server; one of "
+                            + versions.all().keySet().stream().map(Language::id).toList());
+        }
         Caller caller = Caller.of(requestContext);
         ApiKey key = caller.apiKey();
         String runCaller;
