@@ -18,6 +18,10 @@ final class JobeError extends RuntimeException {
         this.status = status;
     }
 
+    int status() {
+        return status;
+    }
+
     Response toResponse() {
         return response(getMessage(), status);
     }

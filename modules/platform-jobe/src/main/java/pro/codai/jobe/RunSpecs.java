@@ -133,7 +133,12 @@ final class RunSpecs {
                                                         "One or more of the specified files is"
                                                                 + " missing/unavailable",
                                                         404));
-                runFiles.add(new RunFile(spec[1], content));
+                try {
+                    runFiles.add(new RunFile(spec[1], content));
+                } catch (RunRejectedException e) {
+                    // A name Jobe takes that a run cannot carry (a leading '.' or '-', too long).
+                    throw new JobeError(e.getMessage(), 400);
+                }
             }
         } else if (run.containsKey("file_list") && !run.isNull("file_list")) {
             throw new JobeError("Invalid file specifier: " + run.get("file_list"), 400);

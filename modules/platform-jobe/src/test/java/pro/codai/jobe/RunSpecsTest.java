@@ -219,4 +219,32 @@ class RunSpecsTest {
                                 .sourceCode())
                 .isEqualTo("print(1)");
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                ".hidden",
+                "-x",
+                "a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789a123456789"
+            })
+    void aFileListNameARunCannotCarryIsJobesBadRequestNeverAServerError(String name) {
+        String body =
+                Json.createObjectBuilder()
+                        .add(
+                                "run_spec",
+                                printOne()
+                                        .add(
+                                                "file_list",
+                                                Json.createArrayBuilder()
+                                                        .add(
+                                                                Json.createArrayBuilder()
+                                                                        .add("abcdef0123456789")
+                                                                        .add(name))))
+                        .build()
+                        .toString();
+
+        assertThatThrownBy(() -> RunSpecs.parse(body, id -> Optional.of(new byte[] {1})))
+                .isInstanceOf(JobeError.class)
+                .satisfies(e -> assertThat(((JobeError) e).status()).isEqualTo(400));
+    }
 }

@@ -75,12 +75,40 @@ public class ApplicationDatabase {
      * Whether {@code failure} is the database being out of reach: its causes say so, or it is a
      * failed database access and a connection cannot be had right now. The second test covers a
      * commit that failed because the database went away, which the transaction manager reports
-     * without the driver's exception as its cause; it is asked only on the error path.
+     * without the driver's exception as its cause; it is asked only on the error path, and only
+     * when no part of the failure shows the database answering (an SQLSTATE outside connection
+     * failures: a constraint, a lock timeout). A look at the database is remembered for two
+     * seconds. While the pool is exhausted, the look waits for a connection as long as the pool
+     * lets any request wait.
      */
     public boolean explains(Throwable failure) {
-        return DatabaseUnavailable.isCause(failure)
-                || (DatabaseUnavailable.isDataAccessFailure(failure)
-                        && !isReachable(REACHABILITY_TIMEOUT_SECONDS));
+        if (DatabaseUnavailable.isCause(failure)) {
+            return true;
+        }
+        if (!DatabaseUnavailable.isDataAccessFailure(failure)
+                || DatabaseUnavailable.databaseAnswered(failure)) {
+            return false; // not the database, or it answered (a constraint, a lock, a bad query)
+        }
+        return !recentlyReachable();
+    }
+
+    /** How long one look at the database's reachability is taken for the failures that follow. */
+    static final long REACHABILITY_MEMORY_NANOS = 2_000_000_000L;
+
+    private volatile long reachabilityCheckedAt;
+    private volatile boolean reachable = true;
+
+    /**
+     * Whether the database was reachable at a look at most {@link #REACHABILITY_MEMORY_NANOS} old:
+     * a burst of failures while it is down asks it once, not once per request.
+     */
+    private boolean recentlyReachable() {
+        long now = System.nanoTime();
+        if (reachabilityCheckedAt == 0 || now - reachabilityCheckedAt > REACHABILITY_MEMORY_NANOS) {
+            reachable = isReachable(REACHABILITY_TIMEOUT_SECONDS);
+            reachabilityCheckedAt = now;
+        }
+        return reachable;
     }
 
     /** Whether a connection can be had and answers within the timeout. */

@@ -95,6 +95,23 @@ public final class DatabaseUnavailable {
         return false;
     }
 
+    /**
+     * Whether {@code failure}, or any cause of it, carries an SQLSTATE that only an answering
+     * database gives (not a connection failure): the database was reachable then.
+     */
+    public static boolean databaseAnswered(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = failure; t != null && seen.put(t, true) == null; t = next(t)) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && !sql.getSQLState().isBlank()
+                    && !isConnectionState(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Throwable next(Throwable t) {
         if (t instanceof SQLException sql
                 && sql.getNextException() != null

@@ -292,7 +292,8 @@ public class CompileCache {
             }
         } else if (compiled.signal() == 0
                 && compiled.limitHit() == LimitHit.NONE
-                && !compiled.outputTruncated()) {
+                && !compiled.outputTruncated()
+                && !killedCompiler(compiled.stderr())) {
             RunResult failure = answerToFailure.apply(stripped);
             if (failure.outcome() == Outcome.COMPILE_ERROR) {
                 entry = new Entry(null, failure);
@@ -300,6 +301,17 @@ public class CompileCache {
         }
         put(key, seen, entry);
         return stripped;
+    }
+
+    /**
+     * Whether the compiler itself was killed (out of memory, at a limit) rather than refusing the
+     * source: its driver reports that as an ordinary failure, which is no verdict on the source.
+     */
+    static boolean killedCompiler(byte[] stderr) {
+        String text = new String(stderr, StandardCharsets.UTF_8);
+        return text.contains("signal terminated program")
+                || text.contains("internal compiler error")
+                || text.contains("Killed");
     }
 
     /** Records the identity a compile saw and, unless null, its entry. */

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class JobeText {
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private JobeText() {}
 
     static String of(byte[] bytes) {
@@ -30,7 +32,7 @@ final class JobeText {
                 if (c == '\n' || c == '\r' || c == '\t' || (c >= ' ' && c <= '~')) {
                     text.append((char) c);
                 } else {
-                    text.append(String.format("\\x%02x", c));
+                    text.append('\\').append('x').append(HEX[c >> 4]).append(HEX[c & 0xf]);
                 }
             }
             return text.toString();

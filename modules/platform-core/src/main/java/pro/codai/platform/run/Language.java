@@ -160,7 +160,7 @@ public enum Language {
         static final String COMPILE =
                 "fpc \"$@\" -Fe\"$0.err\" -o\"$0.exe\" \"$0\" >\"$0.out\" 2>&1;"
                         + " [ -f \"$0.exe\" ] && exit 0;"
-                        + " cat \"$0.err\" 2>/dev/null || cat \"$0.out\"; exit 1";
+                        + " { cat \"$0.err\" 2>/dev/null || cat \"$0.out\"; } >&2; exit 1";
 
         @Override
         List<String> compile(String source, RunParameters p) {
@@ -188,6 +188,12 @@ public enum Language {
         @Override
         List<String> run(String source, RunParameters p) {
             return with("octave", or(p.interpreterArgs(), defaultInterpreterArgs), source, p);
+        }
+
+        /** Jobe's OctaveTask default: 500 MB of address space. */
+        @Override
+        int addressSpaceMegabytes(int requested) {
+            return requested > 0 ? requested : 500;
         }
 
         /**

@@ -147,7 +147,7 @@ public class RunService {
         // An identical compile seen before: its error is the answer, or its program runs at once.
         // The key holds the whole compile script, so the dialect and its limits are in it.
         CompileCache.Key cacheKey =
-                compile.isEmpty()
+                compile.isEmpty() || request.input().length > CACHED_RUN_MAX_INPUT_BYTES
                         ? null
                         : compileCache.key(
                                 language,
@@ -281,6 +281,13 @@ public class RunService {
                 !jobe);
     }
 
+    /**
+     * A program from the compile cache runs in one exec whose stdin carries the files, the program
+     * and the input together (in one protocol frame, and on the sandbox's disk); a run with more
+     * input than this is compiled as if not cached, its input streamed to the program.
+     */
+    static final int CACHED_RUN_MAX_INPUT_BYTES = 1 << 20;
+
     /** Jobe's smallest address space for a compile (its {@code min_params_compile}). */
     static final int JOBE_MIN_COMPILE_MEGABYTES = 500;
 
@@ -351,6 +358,7 @@ public class RunService {
                     ran.wallTime().toMillis(),
                     ran.limitHit().name());
         }
+        stderr = language.filteredStderr(stderr);
         Outcome outcome;
         if (ran.limitHit() == LimitHit.CPU_TIME || ran.limitHit() == LimitHit.WALL_TIME) {
             outcome = Outcome.TIME_LIMIT;

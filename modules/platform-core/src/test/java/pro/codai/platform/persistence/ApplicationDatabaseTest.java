@@ -32,6 +32,16 @@ class ApplicationDatabaseTest {
     }
 
     @Test
+    void aFailureTheDatabaseAnsweredIsNeverBlamedOnItsReachability() {
+        ApplicationDatabase database = new ApplicationDatabase(); // never asked: no data source
+        assertThat(
+                        database.explains(
+                                new TransactionalException(
+                                        "commit", new SQLException("duplicate key", "23505"))))
+                .isFalse();
+    }
+
+    @Test
     void aFailureOutsideTheDatabaseIsNeverBlamedOnIt() {
         assertThat(database(false).explains(new NullPointerException())).isFalse();
     }

@@ -328,6 +328,28 @@ class CompileCacheTest {
     }
 
     @Test
+    void aCompilerKilledUnderTheDriverIsNotKeptAsAVerdictOnTheSource() {
+        CompileCache.Key key = Inputs.c().key(cache);
+        ExecResult killed =
+                new ExecResult(
+                        1,
+                        0,
+                        (IDENTITY + "  -\n").getBytes(StandardCharsets.US_ASCII),
+                        (RunService.COMPILE_FAILED
+                                        + "\ngcc: fatal error: Killed signal terminated program"
+                                        + " cc1\n")
+                                .getBytes(StandardCharsets.UTF_8),
+                        false,
+                        Duration.ofMillis(30),
+                        Duration.ofMillis(40),
+                        LimitHit.NONE);
+
+        cache.keep(key, killed, APPLIANCE_ANSWER);
+
+        assertThat(cache.get(key)).isNull();
+    }
+
+    @Test
     void aCompileStoppedByALimitOrASignalIsNotKept() {
         CompileCache.Key key = Inputs.c().key(cache);
         for (ExecResult stopped :

@@ -107,7 +107,16 @@ class JobeLanguagesTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.OK);
         assertThat(result.stderr()).isEmpty();
+        assertThat(RunService.result(Language.OCTAVE, ran, true).outcome())
+                .as("the run API filters it too")
+                .isEqualTo(Outcome.OK);
         assertThat(RunService.jobeResult(Language.PHP, ran, true, 5).outcome())
                 .isEqualTo(Outcome.RUNTIME_ERROR);
+    }
+
+    @Test
+    void octaveHasJobesFiveHundredMegabytesOfAddressSpaceByDefault() {
+        assertThat(Language.OCTAVE.addressSpaceMegabytes(0)).isEqualTo(500);
+        assertThat(Language.OCTAVE.addressSpaceMegabytes(800)).isEqualTo(800);
     }
 }
