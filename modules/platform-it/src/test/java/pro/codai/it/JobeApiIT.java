@@ -191,7 +191,6 @@ class JobeApiIT {
     }
 
     @Test
-    @Test
     void aSourceFileNameWithASpaceIsTakenAsJobeTakesIt() throws Exception {
         JsonObject result =
                 ranPrintOne(

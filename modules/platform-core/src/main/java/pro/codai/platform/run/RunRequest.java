@@ -80,6 +80,15 @@ public record RunRequest(
         }
     }
 
+    /** The bytes of the source, input and files together (at most {@link #MAX_BYTES}). */
+    public long bytes() {
+        long total = sourceCode.length() + input.length;
+        for (RunFile file : files) {
+            total += file.content().length;
+        }
+        return total;
+    }
+
     public static RunRequest of(Language language, String sourceCode) {
         return new RunRequest(language, sourceCode, null, null, null, null);
     }

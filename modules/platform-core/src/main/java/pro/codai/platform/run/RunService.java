@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -113,6 +114,37 @@ public class RunService {
      * per-caller cap.
      */
     public RunResult run(RunRequest request, String caller) {
+        int held = heldKibibytes(request);
+        if (!HELD.tryAcquire(held)) {
+            return RunResult.of(Outcome.OVERLOAD, "the server is busy; try again shortly");
+        }
+        try {
+            return runHolding(request, caller);
+        } finally {
+            HELD.release(held);
+        }
+    }
+
+    /**
+     * Copies of a request's bytes a run holds in the heap while it waits and runs (the request's
+     * own, the archive, the answer's output), with the request body the server read.
+     */
+    static final int HELD_COPIES = 4;
+
+    /**
+     * KiB of heap the runs executing or waiting may hold together: a quarter of the heap. A run
+     * thread waits for its slot holding its request, and a queue of hundreds of large requests
+     * would otherwise fill the heap; past the budget a run is answered as overload at once.
+     */
+    private static final Semaphore HELD =
+            new Semaphore(
+                    (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 4 / 1024));
+
+    static int heldKibibytes(RunRequest request) {
+        return (int) Math.max(1, HELD_COPIES * request.bytes() / 1024);
+    }
+
+    private RunResult runHolding(RunRequest request, String caller) {
         RunParameters p = request.parameters();
         Language language = request.language();
         String source = request.effectiveSourceFileName();
