@@ -54,10 +54,14 @@ public class LanguageVersions {
     }
 
     /**
-     * Whether the image has the language: false only once a sandbox has answered without it (a run
-     * never waits for the probe).
+     * Whether the image has the language: false only once a sandbox has answered without it. Each
+     * application asks the image once, at its first run or languages list; while no sandbox has
+     * answered (sandboxd down), every language is offered and the question is asked again.
      */
     public boolean offers(Language language) {
+        if (known == null) {
+            all(); // the first run asks the image once; a probe that fails is tried again later
+        }
         Map<Language, String> versions = known;
         return versions == null || versions.containsKey(language);
     }
