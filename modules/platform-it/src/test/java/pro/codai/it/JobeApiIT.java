@@ -55,15 +55,7 @@ class JobeApiIT {
                                 sandboxd.socket.toString(),
                                 "CODAIPRO_ADMIN_TOKEN",
                                 ADMIN_TOKEN));
-        HttpResponse<String> issued =
-                Http.json(
-                        "POST",
-                        server.uri("/api/v1/admin/api-keys"),
-                        "{\"name\":\"moodle\",\"scopes\":[\"jobe\"]}",
-                        "X-Admin-Token",
-                        ADMIN_TOKEN);
-        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
-        jobeKey = json(issued.body()).getString("secret");
+        jobeKey = server.issueKey(ADMIN_TOKEN, "moodle", "jobe");
     }
 
     @AfterAll

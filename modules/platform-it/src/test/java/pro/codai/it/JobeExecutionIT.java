@@ -6,7 +6,6 @@ import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.json.Json;
@@ -50,19 +49,7 @@ class JobeExecutionIT {
                                 ADMIN_TOKEN,
                                 "CODAIPRO_RUNS_MAX_CONCURRENT",
                                 "2"));
-        HttpResponse<String> issued =
-                Http.json(
-                        "POST",
-                        server.uri("/api/v1/admin/api-keys"),
-                        Json.createObjectBuilder()
-                                .add("name", "moodle")
-                                .add("scopes", Json.createArrayBuilder(List.of("jobe")))
-                                .build()
-                                .toString(),
-                        "X-Admin-Token",
-                        ADMIN_TOKEN);
-        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
-        jobeKey = json(issued.body()).getString("secret");
+        jobeKey = server.issueKey(ADMIN_TOKEN, "moodle", "jobe");
     }
 
     @AfterAll

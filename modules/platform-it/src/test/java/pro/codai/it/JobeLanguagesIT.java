@@ -61,19 +61,7 @@ class JobeLanguagesIT {
                                 ADMIN_TOKEN,
                                 "CODAIPRO_RUNS_MAX_CONCURRENT",
                                 "2"));
-        HttpResponse<String> issued =
-                Http.json(
-                        "POST",
-                        server.uri("/api/v1/admin/api-keys"),
-                        Json.createObjectBuilder()
-                                .add("name", "moodle")
-                                .add("scopes", Json.createArrayBuilder(List.of("jobe", "runs")))
-                                .build()
-                                .toString(),
-                        "X-Admin-Token",
-                        ADMIN_TOKEN);
-        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
-        jobeKey = json(issued.body()).getString("secret");
+        jobeKey = server.issueKey(ADMIN_TOKEN, "moodle", "jobe", "runs");
     }
 
     @AfterAll

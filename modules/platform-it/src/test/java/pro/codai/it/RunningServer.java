@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -111,6 +112,32 @@ final class RunningServer implements AutoCloseable {
     /** An address of the portal (localhost, the default public URL's host). */
     URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
+    }
+
+    /**
+     * The secret of a new API key with these scopes, issued through the admin API with the server's
+     * admin token; fails the test when the server refuses it.
+     */
+    String issueKey(String adminToken, String name, String... scopes) throws Exception {
+        HttpResponse<String> issued =
+                Http.json(
+                        "POST",
+                        uri("/api/v1/admin/api-keys"),
+                        jakarta.json.Json.createObjectBuilder()
+                                .add("name", name)
+                                .add(
+                                        "scopes",
+                                        jakarta.json.Json.createArrayBuilder(List.of(scopes)))
+                                .build()
+                                .toString(),
+                        "X-Admin-Token",
+                        adminToken);
+        if (issued.statusCode() != 201) {
+            throw new AssertionError("issuing a key: " + issued.statusCode() + " " + issued.body());
+        }
+        return jakarta.json.Json.createReader(new java.io.StringReader(issued.body()))
+                .readObject()
+                .getString("secret");
     }
 
     /** The same server as the default preview address (127.0.0.1: another host to browsers). */
