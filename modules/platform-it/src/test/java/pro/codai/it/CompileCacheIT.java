@@ -255,4 +255,36 @@ class CompileCacheIT {
         assertThat(after.hits()).isEqualTo(before.hits() + 1);
         assertThat(after.misses()).isEqualTo(before.misses() + 1);
     }
+
+    @Test
+    void aCompileWhoseArgumentsAreShellTextBeyondWordsIsNeverCached() throws Exception {
+        // Jobe's compileargs are shell text: this one leaves a file beside the program, which a
+        // cached program would not have.
+        String source =
+                nonce()
+                        + "#include <stdio.h>\nint main(void) { FILE *f = fopen(\"made.txt\", \"r\");"
+                        + " printf(\"%s\\n\", f ? \"made\" : \"missing\"); return 0; }\n";
+        // gcc's own words follow the arguments: "true" takes them.
+        String shellText = "-Wall -o prog prog.c -lm; echo x > made.txt; true";
+        JsonObjectBuilder parameters =
+                Json.createObjectBuilder()
+                        .add("compileargs", Json.createArrayBuilder().add(shellText));
+        Counts before = counts();
+
+        JsonObject first = jobe(c(source).add("parameters", parameters));
+        JsonObject second =
+                jobe(
+                        c(source)
+                                .add(
+                                        "parameters",
+                                        Json.createObjectBuilder()
+                                                .add(
+                                                        "compileargs",
+                                                        Json.createArrayBuilder().add(shellText))));
+        Counts after = counts();
+
+        assertThat(first.getString("stdout")).as(first.toString()).isEqualTo("made\n");
+        assertThat(second).isEqualTo(first);
+        assertThat(after).isEqualTo(before);
+    }
 }

@@ -179,7 +179,9 @@ public class RunService {
         // An identical compile seen before: its error is the answer, or its program runs at once.
         // The key holds the whole compile script, so the dialect and its limits are in it.
         CompileCache.Key cacheKey =
-                compile.isEmpty() || request.input().length > CACHED_RUN_MAX_INPUT_BYTES
+                compile.isEmpty()
+                                || request.input().length > CACHED_RUN_MAX_INPUT_BYTES
+                                || (jobe && !plainWords(words.compileArgs(), words.linkArgs()))
                         ? null
                         : compileCache.key(
                                 language,
@@ -319,6 +321,31 @@ public class RunService {
      * input than this is compiled as if not cached, its input streamed to the program.
      */
     static final int CACHED_RUN_MAX_INPUT_BYTES = 1 << 20;
+
+    /** What makes shell text more than words: redirections, pipes, lists, expansions. */
+    private static final java.util.regex.Pattern SHELL_OPERATORS =
+            java.util.regex.Pattern.compile("[;&|<>`$(){}\\n*?\\[~]");
+
+    /**
+     * Whether Jobe-dialect compile and link arguments are plain words (flags, file names, quoting),
+     * as CodeRunner's questions send them. Shell text beyond words can write to the compile's
+     * output or leave files beside the program, neither of which a cached program would carry: such
+     * a compile is never cached.
+     */
+    static boolean plainWords(List<String> compileArgs, List<String> linkArgs) {
+        for (List<String> args : List.of(or(compileArgs), or(linkArgs))) {
+            for (String arg : args) {
+                if (SHELL_OPERATORS.matcher(arg).find()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static List<String> or(List<String> args) {
+        return args == null ? List.of() : args;
+    }
 
     /** Jobe's smallest address space for a compile (its {@code min_params_compile}). */
     static final int JOBE_MIN_COMPILE_MEGABYTES = 500;

@@ -2,6 +2,8 @@ package pro.codai.platform.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class RunServiceTest {
@@ -21,5 +23,26 @@ class RunServiceTest {
                         Language.PYTHON3, "x" + " ".repeat((1 << 20) - 1), null, null, null, null);
         assertThat(RunService.heldKibibytes(megabyte)).isEqualTo(RunService.HELD_COPIES * 1024);
         assertThat(RunService.heldKibibytes(RunRequest.of(Language.C, ""))).isEqualTo(1);
+    }
+
+    @Test
+    void onlyJobeCompileArgumentsThatArePlainWordsAreCached() {
+        assertThat(
+                        RunService.plainWords(
+                                List.of("-Wall", "-Werror", "-std=c99", "-DNAME=\"a b\""),
+                                List.of("-lm")))
+                .isTrue();
+        assertThat(RunService.plainWords(null, null)).isTrue();
+        for (String shellText :
+                List.of(
+                        "-O2; echo x > data.txt",
+                        "-O2 >/proc/$PPID/fd/1",
+                        "$(cat secret)",
+                        "-O2 | tee",
+                        "`id`",
+                        "-O2\necho")) {
+            assertThat(RunService.plainWords(List.of(shellText), null)).as(shellText).isFalse();
+            assertThat(RunService.plainWords(null, List.of(shellText))).as(shellText).isFalse();
+        }
     }
 }
