@@ -333,7 +333,8 @@ public class RunService {
      * a compile is never cached.
      */
     static boolean plainWords(List<String> compileArgs, List<String> linkArgs) {
-        for (List<String> args : List.of(or(compileArgs), or(linkArgs))) {
+        for (List<String> args :
+                List.of(Language.or(compileArgs, List.of()), Language.or(linkArgs, List.of()))) {
             for (String arg : args) {
                 if (SHELL_OPERATORS.matcher(arg).find()) {
                     return false;
@@ -341,10 +342,6 @@ public class RunService {
             }
         }
         return true;
-    }
-
-    private static List<String> or(List<String> args) {
-        return args == null ? List.of() : args;
     }
 
     /** Jobe's smallest address space for a compile (its {@code min_params_compile}). */
