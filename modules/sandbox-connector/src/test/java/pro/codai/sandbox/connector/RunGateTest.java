@@ -58,7 +58,9 @@ class RunGateTest {
     void theQueueBoundCountsEveryCallersWaitingRuns() throws Exception {
         RunGate gate = new RunGate(1, 1, 2, 60_000);
         RunSlot busy = gate.admit("alice");
+        // One at a time, so the queue's order (and so who is admitted first) is known.
         CompletableFuture<RunSlot> first = admitLater(gate, "alice");
+        awaitUntil(gate::waiting, 1);
         CompletableFuture<RunSlot> second = admitLater(gate, "bob");
         awaitUntil(gate::waiting, 2);
 
