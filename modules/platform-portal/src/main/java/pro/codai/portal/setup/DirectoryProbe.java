@@ -107,6 +107,17 @@ public class DirectoryProbe {
         }
     }
 
+    /** The innermost cause in a few words, e.g. "ConnectException: Connection refused". */
+    static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e
+                ? String.valueOf(e.getMessage())
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
     private static String explain(LDAPException e, DirectorySettings directory) {
         ResultCode code = e.getResultCode();
         if (code == ResultCode.CONNECT_ERROR

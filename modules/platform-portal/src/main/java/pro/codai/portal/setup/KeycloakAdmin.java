@@ -311,7 +311,13 @@ public class KeycloakAdmin {
                     request.timeout(Duration.ofSeconds(120)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new SetupFailure("Keycloak is not reachable at " + issuer + ": " + e, e);
+            throw new SetupFailure(
+                    "Keycloak is not reachable at "
+                            + issuer
+                            + " ("
+                            + DirectoryProbe.rootCause(e)
+                            + ").",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SetupFailure("interrupted", e);
