@@ -27,7 +27,7 @@ import org.w3c.dom.NodeList;
  * settings.put(SiteSettings.SITE_LOGO, logo.stored());
  * }</pre>
  */
-public record Logo(String mediaType, byte[] bytes) {
+public record Logo(String mediaType, byte[] bytes) implements java.io.Serializable {
 
     public static final int MAX_BYTES = 256 * 1024;
 

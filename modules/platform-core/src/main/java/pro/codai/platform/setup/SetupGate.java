@@ -9,8 +9,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import pro.codai.platform.web.ProblemJson;
 
 /**
@@ -19,23 +17,14 @@ import pro.codai.platform.web.ProblemJson;
  * error pages pass), and every other application answers 503 problem+json, except the version
  * document {@code /api/v1/info} that readiness checks read. Once setup is complete, or where it is
  * not required, the wizard's address answers 404. Every web application of the server gets this
- * filter through the platform's web fragment.
+ * filter through the platform's web fragment. (Pages that need a signed-in person are held by the
+ * portal's sign-in mechanism, which runs before any filter.)
  */
 public class SetupGate extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
 
-    @Inject transient SiteSettings settings;
-
-    private boolean required;
-
-    @Override
-    public void init() {
-        required =
-                ConfigProvider.getConfig()
-                        .getOptionalValue("codaipro.setup.required", Boolean.class)
-                        .orElse(false);
-    }
+    @Inject transient SetupStatus setup;
 
     @Override
     protected void doFilter(
@@ -43,7 +32,7 @@ public class SetupGate extends HttpFilter {
             throws IOException, ServletException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         boolean portal = request.getContextPath().isEmpty();
-        boolean pending = required && !settings.setupCompleted();
+        boolean pending = setup.pending();
         if (portal && isWizard(path)) {
             if (pending) {
                 chain.doFilter(request, response);

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * Files.writeString(dir.resolve("fullchain.pem"), tls.chainPem());
  * }</pre>
  */
-public record TlsMaterial(String chainPem, String keyPem, String campusCaPem, Instant notAfter) {
+public record TlsMaterial(String chainPem, String keyPem, String campusCaPem, Instant notAfter)
+        implements java.io.Serializable {
 
     private static final Pattern BLOCK =
             Pattern.compile(
