@@ -63,10 +63,17 @@ public class SetupGate extends HttpFilter {
         return path.equals("/setup") || path.equals("/setup.xhtml");
     }
 
-    /** What is served while setup is pending: static resources, error pages, the version. */
+    /**
+     * What is served while setup is pending: health and metrics (readiness checks, systemd, the ops
+     * command), static resources, error pages, the version.
+     */
     static boolean passes(boolean portal, String path, String contextPath) {
         if (portal) {
-            return path.startsWith("/jakarta.faces.resource/")
+            return path.equals("/health")
+                    || path.startsWith("/health/")
+                    || path.equals("/metrics")
+                    || path.startsWith("/metrics/")
+                    || path.startsWith("/jakarta.faces.resource/")
                     || path.startsWith("/resources/")
                     || path.startsWith("/error/")
                     || path.equals("/branding/logo")
