@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RunningServer implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(300);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final Process process;
     private final int port;
