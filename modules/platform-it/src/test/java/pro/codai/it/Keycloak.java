@@ -36,6 +36,9 @@ final class Keycloak {
     static final String REALM = "codaipro";
     static final String PORTAL_CLIENT_SECRET = "it-portal-secret-5d1c8a7e3f9b2046c1e8d7a5b3f1092e";
 
+    /** The realm's codaipro-setup service account's secret (the setup wizard's). */
+    static final String SETUP_CLIENT_SECRET = "it-setup-secret-0b7e4f2a9c1d8e6f3a5b7c9d1e2f4a6b";
+
     /** Public test clients with the password grant (for API tokens without a browser). */
     static final String TOKEN_CLIENT = "it-token-client";
 
@@ -111,6 +114,7 @@ final class Keycloak {
         env.put("CODAIPRO_KEYCLOAK_HOME", home.resolve("instance").toString());
         env.put("CODAIPRO_PUBLIC_URL", "http://localhost:" + portalPort);
         env.put("CODAIPRO_OIDC_CLIENT_SECRET", PORTAL_CLIENT_SECRET);
+        env.put("CODAIPRO_SETUP_CLIENT_SECRET", SETUP_CLIENT_SECRET);
         env.put("CODAIPRO_SMTP_HOST", "127.0.0.1");
         env.put("CODAIPRO_SMTP_PORT", Integer.toString(mail.port));
         env.put("CODAIPRO_SMTP_FROM", "codaipro@campus.example");

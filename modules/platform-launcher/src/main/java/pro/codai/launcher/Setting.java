@@ -125,6 +125,18 @@ public enum Setting {
             "OTLP/HTTP endpoint for traces; empty: telemetry off."),
 
     // Read by the application.
+    SETUP_REQUIRED(
+            "codaipro.setup.required",
+            "false",
+            bool(),
+            "Whether this server is an appliance that needs its first-boot setup: until the setup"
+                    + " wizard at /setup is completed, nothing else is served."),
+    SETUP_CLIENT_SECRET(
+            "codaipro.setup.client-secret",
+            "",
+            secret(32, null),
+            "Secret of the realm's codaipro-setup client (a service account that manages users,"
+                    + " the directory connection and mail); the setup wizard needs it."),
     SITE_NAME("codaipro.site.name", "CodaiPro Campus", text(100), "The name shown in the portal."),
     ADMIN_TOKEN(
             "codaipro.admin.token",

@@ -118,7 +118,10 @@ class SettingCatalogueTest {
                 .hasSize(Setting.values().length);
         assertThat(Arrays.stream(Setting.values()).filter(Setting::isSecret))
                 .containsExactlyInAnyOrder(
-                        Setting.DB_PASSWORD, Setting.OIDC_CLIENT_SECRET, Setting.ADMIN_TOKEN);
+                        Setting.DB_PASSWORD,
+                        Setting.OIDC_CLIENT_SECRET,
+                        Setting.ADMIN_TOKEN,
+                        Setting.SETUP_CLIENT_SECRET);
     }
 
     /**

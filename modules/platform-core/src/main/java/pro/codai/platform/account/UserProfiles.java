@@ -1,7 +1,9 @@
 package pro.codai.platform.account;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +15,7 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import pro.codai.platform.audit.AuditLog;
+import pro.codai.platform.setup.SiteSettings;
 
 /**
  * Finds and provisions user profiles. A profile is made at a person's first sign-in from the
@@ -45,9 +48,19 @@ public class UserProfiles {
         return entityManager.createNamedQuery(UserProfile.COUNT_ALL, Long.class).getSingleResult();
     }
 
-    /** The plan rules with the configured student email domains. */
+    @Inject SiteSettings siteSettings;
+
+    /**
+     * The plan rules with the student email domains: those configured and those the setup wizard
+     * recorded.
+     */
     public PlanPolicy planPolicy() {
-        return new PlanPolicy(Arrays.asList(studentEmailDomains.orElse("").split("[,\\s]+")));
+        List<String> domains =
+                new ArrayList<>(Arrays.asList(studentEmailDomains.orElse("").split("[,\\s]+")));
+        siteSettings
+                .get(SiteSettings.STUDENT_EMAIL_DOMAINS)
+                .ifPresent(chosen -> domains.addAll(Arrays.asList(chosen.split("[,\\s]+"))));
+        return new PlanPolicy(domains);
     }
 
     /** Provisions (first time) or refreshes the profile of a person who has just signed in. */

@@ -23,6 +23,7 @@ import jakarta.servlet.http.HttpSession;
 import com.nimbusds.jwt.JWTClaimsSet;
 
 import pro.codai.platform.account.UserProfiles;
+import pro.codai.platform.setup.SetupStatus;
 import pro.codai.portal.site.SecurityHeadersFilter;
 import pro.codai.portal.site.SiteOrigins;
 
@@ -57,6 +58,8 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
 
     @Inject SiteOrigins origins;
 
+    @Inject SetupStatus setup;
+
     @Override
     public AuthenticationStatus validateRequest(
             HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
@@ -67,6 +70,12 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
             return context.isProtected() ? refuseOnPreviewAddress(response) : context.doNothing();
         }
         String path = pathOf(request);
+        if (setup.pending()) {
+            // Until the appliance is set up nobody signs in: protected pages lead to the wizard.
+            return context.isProtected() || CALLBACK_PATH.equals(path)
+                    ? context.redirect(request.getContextPath() + "/setup")
+                    : context.doNothing();
+        }
         if (CALLBACK_PATH.equals(path)) {
             return completeSignIn(request, context);
         }

@@ -1,0 +1,60 @@
+package pro.codai.it.browser;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.openqa.selenium.JavascriptExecutor;
+
+/**
+ * axe-core (from npm, locked in ide-assets' package-lock.json) run in the page: the WCAG 2.1 A and
+ * AA rules. Returns the violations as lines "rule (impact): targets — help", empty when none.
+ */
+public final class Accessibility {
+
+    private Accessibility() {}
+
+    public static boolean available() {
+        return Files.isReadable(axePath());
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<String> violations(Browser browser) throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) browser.driver;
+        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object'"))) {
+            js.executeScript(Files.readString(axePath()));
+        }
+        browser.driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        Object answer =
+                js.executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "axe.run(document, {runOnly: {type: 'tag', values:"
+                                + " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                                + ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact"
+                                + " + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')"
+                                + " + ' — ' + v.help)))"
+                                + ".catch(e => done(['axe failed: ' + e]));");
+        return new ArrayList<>((List<String>) answer);
+    }
+
+    /** Whether the page is wider than the window (it scrolls sideways). */
+    public static boolean scrollsSideways(Browser browser) {
+        Object wider =
+                ((JavascriptExecutor) browser.driver)
+                        .executeScript(
+                                "return document.documentElement.scrollWidth >"
+                                        + " window.innerWidth + 1");
+        return Boolean.TRUE.equals(wider);
+    }
+
+    /** Sets the window's width (e.g. 390 px, a phone), keeping its height. */
+    public static void width(Browser browser, int pixels) {
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(pixels, 1000));
+    }
+
+    static Path axePath() {
+        return Path.of(System.getProperty("codaipro.it.axe", "axe.min.js"));
+    }
+}

@@ -1,0 +1,89 @@
+package pro.codai.portal.setup;
+
+import java.util.Properties;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+/** The wizard's <em>Send test mail</em>: one short mail through the relay, as Keycloak sends. */
+@ApplicationScoped
+public class MailProbe {
+
+    /** Connects to the relay (and signs in, with a user); returns null when it worked. */
+    public String check(MailSettings mail) {
+        Session session = Session.getInstance(properties(mail));
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect(
+                    mail.host(),
+                    mail.port(),
+                    mail.user().isBlank() ? null : mail.user(),
+                    mail.user().isBlank() ? null : mail.password());
+            return null;
+        } catch (MessagingException e) {
+            return describe(mail, e);
+        }
+    }
+
+    /** Sends the test mail; returns null when the relay took it, else why not. */
+    public String send(MailSettings mail, String to, String siteName) {
+        Properties properties = properties(mail);
+        boolean auth = !mail.user().isBlank();
+        Session session = Session.getInstance(properties);
+        try {
+            MimeMessage message = new MimeMessage(session);
+            message.setFrom(new InternetAddress(mail.from(), mail.fromName(), "UTF-8"));
+            message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to, true));
+            message.setSubject(siteName + ": test mail from the setup wizard", "UTF-8");
+            message.setText(
+                    "This mail shows that "
+                            + siteName
+                            + " can send mail through "
+                            + mail.host()
+                            + ":"
+                            + mail.port()
+                            + ".\n"
+                            + "Verification and password-reset mail will go the same way.\n",
+                    "UTF-8");
+            if (auth) {
+                Transport.send(message, mail.user(), mail.password());
+            } else {
+                Transport.send(message);
+            }
+            return null;
+        } catch (MessagingException | java.io.UnsupportedEncodingException e) {
+            return describe(mail, e);
+        }
+    }
+
+    private static String describe(MailSettings mail, Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return "The mail relay "
+                + mail.host()
+                + ":"
+                + mail.port()
+                + " did not take the mail: "
+                + (cause == e ? e.getMessage() : e.getMessage() + " (" + cause + ")")
+                + ".";
+    }
+
+    private static Properties properties(MailSettings mail) {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", mail.host());
+        properties.put("mail.smtp.port", Integer.toString(mail.port()));
+        properties.put("mail.smtp.connectiontimeout", "5000");
+        properties.put("mail.smtp.timeout", "15000");
+        properties.put("mail.smtp.writetimeout", "15000");
+        properties.put("mail.smtp.starttls.enable", Boolean.toString(mail.startTls()));
+        properties.put("mail.smtp.starttls.required", Boolean.toString(mail.startTls()));
+        properties.put("mail.smtp.auth", Boolean.toString(!mail.user().isBlank()));
+        return properties;
+    }
+}
