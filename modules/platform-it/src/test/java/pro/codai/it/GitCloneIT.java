@@ -107,7 +107,7 @@ class GitCloneIT {
             ide.clickTreeEntry("hello/README.md");
             ide.typeInTerminal("git -C hello log --format=%s\n");
             ide.awaitTerminalLine("first commit"::equals, "the clone's history");
-            assertThat(ide.editorText()).isEqualTo("hello from git\n");
+            ide.awaitEditorText("hello from git\n");
         }
     }
 
@@ -274,13 +274,15 @@ class GitCloneIT {
                         "os.chdir(sys.argv[1])",
                         "context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)",
                         "context.load_cert_chain(sys.argv[2], sys.argv[3])",
-                        "def serve(address):",
+                        "def listen(address):",
                         "    server = http.server.ThreadingHTTPServer((address, 8443),"
                                 + " http.server.SimpleHTTPRequestHandler)",
                         "    server.socket = context.wrap_socket(server.socket, server_side=True)",
-                        "    server.serve_forever()",
-                        "for a in ('198.18.7.2', '198.18.7.3'):",
-                        "    threading.Thread(target=serve, args=(a,), daemon=True).start()",
+                        "    return server",
+                        // Both sockets listen before 'ready' is printed.
+                        "servers = [listen(a) for a in ('198.18.7.2', '198.18.7.3')]",
+                        "for server in servers:",
+                        "    threading.Thread(target=server.serve_forever, daemon=True).start()",
                         "print('ready', flush=True)",
                         "threading.Event().wait(900)");
         gitServer =

@@ -93,6 +93,17 @@ public final class IdePages {
                                 "return monaco.editor.getEditors()[0].getModel().getValue();");
     }
 
+    /** Waits up to 30 s until the editor holds {@code expected}: a file opens asynchronously. */
+    public void awaitEditorText(String expected) {
+        try {
+            new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                    .ignoring(org.openqa.selenium.JavascriptException.class)
+                    .until(d -> expected.equals(editorText()));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the editor holds " + editorText() + ", not " + expected, e);
+        }
+    }
+
     /** Starts from a project template: "py", "c", "cpp", "java" or "js". */
     public void chooseTemplate(String value) {
         new org.openqa.selenium.support.ui.Select(browser.await(By.id("template")))
