@@ -29,6 +29,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import pro.codai.api.problem.Problem;
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
+import pro.codai.platform.web.ClientAddress;
 
 /**
  * Decides every call against the resource's {@link Allow} (or {@link Public}): no credentials →
@@ -122,7 +123,8 @@ public class ApiAuthentication implements ContainerRequestFilter {
      * with the right token, and only a wrong token counts as a failure.
      */
     private void checkAdminToken(ContainerRequestContext request, String presented) {
-        String address = servletRequest.getRemoteAddr();
+        // Behind nginx every peer is loopback: the client nginx names is the one locked out.
+        String address = ClientAddress.of(servletRequest);
         Duration locked = lockout.remaining(address);
         if (!locked.isZero()) {
             // Whole seconds, rounded up: a client that waits that long is let in.
