@@ -15,6 +15,7 @@ import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
 
@@ -47,6 +48,8 @@ public class DirectoryProbe {
         LDAPConnectionOptions options = new LDAPConnectionOptions();
         options.setConnectTimeoutMillis(5_000);
         options.setResponseTimeoutMillis(15_000);
+        // The bind password goes only to the host the URL names: its certificate must name it.
+        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(false));
         try {
             SSLUtil ssl = new SSLUtil(JVMDefaultTrustManager.getInstance());
             SSLSocketFactory sockets =

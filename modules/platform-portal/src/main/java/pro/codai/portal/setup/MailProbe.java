@@ -83,6 +83,8 @@ public class MailProbe {
         properties.put("mail.smtp.writetimeout", "15000");
         properties.put("mail.smtp.starttls.enable", Boolean.toString(mail.startTls()));
         properties.put("mail.smtp.starttls.required", Boolean.toString(mail.startTls()));
+        // The relay's password goes only to the host named: its certificate must name it.
+        properties.put("mail.smtp.ssl.checkserveridentity", "true");
         properties.put("mail.smtp.auth", Boolean.toString(!mail.user().isBlank()));
         return properties;
     }
