@@ -192,6 +192,39 @@ public final class Settings {
                 List.of("HOST", "PORT", "FROM", "STARTTLS", "AUTH", "USER", "PASSWORD")) {
             other.put("CODAIPRO_SMTP_" + smtp, "Keycloak's realm import");
         }
+        for (String ops :
+                List.of(
+                        "BACKUP_DIR",
+                        "BACKUP_KEEP",
+                        "BACKUP_TO",
+                        "ETC_DIR",
+                        "OPT_DIR",
+                        "OPS_DATABASES",
+                        "OPS_READY_URLS",
+                        "OPS_SERVICES",
+                        "OPS_STATE_DIR",
+                        "OPS_SYSTEMCTL",
+                        "SANDBOX_STATE_DIR",
+                        "VOLUME_ROOT")) {
+            other.put("CODAIPRO_" + ops, "the codaipro operations command");
+        }
+        for (String apply :
+                List.of(
+                        "CA_DIR",
+                        "HOSTNAME_FILE",
+                        "HOSTS_FILE",
+                        "NGINX",
+                        "SETUP_OWNER",
+                        "UPDATE_CA")) {
+            other.put("CODAIPRO_" + apply, "the setup wizard's root side (setup-apply)");
+        }
+        for (String image :
+                List.of("IMAGE_MIRROR", "IMAGE_SECURITY_MIRROR", "IMAGE_OUTPUT", "IMAGE_WORK")) {
+            other.put("CODAIPRO_" + image, "the appliance image build");
+        }
+        for (String test : List.of("PLAYBOOK_TEST_STEP", "TEST_PORT", "TEST_TIMEOUT")) {
+            other.put("CODAIPRO_" + test, "the playbook and image boot tests");
+        }
         return Map.copyOf(other);
     }
 
