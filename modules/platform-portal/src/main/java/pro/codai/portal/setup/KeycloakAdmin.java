@@ -26,6 +26,8 @@ import jakarta.json.JsonValue;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import pro.codai.portal.signin.OidcSettings;
+
 /**
  * Keycloak's admin REST API for the realm the portal signs people in with, as the realm's {@code
  * codaipro-setup} service account (client credentials, {@code codaipro.setup.client-secret}). Every
@@ -37,11 +39,7 @@ public class KeycloakAdmin {
     static final String CLIENT_ID = "codaipro-setup";
     static final String DIRECTORY_NAME = "campus-directory";
 
-    @Inject
-    @ConfigProperty(
-            name = "codaipro.oidc.issuer",
-            defaultValue = "http://localhost:8180/realms/codaipro")
-    String issuer;
+    @Inject OidcSettings oidc;
 
     @Inject
     @ConfigProperty(name = "codaipro.setup.client-secret")
@@ -276,7 +274,8 @@ public class KeycloakAdmin {
         HttpResponse<String> answer =
                 exchange(
                         HttpRequest.newBuilder(
-                                        URI.create(issuer + "/protocol/openid-connect/token"))
+                                        URI.create(
+                                                oidc.issuer() + "/protocol/openid-connect/token"))
                                 .header("Content-Type", "application/x-www-form-urlencoded")
                                 .POST(HttpRequest.BodyPublishers.ofString(form)));
         if (answer.statusCode() != 200) {
@@ -290,6 +289,7 @@ public class KeycloakAdmin {
 
     private HttpResponse<String> send(String token, String method, String path, JsonValue body)
             throws SetupFailure {
+        String issuer = oidc.issuer();
         int realms = issuer.indexOf("/realms/");
         URI uri =
                 URI.create(
@@ -313,7 +313,7 @@ public class KeycloakAdmin {
         } catch (IOException e) {
             throw new SetupFailure(
                     "Keycloak is not reachable at "
-                            + issuer
+                            + oidc.issuer()
                             + " ("
                             + DirectoryProbe.rootCause(e)
                             + ").",

@@ -17,7 +17,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import pro.codai.platform.setup.SetupCode;
-import pro.codai.platform.setup.SiteSettings;
+import pro.codai.platform.setup.SetupStatus;
 
 /**
  * Makes the setup code when the portal starts on an appliance whose setup is pending: logs it once
@@ -30,10 +30,6 @@ public class SetupCodeIssuer {
     private static final Logger LOG = Logger.getLogger(SetupCodeIssuer.class.getName());
 
     @Inject
-    @ConfigProperty(name = "codaipro.setup.required", defaultValue = "false")
-    boolean required;
-
-    @Inject
     @ConfigProperty(name = "codaipro.data.dir", defaultValue = "/var/lib/codaipro")
     String dataDir;
 
@@ -41,12 +37,12 @@ public class SetupCodeIssuer {
     @ConfigProperty(name = "codaipro.public.url")
     java.util.Optional<String> publicUrl;
 
-    @Inject SiteSettings settings;
+    @Inject SetupStatus setup;
 
     private volatile SetupCode code;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        if (!required || settings.setupCompleted()) {
+        if (!setup.pending()) {
             return;
         }
         SetupCode.Issued issued = SetupCode.issue();
