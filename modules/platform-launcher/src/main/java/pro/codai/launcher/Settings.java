@@ -214,6 +214,7 @@ public final class Settings {
                         "HOSTNAME_FILE",
                         "HOSTS_FILE",
                         "NGINX",
+                        "NGINX_SITE",
                         "SETUP_OWNER",
                         "UPDATE_CA")) {
             other.put("CODAIPRO_" + apply, "the setup wizard's root side (setup-apply)");
