@@ -1,17 +1,15 @@
 package pro.codai.api.security;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import pro.codai.platform.web.ClientAddress;
 
 /**
  * Brute-force protection of the administrator token, per client address, with the numbers the
@@ -117,23 +115,6 @@ public class AdminTokenLockout {
 
     /** The client an address stands for: itself, or its /64 for IPv6. */
     static String client(String address) {
-        if (address == null || address.isBlank()) {
-            return "unknown";
-        }
-        if (address.indexOf(':') < 0) {
-            return address;
-        }
-        try {
-            // A literal (it holds ':'), so no name is looked up.
-            InetAddress parsed = InetAddress.getByName(address);
-            if (parsed instanceof Inet6Address) {
-                byte[] bytes = parsed.getAddress();
-                Arrays.fill(bytes, 8, 16, (byte) 0);
-                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
-            }
-            return parsed.getHostAddress();
-        } catch (UnknownHostException e) {
-            return address;
-        }
+        return ClientAddress.counted(address);
     }
 }

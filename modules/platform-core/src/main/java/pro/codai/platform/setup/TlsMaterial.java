@@ -107,7 +107,9 @@ public record TlsMaterial(String chainPem, String keyPem, String campusCaPem, In
         }
     }
 
-    static List<X509Certificate> certificates(String pem, String what) throws InvalidSetupInput {
+    /** The certificates of a PEM text (other blocks skipped); {@code what} names it in messages. */
+    public static List<X509Certificate> certificates(String pem, String what)
+            throws InvalidSetupInput {
         if (pem == null || pem.length() > MAX_PEM_CHARS) {
             throw new InvalidSetupInput("The " + what + " is missing or too large.");
         }

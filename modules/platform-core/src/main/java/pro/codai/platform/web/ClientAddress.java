@@ -1,7 +1,9 @@
 package pro.codai.platform.web;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -27,6 +29,31 @@ public final class ClientAddress {
         }
         String claimed = realIp.strip();
         return isIpLiteral(claimed) ? claimed : peer;
+    }
+
+    /**
+     * The client an address stands for when failures are counted: the address itself, or for IPv6
+     * its /64 (which one host usually has whole); an IPv4-mapped address is its IPv4 address.
+     */
+    public static String counted(String address) {
+        if (address == null || address.isBlank()) {
+            return "unknown";
+        }
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            // A literal (it holds ':'), so no name is looked up.
+            InetAddress parsed = InetAddress.getByName(address);
+            if (parsed instanceof Inet6Address) {
+                byte[] bytes = parsed.getAddress();
+                Arrays.fill(bytes, 8, 16, (byte) 0);
+                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+            }
+            return parsed.getHostAddress();
+        } catch (UnknownHostException e) {
+            return address;
+        }
     }
 
     private static boolean isLoopback(String address) {

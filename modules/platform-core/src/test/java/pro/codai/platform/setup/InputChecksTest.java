@@ -109,20 +109,62 @@ class InputChecksTest {
     }
 
     @Test
-    void theSetupCodeIsCheckedForgivinglyAndStopsAfterTenWrongGuesses() {
+    void theSetupCodeIsCheckedForgivinglyAndStopsAfterTenWrongGuessesFromAClient() {
         SetupCode.Issued issued = SetupCode.issue();
         assertThat(issued.code())
                 .matches("[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}");
         SetupCode code = issued.checker();
+        String guesser = "192.0.2.66";
 
-        assertThat(code.check(issued.code().toLowerCase().replace("-", " ")))
+        assertThat(code.check(issued.code().toLowerCase().replace("-", " "), guesser))
                 .isEqualTo(SetupCode.Verdict.ACCEPTED);
         for (int i = 1; i < SetupCode.MAX_FAILURES; i++) {
-            assertThat(code.check("WRONG-CODE-" + i)).isEqualTo(SetupCode.Verdict.WRONG);
+            assertThat(code.check("WRONG-CODE-" + i, guesser)).isEqualTo(SetupCode.Verdict.WRONG);
         }
-        assertThat(code.check("still-wrong")).isEqualTo(SetupCode.Verdict.EXHAUSTED);
-        assertThat(code.check(issued.code()))
-                .as("the right code after too many wrong ones")
+        assertThat(code.failuresLeft(guesser)).isEqualTo(1);
+        assertThat(code.check("still-wrong", guesser)).isEqualTo(SetupCode.Verdict.EXHAUSTED);
+        assertThat(code.check(issued.code(), guesser))
+                .as("the right code after too many wrong ones from that client")
                 .isEqualTo(SetupCode.Verdict.EXHAUSTED);
+    }
+
+    @Test
+    void anotherClientsWrongGuessesDoNotLockTheAdministratorOut() {
+        SetupCode.Issued issued = SetupCode.issue();
+        SetupCode code = issued.checker();
+        for (int i = 0; i < SetupCode.MAX_FAILURES + 5; i++) {
+            code.check("WRONG-CODE-" + i, "192.0.2.66");
+        }
+        // The same /64 is the same client; the IPv4-mapped form of an address is that address.
+        for (int i = 0; i < SetupCode.MAX_FAILURES; i++) {
+            code.check("WRONG-CODE-" + i, "2001:db8:1:2::" + Integer.toHexString(i + 1));
+        }
+
+        assertThat(code.check(issued.code(), "::ffff:192.0.2.66"))
+                .isEqualTo(SetupCode.Verdict.EXHAUSTED);
+        assertThat(code.check(issued.code(), "2001:db8:1:2:ffff::9"))
+                .isEqualTo(SetupCode.Verdict.EXHAUSTED);
+        assertThat(code.failuresLeft("198.51.100.7")).isEqualTo(SetupCode.MAX_FAILURES);
+        assertThat(code.check("WRONG-CODE", "198.51.100.7")).isEqualTo(SetupCode.Verdict.WRONG);
+        assertThat(code.check(issued.code(), "198.51.100.7")).isEqualTo(SetupCode.Verdict.ACCEPTED);
+        assertThat(code.check(issued.code(), "2001:db8:1:3::1"))
+                .as("the next /64")
+                .isEqualTo(SetupCode.Verdict.ACCEPTED);
+    }
+
+    @Test
+    void wrongGuessesFromManyClientsEndTheCodeForEveryone() {
+        SetupCode.Issued issued = SetupCode.issue();
+        SetupCode code = issued.checker();
+        int clients = SetupCode.MAX_TOTAL_FAILURES / (SetupCode.MAX_FAILURES - 1) + 1;
+        for (int c = 0; c < clients; c++) {
+            for (int i = 0; i < SetupCode.MAX_FAILURES - 1; i++) {
+                code.check("WRONG-CODE", "10.0." + (c >> 8) + "." + (c & 255));
+            }
+        }
+
+        assertThat(code.check(issued.code(), "198.51.100.8"))
+                .isEqualTo(SetupCode.Verdict.EXHAUSTED);
+        assertThat(code.failuresLeft("198.51.100.8")).isZero();
     }
 }

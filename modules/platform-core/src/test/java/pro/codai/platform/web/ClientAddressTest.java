@@ -26,4 +26,13 @@ class ClientAddressTest {
         assertThat(ClientAddress.of("127.0.0.1", "")).isEqualTo("127.0.0.1");
         assertThat(ClientAddress.of("127.0.0.1", "1.2.3")).isEqualTo("127.0.0.1");
     }
+
+    @Test
+    void failuresCountByTheAddressAndAnIpv6ClientByItsSlash64() {
+        assertThat(ClientAddress.counted("192.0.2.5")).isEqualTo("192.0.2.5");
+        assertThat(ClientAddress.counted("::ffff:192.0.2.5")).isEqualTo("192.0.2.5");
+        assertThat(ClientAddress.counted("2001:db8:1:2:ffff:1:2:3"))
+                .isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(ClientAddress.counted(null)).isEqualTo("unknown");
+    }
 }

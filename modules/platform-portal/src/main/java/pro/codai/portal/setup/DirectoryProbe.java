@@ -1,7 +1,15 @@
 package pro.codai.portal.setup;
 
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,13 +23,20 @@ import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.util.ssl.AggregateTrustManager;
 import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
 
+import pro.codai.platform.setup.InvalidSetupInput;
+import pro.codai.platform.setup.TlsMaterial;
+
 /**
  * The wizard's <em>Test connection</em>: connects to the campus directory as Keycloak will, binds
- * with the service account, and counts the people under the users DN. Changes nothing there.
+ * with the service account, and counts the people under the users DN. Changes nothing there. Over
+ * TLS ({@code ldaps://} or StartTLS) the directory's certificate must be issued by a CA the JVM
+ * trusts or by the campus CA uploaded in the wizard (which root adds to the host's and Keycloak's
+ * trust when setup finishes), and must name the host of the URL.
  */
 @ApplicationScoped
 public class DirectoryProbe {
@@ -32,7 +47,7 @@ public class DirectoryProbe {
     /** People found, or why not, in words for the administrator. */
     public record Result(boolean connected, long people, String message) {}
 
-    public Result test(DirectorySettings directory) {
+    public Result test(DirectorySettings directory, String campusCaPem) {
         LDAPURL url;
         try {
             url = new LDAPURL(directory.url());
@@ -50,8 +65,16 @@ public class DirectoryProbe {
         options.setResponseTimeoutMillis(15_000);
         // The bind password goes only to the host the URL names: its certificate must name it.
         options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(false));
+        X509TrustManager trust;
         try {
-            SSLUtil ssl = new SSLUtil(JVMDefaultTrustManager.getInstance());
+            trust = trust(campusCaPem);
+        } catch (InvalidSetupInput e) {
+            return new Result(false, 0, e.getMessage());
+        } catch (GeneralSecurityException e) {
+            return new Result(false, 0, "The campus CA cannot be used: " + e.getMessage());
+        }
+        try {
+            SSLUtil ssl = new SSLUtil(trust);
             SSLSocketFactory sockets =
                     url.getScheme().equals("ldaps") ? ssl.createSSLSocketFactory() : null;
             try (LDAPConnection connection =
@@ -110,6 +133,50 @@ public class DirectoryProbe {
         }
     }
 
+    /** The JVM's trusted CAs, and the campus CA when one was uploaded. */
+    static X509TrustManager trust(String campusCaPem)
+            throws InvalidSetupInput, GeneralSecurityException {
+        if (campusCaPem == null || campusCaPem.isBlank()) {
+            return JVMDefaultTrustManager.getInstance();
+        }
+        TlsMaterial.checkCertificates(campusCaPem, "campus CA");
+        List<X509Certificate> authorities = TlsMaterial.certificates(campusCaPem, "campus CA");
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        try {
+            store.load(null, null);
+        } catch (java.io.IOException e) {
+            throw new CertificateException(e);
+        }
+        for (int i = 0; i < authorities.size(); i++) {
+            store.setCertificateEntry("campus-ca-" + i, authorities.get(i));
+        }
+        TrustManagerFactory factory =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        X509TrustManager campus = null;
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                campus = x509;
+            }
+        }
+        if (campus == null) {
+            throw new CertificateException("no X.509 trust manager");
+        }
+        return new AggregateTrustManager(false, JVMDefaultTrustManager.getInstance(), campus);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /** The innermost cause in a few words, e.g. "ConnectException: Connection refused". */
     static String rootCause(Throwable e) {
         Throwable cause = e;
@@ -123,6 +190,14 @@ public class DirectoryProbe {
 
     private static String explain(LDAPException e, DirectorySettings directory) {
         ResultCode code = e.getResultCode();
+        if (causedBy(e, SSLHandshakeException.class) || causedBy(e, CertificateException.class)) {
+            return "The directory at "
+                    + directory.url()
+                    + " answered with a certificate that is not trusted or does not name its host"
+                    + " ("
+                    + rootCause(e)
+                    + "). Upload the campus CA that issued it in step 2 (Host name and TLS).";
+        }
         if (code == ResultCode.CONNECT_ERROR
                 || code == ResultCode.SERVER_DOWN
                 || code == ResultCode.TIMEOUT) {

@@ -52,21 +52,27 @@ public class SetupService {
         return codes.code() != null && !settings.setupCompleted();
     }
 
-    /** Checks a setup code; null while setup is not pending. */
-    public SetupCode.Verdict checkCode(String guess) {
+    /** Checks a setup code from a client (its address); null while setup is not pending. */
+    public SetupCode.Verdict checkCode(String guess, String clientAddress) {
         SetupCode code = codes.code();
         if (code == null || settings.setupCompleted()) {
             return null;
         }
-        SetupCode.Verdict verdict = code.check(guess);
+        SetupCode.Verdict verdict = code.check(guess, clientAddress);
         if (verdict != SetupCode.Verdict.ACCEPTED) {
-            LOG.warning("wrong setup code entered; " + code.failuresLeft() + " attempts left");
+            LOG.warning(
+                    "wrong setup code entered from "
+                            + clientAddress
+                            + "; "
+                            + code.failuresLeft(clientAddress)
+                            + " attempts left there");
         }
         return verdict;
     }
 
-    public DirectoryProbe.Result testDirectory(DirectorySettings directory) {
-        return directoryProbe.test(directory);
+    /** Tests the directory, trusting the campus CA (PEM, may be null) over TLS too. */
+    public DirectoryProbe.Result testDirectory(DirectorySettings directory, String campusCaPem) {
+        return directoryProbe.test(directory, campusCaPem);
     }
 
     public String sendTestMail(MailSettings mail, String to) {

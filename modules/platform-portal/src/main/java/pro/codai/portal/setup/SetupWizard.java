@@ -13,6 +13,7 @@ import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 
 import pro.codai.platform.setup.EmailDomains;
@@ -22,6 +23,7 @@ import pro.codai.platform.setup.Logo;
 import pro.codai.platform.setup.SetupCode;
 import pro.codai.platform.setup.TlsMaterial;
 import pro.codai.platform.site.Branding;
+import pro.codai.platform.web.ClientAddress;
 
 /**
  * The setup wizard's page ({@code /setup}): six steps, each checked on the server when it is left;
@@ -110,7 +112,14 @@ public class SetupWizard implements Serializable {
             error(null, "Setup is not pending.");
             return;
         }
-        SetupCode.Verdict verdict = setup.checkCode(code);
+        SetupCode.Verdict verdict =
+                setup.checkCode(
+                        code,
+                        ClientAddress.of(
+                                (HttpServletRequest)
+                                        FacesContext.getCurrentInstance()
+                                                .getExternalContext()
+                                                .getRequest()));
         code = null;
         switch (verdict) {
             case ACCEPTED -> {
@@ -126,7 +135,8 @@ public class SetupWizard implements Serializable {
                     error(
                             "setup:code",
                             "Too many wrong codes: this code no longer"
-                                    + " works. Restart the server (systemctl restart codaipro) for a new one.");
+                                    + " works from here. Restart the server (systemctl restart"
+                                    + " codaipro) for a new one.");
             default -> error("setup:code", "Setup is not pending.");
         }
     }
@@ -205,7 +215,7 @@ public class SetupWizard implements Serializable {
         if (!allowed() || !directoryComplete()) {
             return;
         }
-        DirectoryProbe.Result result = setup.testDirectory(directory());
+        DirectoryProbe.Result result = setup.testDirectory(directory(), campusCaPem);
         if (result.connected()) {
             info(result.message());
         } else {
@@ -221,7 +231,7 @@ public class SetupWizard implements Serializable {
             if (!directoryComplete()) {
                 return;
             }
-            DirectoryProbe.Result result = setup.testDirectory(directory());
+            DirectoryProbe.Result result = setup.testDirectory(directory(), campusCaPem);
             if (!result.connected()) {
                 error(
                         "setup:directoryUrl",
