@@ -36,6 +36,16 @@ final class Http {
         return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
+    /** A GET with extra headers (name, value, name, value, …). */
+    static HttpResponse<String> get(URI uri, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.GET().build());
+    }
+
     /** A request with a JSON body and extra headers (name, value, name, value, …). */
     static HttpResponse<String> json(String method, URI uri, String body, String... headers)
             throws IOException, InterruptedException {

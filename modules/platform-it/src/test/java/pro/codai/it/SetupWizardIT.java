@@ -124,6 +124,64 @@ class SetupWizardIT {
 
     @Test
     @Order(2)
+    void behindNginxTheServersRedirectsAreHttpsAndItsSessionCookieSecure() throws Exception {
+        // Arrange/Act: what nginx adds, sent from loopback as nginx sends it.
+        String[] nginx = {"X-Forwarded-Proto", "https", "X-Forwarded-Port", "443"};
+        HttpResponse<String> redirect = Http.get(server.uri("/"), nginx);
+        HttpResponse<String> page = Http.get(server.uri("/setup"), nginx);
+        HttpResponse<String> plain = Http.get(server.uri("/setup"));
+
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(redirect.headers().firstValue("Location")).hasValue("https://localhost/setup");
+        assertThat(sessionCookie(page.headers().allValues("Set-Cookie")))
+                .contains("HttpOnly", "; Secure")
+                .containsIgnoringCase("SameSite=Lax");
+        assertThat(sessionCookie(plain.headers().allValues("Set-Cookie")))
+                .as("over plain HTTP (the public URL here is http://)")
+                .contains("HttpOnly")
+                .doesNotContain("Secure");
+
+        // The same headers from a peer that is not loopback (this host's LAN address) are forged.
+        String lan = lanAddress();
+        if (lan != null) {
+            java.net.URI fromLan = java.net.URI.create("http://" + lan + ":" + server.port());
+            Http.Answer forgedRedirect = Http.getFrom(lan, fromLan.resolve("/"), nginx);
+            Http.Answer forgedPage = Http.getFrom(lan, fromLan.resolve("/setup"), nginx);
+            assertThat(forgedRedirect.status()).isEqualTo(302);
+            assertThat(forgedRedirect.headers().get("location"))
+                    .endsWith("/setup")
+                    .doesNotStartWith("https:");
+            assertThat(forgedPage.headers().get("set-cookie"))
+                    .startsWith("JSESSIONID=")
+                    .doesNotContain("Secure");
+        }
+    }
+
+    private static String sessionCookie(List<String> setCookies) {
+        return setCookies.stream()
+                .filter(c -> c.startsWith("JSESSIONID="))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie in " + setCookies));
+    }
+
+    /** An IPv4 address of this host that is not loopback, or null. */
+    private static String lanAddress() throws Exception {
+        for (var network :
+                java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (!network.isUp() || network.isLoopback()) {
+                continue;
+            }
+            for (var address : java.util.Collections.list(network.getInetAddresses())) {
+                if (address instanceof java.net.Inet4Address && !address.isLinkLocalAddress()) {
+                    return address.getHostAddress();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @Order(3)
     void theWizardRefusesBadInputAndSetsTheApplianceUp() throws Exception {
         Certificates certificates = new Certificates(workDir.resolve("tls"));
         Path logo = workDir.resolve("crest.svg");
@@ -228,12 +286,38 @@ class SetupWizardIT {
 
             browser.awaitText("Setup is complete");
             assertThat(setup.done()).isTrue();
+
+            // 7. Root's answer: while nothing answers, the page says it is being applied.
+            setup.awaitApply("apply-pending", "applying the host name " + HOST);
+            check(browser, "setup complete, applying");
+            // Root refuses it (as setup-apply does: the reason in apply/failed, the request set
+            // aside); the page shows the reason and a way to try again.
+            Path apply = server.dataDir().resolve("setup/apply");
+            String reason = "nginx refused the new certificate or server name: [emerg] bad";
+            Files.writeString(apply.resolve("failed"), reason + "\n");
+            Files.move(
+                    apply.resolve("request.properties"),
+                    apply.resolve("request.properties.failed"));
+            assertThat(setup.awaitApply("apply-failed", reason))
+                    .contains("could not apply the host name and certificate");
+            check(browser, "root failed");
+            setup.press("applyAgain");
+            setup.awaitMessage("Asked again");
+            setup.awaitApply("apply-pending", "applying the host name " + HOST);
+            assertThat(apply.resolve("request.properties")).exists();
+            assertThat(apply.resolve("failed")).doesNotExist();
+            // Root applies it and says so before it restarts Keycloak and the server.
+            Files.writeString(
+                    server.dataDir().resolve("setup/applied"),
+                    "host_name=" + HOST + "\npublic_url=https://" + HOST + "\n");
+            setup.awaitApply("apply-applied", "answers at https://" + HOST);
+            check(browser, "root applied");
         }
         assertThat(accessibility).as("axe-core violations on the wizard's pages").isEmpty();
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void afterSetupTheWizardIsGoneTheChoicesAreAppliedAndTheAdministratorSignsIn()
             throws Exception {
         assertThat(Http.get(server.uri("/setup")).statusCode()).isEqualTo(404);

@@ -16,13 +16,18 @@ import pro.codai.platform.web.ProblemJson;
  * in the database), the portal sends every visitor to {@code /setup} (its static resources and
  * error pages pass), and every other application answers 503 problem+json, except the version
  * document {@code /api/v1/info} that readiness checks read. Once setup is complete, or where it is
- * not required, the wizard's address answers 404. Every web application of the server gets this
- * filter through the platform's web fragment. (Pages that need a signed-in person are held by the
- * portal's sign-in mechanism, which runs before any filter.)
+ * not required, the wizard's address answers 404 — except to the session that finished setup
+ * ({@link #FINISHED_HERE}), whose page goes on showing how root applies the host name and TLS
+ * certificate, and can ask root again. Every web application of the server gets this filter through
+ * the platform's web fragment. (Pages that need a signed-in person are held by the portal's sign-in
+ * mechanism, which runs before any filter.)
  */
 public class SetupGate extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
+
+    /** A session attribute (Boolean.TRUE): setup was finished in this session. */
+    public static final String FINISHED_HERE = SetupGate.class.getName() + ".finishedHere";
 
     @Inject transient SetupStatus setup;
 
@@ -34,7 +39,7 @@ public class SetupGate extends HttpFilter {
         boolean portal = request.getContextPath().isEmpty();
         boolean pending = setup.pending();
         if (portal && isWizard(path)) {
-            if (pending) {
+            if (pending || finishedHere(request)) {
                 chain.doFilter(request, response);
             } else {
                 response.sendError(HttpServletResponse.SC_NOT_FOUND);
@@ -57,6 +62,11 @@ public class SetupGate extends HttpFilter {
                             + " code shown on the appliance's console.",
                     request.getRequestURI());
         }
+    }
+
+    private static boolean finishedHere(HttpServletRequest request) {
+        var session = request.getSession(false);
+        return session != null && Boolean.TRUE.equals(session.getAttribute(FINISHED_HERE));
     }
 
     static boolean isWizard(String path) {

@@ -56,7 +56,8 @@ public final class ClientAddress {
         }
     }
 
-    private static boolean isLoopback(String address) {
+    /** Whether a peer address (an IP literal) is loopback; a name or garbage is not. */
+    static boolean isLoopback(String address) {
         return address != null && isIpLiteral(address) && parse(address).isLoopbackAddress();
     }
 

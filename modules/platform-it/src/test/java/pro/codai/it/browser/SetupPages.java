@@ -92,6 +92,25 @@ public final class SetupPages {
         press("checkCode");
     }
 
+    /**
+     * Waits for root's answer on the last page (it polls): the element {@code id} holding this
+     * text; returns its text.
+     */
+    public String awaitApply(String id, String fragment) {
+        try {
+            new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(
+                            d ->
+                                    d.findElements(By.id(id)).stream()
+                                            .anyMatch(e -> e.getText().contains(fragment)));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "expected '" + fragment + "' in #" + id + ":\n" + browser.text(), e);
+        }
+        return browser.driver.findElement(By.id(id)).getText();
+    }
+
     public boolean done() {
         return browser.present(By.id("setup-done"));
     }

@@ -83,6 +83,24 @@ public class SetupService {
         return mailProbe.check(mail);
     }
 
+    /** What root made of the host name and TLS request. */
+    public RootRequest.Status rootStatus() {
+        return RootRequest.status(codes.setupDir());
+    }
+
+    /**
+     * Asks root again with the request that failed (once setup is complete: the wizard's own
+     * session only, see {@link pro.codai.platform.setup.SetupGate#FINISHED_HERE}); false when there
+     * is no failed request.
+     */
+    public synchronized boolean askRootAgain() throws SetupFailure {
+        boolean asked = RootRequest.retry(codes.setupDir());
+        if (asked) {
+            LOG.info("The host name and TLS request is asked of root again");
+        }
+        return asked;
+    }
+
     public synchronized void finish(Plan plan) throws SetupFailure {
         if (!pending()) {
             throw new SetupFailure("Setup is already complete.");

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
@@ -21,6 +22,7 @@ import pro.codai.platform.setup.HostNames;
 import pro.codai.platform.setup.InvalidSetupInput;
 import pro.codai.platform.setup.Logo;
 import pro.codai.platform.setup.SetupCode;
+import pro.codai.platform.setup.SetupGate;
 import pro.codai.platform.setup.TlsMaterial;
 import pro.codai.platform.site.Branding;
 import pro.codai.platform.web.ClientAddress;
@@ -104,6 +106,14 @@ public class SetupWizard implements Serializable {
     private String studentDomains;
     private transient Part logoFile;
     private Logo logo;
+
+    /** The session that finished setup sees the end page again (root's answer, Try again). */
+    @PostConstruct
+    void init() {
+        if (!setup.pending() && finishedHere()) {
+            step = Step.DONE;
+        }
+    }
 
     // --- actions --------------------------------------------------------------------------
 
@@ -329,7 +339,36 @@ public class SetupWizard implements Serializable {
         adminPasswordAgain = null;
         directoryBindPassword = null;
         mailPassword = null;
+        codeAccepted = false;
+        FacesContext.getCurrentInstance()
+                .getExternalContext()
+                .getSessionMap()
+                .put(SetupGate.FINISHED_HERE, Boolean.TRUE);
         step = Step.DONE;
+    }
+
+    /** Asks root again with the host name and TLS request that failed. */
+    public void applyAgain() {
+        if (step != Step.DONE || setup.pending() || !finishedHere()) {
+            return;
+        }
+        try {
+            if (setup.askRootAgain()) {
+                info("Asked again: the appliance applies the host name and certificate now.");
+            } else {
+                error(null, "There is no failed request to try again.");
+            }
+        } catch (SetupFailure e) {
+            error(null, e.getMessage());
+        }
+    }
+
+    private static boolean finishedHere() {
+        return Boolean.TRUE.equals(
+                FacesContext.getCurrentInstance()
+                        .getExternalContext()
+                        .getSessionMap()
+                        .get(SetupGate.FINISHED_HERE));
     }
 
     public void back() {
@@ -451,6 +490,20 @@ public class SetupWizard implements Serializable {
     }
 
     // --- state for the page ------------------------------------------------------------------
+
+    /** Root's answer to the host name and TLS request: NONE, PENDING, APPLIED or FAILED. */
+    public String getApplyState() {
+        return setup.rootStatus().state().name();
+    }
+
+    /** The reason root gave for a failure, or the public URL it applied. */
+    public String getApplyDetail() {
+        return setup.rootStatus().detail();
+    }
+
+    public boolean isApplyPending() {
+        return setup.rootStatus().state() == RootRequest.State.PENDING;
+    }
 
     public List<Step> getSteps() {
         return List.of(Step.values()).subList(0, Step.DONE.ordinal());
