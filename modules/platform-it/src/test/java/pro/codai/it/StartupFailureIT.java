@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StartupFailureIT {
 
     static final int EX_CONFIG = 78;
+    static final int EX_UNAVAILABLE = 69;
     // Generous: this only guards against a hang; the figure printed is what matters.
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -42,7 +43,8 @@ class StartupFailureIT {
                         "CODAIPRO_DB_USER", "codaipro",
                         "CODAIPRO_DB_PASSWORD", "secret-not-to-be-printed"),
                 "setting codaipro.db.url (CODAIPRO_DB_URL): cannot connect to PostgreSQL at 127.0.0.1:"
-                        + closedPort);
+                        + closedPort,
+                EX_UNAVAILABLE);
     }
 
     @Test
@@ -236,6 +238,11 @@ class StartupFailureIT {
     /** Starts the script with a bad setting; asserts exit 78, the one line, and nothing started. */
     private String assertRefused(Map<String, String> settings, String expectedLine)
             throws Exception {
+        return assertRefused(settings, expectedLine, EX_CONFIG);
+    }
+
+    private String assertRefused(Map<String, String> settings, String expectedLine, int status)
+            throws Exception {
         Path dataDir = tempDir.resolve("data");
         long started = System.nanoTime();
         RunningServer script = RunningServer.launch(dataDir, settings);
@@ -244,7 +251,7 @@ class StartupFailureIT {
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         String output = script.output();
 
-        assertThat(exit).as(output).isEqualTo(EX_CONFIG);
+        assertThat(exit).as(output).isEqualTo(status);
         assertThat(output.lines().toList())
                 .as("exactly one line, naming the setting")
                 .hasSize(1)

@@ -14,12 +14,15 @@ import java.nio.file.Path;
  * </pre>
  *
  * <p>Prints the run directory holding the plan. Exits 78 (EX_CONFIG) with one line naming the
- * setting (or the settings file's line, or the environment variable) when a setting is wrong, 64
- * (EX_USAGE) on a wrong invocation, 70 (EX_SOFTWARE) with one line on a fault of its own.
+ * setting (or the settings file's line, or the environment variable) when a setting is wrong; 69
+ * (EX_UNAVAILABLE) with such a line when what a setting names cannot be reached yet (the database
+ * at boot: the systemd unit restarts on 69, never on 78); 64 (EX_USAGE) on a wrong invocation, 70
+ * (EX_SOFTWARE) with one line on a fault of its own.
  */
 public final class Launcher {
 
     static final int EXIT_USAGE = 64;
+    static final int EXIT_UNAVAILABLE = 69;
     static final int EXIT_CONFIG = 78;
     static final int EXIT_IO = 74;
     static final int EXIT_SOFTWARE = 70;
@@ -46,7 +49,7 @@ public final class Launcher {
             return 0;
         } catch (SettingException e) {
             System.err.println(e.operatorMessage());
-            return EXIT_CONFIG;
+            return e.unavailable() ? EXIT_UNAVAILABLE : EXIT_CONFIG;
         } catch (UncheckedIOException e) {
             System.err.println(
                     "codaipro: cannot start: " + e.getMessage() + " (" + e.getCause() + ")");

@@ -98,7 +98,8 @@ public final class Preflight {
                 || cause instanceof UnknownHostException
                 || cause instanceof SocketTimeoutException
                 || state.startsWith("08")) {
-            return new SettingException(
+            // At boot PostgreSQL may still be starting: unavailable, not wrong.
+            return SettingException.unavailable(
                     Setting.DB_URL, "cannot connect to " + where + " (" + describe(cause) + ")");
         }
         return new SettingException(Setting.DB_URL, where + ": " + describe(e));

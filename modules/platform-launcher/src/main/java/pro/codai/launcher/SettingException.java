@@ -11,20 +11,35 @@ public final class SettingException extends Exception {
 
     private final transient Setting setting;
     private final String subject;
+    private final boolean unavailable;
 
     public SettingException(Setting setting, String problem) {
-        this(setting, "setting " + setting.displayName(), problem);
+        this(setting, "setting " + setting.displayName(), problem, false);
     }
 
-    private SettingException(Setting setting, String subject, String problem) {
+    private SettingException(Setting setting, String subject, String problem, boolean unavailable) {
         super(problem);
         this.setting = setting;
         this.subject = subject;
+        this.unavailable = unavailable;
+    }
+
+    /**
+     * What a setting names cannot be reached now (a database still starting, a network not yet up):
+     * the setting may well be right, and a later start may succeed.
+     */
+    static SettingException unavailable(Setting setting, String problem) {
+        return new SettingException(setting, "setting " + setting.displayName(), problem, true);
     }
 
     /** A problem with no one setting at fault, e.g. {@code "settings file /etc/…, line 7"}. */
     static SettingException about(String subject, String problem) {
-        return new SettingException(null, subject, problem);
+        return new SettingException(null, subject, problem, false);
+    }
+
+    /** Whether a later start may succeed with the same settings (see {@link #unavailable}). */
+    public boolean unavailable() {
+        return unavailable;
     }
 
     /** The setting at fault, or null when the problem is not one setting's value. */

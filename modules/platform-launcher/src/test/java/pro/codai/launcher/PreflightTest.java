@@ -1,5 +1,6 @@
 package pro.codai.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,7 +62,13 @@ class PreflightTest {
 
         assertThatThrownBy(() -> Preflight.checkReachable(target, "pw"))
                 .hasMessageContaining("cannot connect to PostgreSQL at 127.0.0.1:" + closedPort)
-                .extracting("setting")
-                .isEqualTo(Setting.DB_URL);
+                .isInstanceOfSatisfying(
+                        SettingException.class,
+                        refusal -> {
+                            assertThat(refusal.setting()).isEqualTo(Setting.DB_URL);
+                            assertThat(refusal.unavailable())
+                                    .as("a database not reachable yet may be reached later")
+                                    .isTrue();
+                        });
     }
 }
