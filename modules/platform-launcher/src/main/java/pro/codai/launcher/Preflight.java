@@ -20,7 +20,12 @@ import java.util.Properties;
  */
 public final class Preflight {
 
-    static final int DATABASE_TIMEOUT_SECONDS = 5;
+    /**
+     * A refused connection fails at once; this bounds only a database that does not answer. Long
+     * enough for a busy first boot, where the launcher's fresh JVM makes the TLS handshake while
+     * Keycloak starts beside it (5 s timed out there under emulation).
+     */
+    static final int DATABASE_TIMEOUT_SECONDS = 30;
 
     private Preflight() {}
 
