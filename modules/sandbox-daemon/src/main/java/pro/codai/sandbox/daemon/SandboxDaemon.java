@@ -142,6 +142,16 @@ public final class SandboxDaemon implements AutoCloseable {
         return pool;
     }
 
+    /** Ordinary connections that could be opened now. */
+    int freeConnections() {
+        return connectionSlots.availablePermits();
+    }
+
+    /** Admin connections that could be opened now. */
+    int freeAdminConnections() {
+        return adminSlots.availablePermits();
+    }
+
     private void listen() throws IOException {
         Path socket = config.socket();
         // The admin socket first: root's alone (mode 0600), never counted against the others.
