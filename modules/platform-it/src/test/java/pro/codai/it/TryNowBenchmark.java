@@ -68,7 +68,8 @@ class TryNowBenchmark {
         try (Sandboxd sandboxd = Sandboxd.start(WARM_POOL)) {
             Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
             settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
-            settings.put("CODAIPRO_JVM_HEAP", "768m");
+            // e.g. -Dbench.server-heap=2g for 1,000 workspaces (a 64 KiB scrollback each)
+            settings.put("CODAIPRO_JVM_HEAP", System.getProperty("bench.server-heap", "768m"));
             // e.g. -Dbench.jvm-options="-Xlog:gc:file=/tmp/gc.log" to see the server's pauses
             String jvmOptions = System.getProperty("bench.jvm-options", "");
             if (!jvmOptions.isBlank()) {
