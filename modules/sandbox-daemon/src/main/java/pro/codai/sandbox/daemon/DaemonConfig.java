@@ -200,7 +200,7 @@ public record DaemonConfig(
                 maximum,
                 defaults,
                 integer(p, "sandboxd.warm-pool.size", 4),
-                integer(p, "sandboxd.max-connections", 128),
+                integer(p, "sandboxd.max-connections", 256),
                 integer(p, "sandboxd.max-sandboxes", 1000),
                 Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)),
                 destinations(p, "sandboxd.network.allowed-hosts"),
