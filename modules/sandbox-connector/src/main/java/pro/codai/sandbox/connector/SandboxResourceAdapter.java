@@ -27,12 +27,13 @@ import jakarta.resource.spi.work.WorkManager;
 /**
  * The sandbox connector's resource adapter: the application's client of sandboxd, the root service
  * that owns the LXC containers. One per server, shared by every application: it holds the socket
- * path and the server-wide run queue ({@link RunGate}); connection factories ({@link
- * SandboxManagedConnectionFactory}) pool connections to sandboxd.
+ * path, the server-wide run queue ({@link RunGate}) and the few connections every terminal of the
+ * server is multiplexed over ({@link TerminalChannels}); connection factories ({@link
+ * SandboxManagedConnectionFactory}) pool connections to sandboxd for requests.
  *
  * <p>Configure it before deployment with {@code create-resource-adapter-config --property
- * SocketPath=…:MaxConcurrentRuns=…:MaxRunsPerCaller=…:MaxQueuedRuns=…:QueueTimeoutMillis=…
- * sandbox-connector}.
+ * SocketPath=…:MaxConcurrentRuns=…:MaxRunsPerCaller=…:MaxQueuedRuns=…:QueueTimeoutMillis=…:
+ * TerminalConnections=… sandbox-connector}.
  */
 @Connector(
         displayName = "CodaiPro sandbox connector",
