@@ -452,6 +452,29 @@ class TryNowBenchmark {
             return received.get();
         }
 
+        private int closeCode = -1;
+
+        @Override
+        public synchronized CompletionStage<?> onClose(
+                WebSocket webSocket, int statusCode, String reason) {
+            closeCode = statusCode;
+            notifyAll();
+            return null;
+        }
+
+        /** Waits for the server to close the socket; returns its close code. */
+        synchronized int awaitClose(Duration timeout) throws InterruptedException {
+            long end = System.nanoTime() + timeout.toNanos();
+            while (closeCode < 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("the terminal socket stayed open");
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return closeCode;
+        }
+
         /** A position in the output, to wait for what comes after it. */
         synchronized long mark() {
             return received.get();
