@@ -20,6 +20,10 @@ final class Sandboxd implements AutoCloseable {
 
     final Path root;
     final Path socket;
+
+    /** sandboxd's admin socket (root's alone, connections of its own), next to {@link #socket}. */
+    final Path adminSocket;
+
     final Path stateDir;
     private final Path log;
     private final int warmPool;
@@ -28,6 +32,7 @@ final class Sandboxd implements AutoCloseable {
     private Sandboxd(Path root, int warmPool) {
         this.root = root;
         this.socket = root.resolve("run/sandboxd.sock");
+        this.adminSocket = root.resolve("run/sandboxd-admin.sock");
         this.stateDir = root.resolve("sandboxes");
         this.log = root.resolve("sandboxd.log");
         this.warmPool = warmPool;
@@ -137,6 +142,29 @@ final class Sandboxd implements AutoCloseable {
                     .getValuesAs(jakarta.json.JsonString::getString);
         }
     }
+
+    /**
+     * Runs the built {@code sandboxctl} with {@code arguments}; returns its exit status and what it
+     * printed (both streams).
+     */
+    SandboxctlResult sandboxctl(String... arguments) throws Exception {
+        Path home = Path.of(System.getProperty("codaipro.it.sandboxd.home"));
+        List<String> command = new java.util.ArrayList<>();
+        command.add("bash");
+        command.add(home.resolve("bin/sandboxctl").toString());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process run = builder.start();
+        String output = new String(run.getInputStream().readAllBytes());
+        if (!run.waitFor(60, TimeUnit.SECONDS)) {
+            run.destroyForcibly();
+            throw new IllegalStateException("sandboxctl did not finish: " + output);
+        }
+        return new SandboxctlResult(run.exitValue(), output);
+    }
+
+    record SandboxctlResult(int status, String output) {}
 
     /** The daemon's process id (the start script execs the JVM). */
     long pid() {

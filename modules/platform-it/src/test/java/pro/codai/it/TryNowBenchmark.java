@@ -68,7 +68,8 @@ class TryNowBenchmark {
         try (Sandboxd sandboxd = Sandboxd.start(WARM_POOL)) {
             Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
             settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
-            settings.put("CODAIPRO_JVM_HEAP", "768m");
+            // e.g. -Dbench.server-heap=2g for 1,000 workspaces (a 64 KiB scrollback each)
+            settings.put("CODAIPRO_JVM_HEAP", System.getProperty("bench.server-heap", "768m"));
             // e.g. -Dbench.jvm-options="-Xlog:gc:file=/tmp/gc.log" to see the server's pauses
             String jvmOptions = System.getProperty("bench.jvm-options", "");
             if (!jvmOptions.isBlank()) {
@@ -449,6 +450,29 @@ class TryNowBenchmark {
 
         long received() {
             return received.get();
+        }
+
+        private int closeCode = -1;
+
+        @Override
+        public synchronized CompletionStage<?> onClose(
+                WebSocket webSocket, int statusCode, String reason) {
+            closeCode = statusCode;
+            notifyAll();
+            return null;
+        }
+
+        /** Waits for the server to close the socket; returns its close code. */
+        synchronized int awaitClose(Duration timeout) throws InterruptedException {
+            long end = System.nanoTime() + timeout.toNanos();
+            while (closeCode < 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("the terminal socket stayed open");
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return closeCode;
         }
 
         /** A position in the output, to wait for what comes after it. */

@@ -18,6 +18,7 @@
     const SHELL_ENDED = 4001;
     const QUOTA_USED_UP = 4002;
     const IDLE = 4003;
+    const TRY_AGAIN_LATER = 1013;
     const quote = (path) => "'" + path.replace(/'/g, "'\\''") + "'";
     const runners = {
         py: (f) => "python3 " + quote(f),
@@ -128,9 +129,15 @@
                     + "). Your files are kept.", true);
                 return;
             }
-            say(event.code === SHELL_ENDED ? "The shell ended; starting a new one…" : "Reconnecting…");
-            const delay = Math.min(10000, 500 * Math.pow(2, retries++));
-            setTimeout(retries > 2 ? reconnectOrSignIn : connect, delay);
+            say(event.code === SHELL_ENDED ? "The shell ended; starting a new one…"
+                : event.code === TRY_AGAIN_LATER ? "The server is busy; trying again shortly…"
+                : "Reconnecting…");
+            // Exponential back-off with jitter, longer when the server said "try again later"
+            // (1013), so that many pages refused at once do not all come back at once.
+            const base = event.code === TRY_AGAIN_LATER ? 2000 : 500;
+            const ceiling = event.code === TRY_AGAIN_LATER ? 60000 : 10000;
+            const delay = Math.min(ceiling, base * Math.pow(2, retries++));
+            setTimeout(retries > 2 ? reconnectOrSignIn : connect, delay / 2 + Math.random() * delay / 2);
         };
     }
 

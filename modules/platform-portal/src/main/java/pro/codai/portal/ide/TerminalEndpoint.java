@@ -119,7 +119,10 @@ public class TerminalEndpoint {
                             "today's Try Now time is used up"));
         } catch (SandboxConnectorException e) {
             LOG.warning("cannot open a workspace terminal: " + e.getMessage());
-            if (workspace != null) {
+            // A refusal for load (sandboxd or the adapter at capacity) keeps the workspace: the
+            // page retries later, backing off, and finds its sandbox still there; ending it here
+            // would acquire and release a sandbox on every retry, adding to the very load.
+            if (workspace != null && !e.isOverload()) {
                 // Its sandbox is gone or broken (e.g. sandboxd restarted): the next try starts
                 // a new one on the same volume.
                 workspaces.end(

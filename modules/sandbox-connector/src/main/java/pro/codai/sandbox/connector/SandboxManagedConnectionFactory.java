@@ -85,6 +85,7 @@ public class SandboxManagedConnectionFactory
     private String defaultAllowedHosts = "";
 
     private transient ResourceAdapter resourceAdapter;
+    private transient TerminalChannels ownTerminalChannels;
     private transient PrintWriter logWriter;
 
     @Override
@@ -184,6 +185,27 @@ public class SandboxManagedConnectionFactory
             }
         }
         return invalid;
+    }
+
+    /**
+     * The multiplexed connections this factory's terminals travel over: the adapter's for this
+     * socket (shared by every factory and application of the server), or this factory's own outside
+     * an adapter.
+     */
+    TerminalChannels terminalChannels() {
+        if (resourceAdapter instanceof SandboxResourceAdapter adapter && adapter.isStarted()) {
+            return adapter.terminalChannels(socket());
+        }
+        synchronized (this) {
+            if (ownTerminalChannels == null) {
+                ownTerminalChannels =
+                        new TerminalChannels(
+                                socket(),
+                                SandboxResourceAdapter.DEFAULT_TERMINAL_CONNECTIONS,
+                                SandboxResourceAdapter.fallbackExecutor());
+            }
+            return ownTerminalChannels;
+        }
     }
 
     /** The adapter's work manager, or null outside a started adapter. */

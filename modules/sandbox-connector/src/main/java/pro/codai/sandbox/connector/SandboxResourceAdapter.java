@@ -1,6 +1,13 @@
 package pro.codai.sandbox.connector;
 
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 
@@ -13,17 +20,20 @@ import jakarta.resource.spi.Connector;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
 /**
  * The sandbox connector's resource adapter: the application's client of sandboxd, the root service
  * that owns the LXC containers. One per server, shared by every application: it holds the socket
- * path and the server-wide run queue ({@link RunGate}); connection factories ({@link
- * SandboxManagedConnectionFactory}) pool connections to sandboxd.
+ * path, the server-wide run queue ({@link RunGate}) and the few connections every terminal of the
+ * server is multiplexed over ({@link TerminalChannels}); connection factories ({@link
+ * SandboxManagedConnectionFactory}) pool connections to sandboxd for requests.
  *
  * <p>Configure it before deployment with {@code create-resource-adapter-config --property
- * SocketPath=…:MaxConcurrentRuns=…:MaxRunsPerCaller=…:MaxQueuedRuns=…:QueueTimeoutMillis=…
- * sandbox-connector}.
+ * SocketPath=…:MaxConcurrentRuns=…:MaxRunsPerCaller=…:MaxQueuedRuns=…:QueueTimeoutMillis=…:
+ * TerminalConnections=… sandbox-connector}.
  */
 @Connector(
         displayName = "CodaiPro sandbox connector",
@@ -65,8 +75,21 @@ public class SandboxResourceAdapter implements ResourceAdapter {
             description = "Longest a run waits for a slot before it is refused as overload (ms).")
     private Integer queueTimeoutMillis = 60_000;
 
+    /** Terminal connections to sandboxd unless configured. */
+    static final int DEFAULT_TERMINAL_CONNECTIONS = 2;
+
+    @ConfigProperty(
+            defaultValue = "2",
+            description =
+                    "sandboxd connections every terminal of the server is multiplexed over"
+                            + " (each carries any number of terminals).")
+    private Integer terminalConnections = DEFAULT_TERMINAL_CONNECTIONS;
+
+    private static volatile ExecutorService fallback;
+
     private volatile WorkManager workManager;
     private volatile RunGate runGate;
+    private final Map<Path, TerminalChannels> terminalChannels = new ConcurrentHashMap<>();
 
     @Override
     public void start(BootstrapContext context) {
@@ -91,6 +114,8 @@ public class SandboxResourceAdapter implements ResourceAdapter {
 
     @Override
     public void stop() {
+        terminalChannels.values().forEach(TerminalChannels::close);
+        terminalChannels.clear();
         workManager = null;
         LOG.info("Sandbox connector stopped");
     }
@@ -102,6 +127,75 @@ public class SandboxResourceAdapter implements ResourceAdapter {
 
     WorkManager workManager() {
         return workManager;
+    }
+
+    /** The terminal connections to sandboxd at {@code socket}, shared by the server's terminals. */
+    TerminalChannels terminalChannels(Path socket) {
+        return terminalChannels.computeIfAbsent(
+                socket,
+                path ->
+                        new TerminalChannels(
+                                path,
+                                terminalConnections == null
+                                        ? DEFAULT_TERMINAL_CONNECTIONS
+                                        : terminalConnections,
+                                this::execute));
+    }
+
+    /**
+     * Runs a terminal connection's reader or a terminal's output delivery on the work manager (on
+     * threads of the adapter's own outside a started adapter).
+     */
+    private void execute(Runnable task) {
+        WorkManager work = workManager;
+        if (work == null) {
+            fallbackExecutor().execute(task);
+            return;
+        }
+        try {
+            work.scheduleWork(
+                    new Work() {
+                        @Override
+                        public void run() {
+                            task.run();
+                        }
+
+                        @Override
+                        public void release() {
+                            // a reader ends when its connection closes; a delivery on its own
+                        }
+                    });
+        } catch (WorkException e) {
+            throw new RejectedExecutionException("no work thread: " + e.getMessage(), e);
+        }
+    }
+
+    /** Daemon threads for terminals outside a started adapter (tools, tests). */
+    static Executor fallbackExecutor() {
+        ExecutorService executor = fallback;
+        if (executor == null) {
+            synchronized (SandboxResourceAdapter.class) {
+                if (fallback == null) {
+                    fallback =
+                            Executors.newCachedThreadPool(
+                                    runnable -> {
+                                        Thread thread = new Thread(runnable, "sandbox-terminals");
+                                        thread.setDaemon(true);
+                                        return thread;
+                                    });
+                }
+                executor = fallback;
+            }
+        }
+        return executor;
+    }
+
+    public Integer getTerminalConnections() {
+        return terminalConnections;
+    }
+
+    public void setTerminalConnections(Integer terminalConnections) {
+        this.terminalConnections = terminalConnections;
     }
 
     RunGate runGate() {
@@ -176,7 +270,8 @@ public class SandboxResourceAdapter implements ResourceAdapter {
                 && Objects.equals(maxConcurrentRuns, that.maxConcurrentRuns)
                 && Objects.equals(maxRunsPerCaller, that.maxRunsPerCaller)
                 && Objects.equals(maxQueuedRuns, that.maxQueuedRuns)
-                && Objects.equals(queueTimeoutMillis, that.queueTimeoutMillis);
+                && Objects.equals(queueTimeoutMillis, that.queueTimeoutMillis)
+                && Objects.equals(terminalConnections, that.terminalConnections);
     }
 
     @Override

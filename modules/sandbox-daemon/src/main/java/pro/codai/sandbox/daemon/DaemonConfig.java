@@ -35,6 +35,9 @@ import pro.codai.sandbox.api.Sizes;
  *     auto}: LXCFS's files when it runs); {@code off}: the host's
  * @param volumeDefaultBytes size of a student's volume whose {@code volume} request names none
  * @param volumeMaxBytes the largest size a {@code volume} request gets (larger ones are capped)
+ * @param adminSocket a second Unix socket, for root alone (mode 0600), with connections of its own
+ *     beyond {@code maxConnections}: {@code sandboxctl} always gets in
+ * @param maxTerminals terminals open at once over all connections; more are refused as overload
  */
 public record DaemonConfig(
         Path socket,
@@ -52,7 +55,9 @@ public record DaemonConfig(
         EgressNetwork egress,
         boolean resourceViews,
         long volumeDefaultBytes,
-        long volumeMaxBytes) {
+        long volumeMaxBytes,
+        Path adminSocket,
+        int maxTerminals) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
 
@@ -68,6 +73,7 @@ public record DaemonConfig(
             List.of(
                     "sandboxd.socket",
                     "sandboxd.socket-group",
+                    "sandboxd.admin-socket",
                     "sandboxd.state-dir",
                     "sandboxd.image-dir",
                     "sandboxd.volume-root",
@@ -75,6 +81,7 @@ public record DaemonConfig(
                     "sandboxd.volume.max-size",
                     "sandboxd.warm-pool.size",
                     "sandboxd.max-connections",
+                    "sandboxd.max-terminals",
                     "sandboxd.max-sandboxes",
                     "sandboxd.max-concurrent-runs",
                     "sandboxd.network.allowed-hosts",
@@ -173,6 +180,17 @@ public record DaemonConfig(
                             + socket);
         }
         long volumeMax = bytes(p, "sandboxd.volume.max-size", 10L << 30);
+        Path adminSocket = path(p, "sandboxd.admin-socket", adminSocketNextTo(socket).toString());
+        if (adminSocket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            throw new IllegalArgumentException(
+                    "setting sandboxd.admin-socket: a Unix socket path must be at most 107 bytes: "
+                            + adminSocket);
+        }
+        if (adminSocket.equals(socket)) {
+            throw new IllegalArgumentException(
+                    "setting sandboxd.admin-socket: must differ from sandboxd.socket: "
+                            + adminSocket);
+        }
         return new DaemonConfig(
                 socket,
                 p.getProperty("sandboxd.socket-group", "codaipro"),
@@ -182,14 +200,26 @@ public record DaemonConfig(
                 maximum,
                 defaults,
                 integer(p, "sandboxd.warm-pool.size", 4),
-                integer(p, "sandboxd.max-connections", 128),
+                integer(p, "sandboxd.max-connections", 256),
                 integer(p, "sandboxd.max-sandboxes", 1000),
                 Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)),
                 destinations(p, "sandboxd.network.allowed-hosts"),
                 egress(p),
                 resourceViews(p),
                 Math.min(volumeMax, bytes(p, "sandboxd.volume.default-size", 1L << 30)),
-                volumeMax);
+                volumeMax,
+                adminSocket,
+                Math.max(1, integer(p, "sandboxd.max-terminals", 2000)));
+    }
+
+    /**
+     * The admin socket's default: next to the socket, {@code NAME-admin.sock} for {@code NAME.sock}
+     * ({@code /run/codaipro/sandboxd-admin.sock} for the default socket).
+     */
+    static Path adminSocketNextTo(Path socket) {
+        String name = socket.getFileName().toString();
+        String stem = name.endsWith(".sock") ? name.substring(0, name.length() - 5) : name;
+        return socket.resolveSibling(stem + "-admin.sock");
     }
 
     private static boolean resourceViews(Properties p) {

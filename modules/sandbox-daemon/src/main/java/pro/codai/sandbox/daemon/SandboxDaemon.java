@@ -44,6 +44,7 @@ import pro.codai.sandbox.protocol.ChannelStreams;
 import pro.codai.sandbox.protocol.Frames;
 import pro.codai.sandbox.protocol.Messages;
 import pro.codai.sandbox.protocol.ProtocolException;
+import pro.codai.sandbox.protocol.TerminalChannel;
 
 /**
  * sandboxd's server: owns the driver, the sandboxes, the warm pool and the reaper, and serves the
@@ -74,19 +75,33 @@ public final class SandboxDaemon implements AutoCloseable {
             Executors.newCachedThreadPool(DaemonThreads.named("sandboxd-connection"));
     private final Semaphore connectionSlots;
 
+    /**
+     * Connections on the admin socket, beyond {@link #connectionSlots}: however many ordinary
+     * connections are open, {@code sandboxctl} gets in.
+     */
+    static final int ADMIN_CONNECTIONS = 4;
+
+    private final Semaphore adminSlots = new Semaphore(ADMIN_CONNECTIONS);
+
+    /** Terminals open at once, over every connection. */
+    private final Semaphore terminalSlots;
+
     /** Runs in flight; each may hold two capped output buffers, so the small heap is bounded. */
     private final Semaphore runSlots;
 
     private SandboxDriver driver;
     private WarmPool pool;
     private ServerSocketChannel server;
+    private ServerSocketChannel adminServer;
     private Thread acceptor;
+    private Thread adminAcceptor;
     private List<String> reapedAtStart = List.of();
     private volatile boolean closing;
 
     public SandboxDaemon(DaemonConfig config) {
         this.config = config;
         this.connectionSlots = new Semaphore(config.maxConnections());
+        this.terminalSlots = new Semaphore(config.maxTerminals());
         this.runSlots = new Semaphore(config.maxConcurrentRuns(), true);
     }
 
@@ -127,19 +142,26 @@ public final class SandboxDaemon implements AutoCloseable {
         return pool;
     }
 
+    /** Ordinary connections that could be opened now. */
+    int freeConnections() {
+        return connectionSlots.availablePermits();
+    }
+
+    /** Admin connections that could be opened now. */
+    int freeAdminConnections() {
+        return adminSlots.availablePermits();
+    }
+
     private void listen() throws IOException {
         Path socket = config.socket();
-        Files.createDirectories(socket.getParent());
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            if (!isSocket(socket)) {
-                throw new IOException(
-                        socket + " exists and is not a socket; refusing to replace it");
-            }
-            Files.delete(socket);
-        }
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        // The admin socket first: root's alone (mode 0600), never counted against the others.
+        adminServer = bind(config.adminSocket(), "rw-------");
+        adminAcceptor =
+                new Thread(
+                        () -> acceptLoop(adminServer, adminSlots, "admin connections"),
+                        "sandboxd-accept-admin");
+        adminAcceptor.start();
+        server = bind(socket, "rw-rw----");
         try {
             GroupPrincipal group =
                     socket.getFileSystem()
@@ -156,8 +178,27 @@ public final class SandboxDaemon implements AutoCloseable {
                                     + " not found: only root can connect to "
                                     + socket);
         }
-        acceptor = new Thread(this::acceptLoop, "sandboxd-accept");
+        acceptor =
+                new Thread(
+                        () -> acceptLoop(server, connectionSlots, "connections"),
+                        "sandboxd-accept");
         acceptor.start();
+    }
+
+    /** A listening Unix socket at {@code socket} (replacing a stale one) with {@code mode}. */
+    private static ServerSocketChannel bind(Path socket, String mode) throws IOException {
+        Files.createDirectories(socket.getParent());
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (!isSocket(socket)) {
+                throw new IOException(
+                        socket + " exists and is not a socket; refusing to replace it");
+            }
+            Files.delete(socket);
+        }
+        ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        listening.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString(mode));
+        return listening;
     }
 
     private static boolean isSocket(Path path) throws IOException {
@@ -165,12 +206,12 @@ public final class SandboxDaemon implements AutoCloseable {
                 .isOther();
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocketChannel listening, Semaphore slots, String what) {
         while (!closing) {
             try {
-                SocketChannel channel = server.accept();
-                if (!connectionSlots.tryAcquire()) {
-                    refuse(channel);
+                SocketChannel channel = listening.accept();
+                if (!slots.tryAcquire()) {
+                    refuse(channel, "too many " + what);
                     continue;
                 }
                 connections.execute(
@@ -180,7 +221,7 @@ public final class SandboxDaemon implements AutoCloseable {
                             } catch (IOException e) {
                                 LOG.log(Level.FINE, "connection ended", e);
                             } finally {
-                                connectionSlots.release();
+                                slots.release();
                             }
                         });
             } catch (IOException e) {
@@ -191,15 +232,11 @@ public final class SandboxDaemon implements AutoCloseable {
         }
     }
 
-    private static void refuse(SocketChannel channel) {
+    private static void refuse(SocketChannel channel, String why) {
         try (channel) {
             DataOutputStream out = new DataOutputStream(ChannelStreams.output(channel));
             Frames.write(
-                    out,
-                    error(
-                            null,
-                            new ProtocolException(
-                                    ProtocolException.OVERLOADED, "too many connections")));
+                    out, error(null, new ProtocolException(ProtocolException.OVERLOADED, why)));
         } catch (IOException e) {
             // the client went away
         }
@@ -231,6 +268,28 @@ public final class SandboxDaemon implements AutoCloseable {
                 openTerminal(request, in, out);
                 return; // a terminal connection ends with its terminal
             }
+            if (TerminalChannel.OP.equals(request.getString("op", ""))) {
+                if (request.getInt("v", 0) != Messages.versionOf(TerminalChannel.OP)) {
+                    Frames.write(
+                            out,
+                            error(
+                                    request.get("id"),
+                                    new ProtocolException(
+                                            ProtocolException.UNSUPPORTED_VERSION,
+                                            "terminals needs protocol version 2")));
+                    continue;
+                }
+                Frames.write(out, ok(request.get("id"), TerminalMux.answer(), 2));
+                new TerminalMux(
+                                in,
+                                out,
+                                this::openPty,
+                                connections,
+                                terminalSlots,
+                                config.maxTerminals())
+                        .run();
+                return; // a terminals connection carries nothing else
+            }
             Frames.write(out, handle(request));
         }
     }
@@ -241,13 +300,15 @@ public final class SandboxDaemon implements AutoCloseable {
         JsonValue requestId = id instanceof JsonNumber ? id : null;
         try {
             long version = Messages.number(request, "v", 0, Integer.MAX_VALUE);
-            if (version != Messages.VERSION) {
+            if (version < Messages.VERSION || version > Messages.LATEST_VERSION) {
                 throw new ProtocolException(
                         ProtocolException.UNSUPPORTED_VERSION,
                         "protocol version "
                                 + version
                                 + " is not supported (this daemon speaks "
                                 + Messages.VERSION
+                                + " to "
+                                + Messages.LATEST_VERSION
                                 + ")");
             }
             JsonObjectBuilder body = dispatch(Messages.string(request, "op"), request);
@@ -273,7 +334,13 @@ public final class SandboxDaemon implements AutoCloseable {
             case "hello" ->
                     Frames.JSON
                             .createObjectBuilder()
-                            .add("version", Messages.VERSION)
+                            .add("version", Messages.LATEST_VERSION)
+                            .add(
+                                    "versions",
+                                    Frames.JSON
+                                            .createArrayBuilder()
+                                            .add(Messages.VERSION)
+                                            .add(Messages.LATEST_VERSION))
                             .add("driver", driver.id())
                             .add("warmPool", pool.available())
                             .add("reapedAtStart", reapedAtStart.size());
@@ -367,6 +434,19 @@ public final class SandboxDaemon implements AutoCloseable {
             return Messages.execResult(sandbox.exec(run));
         } finally {
             runSlots.release();
+        }
+    }
+
+    /** A terminal in one of this daemon's sandboxes, for a multiplexed terminal stream. */
+    private PtySession openPty(String id, int columns, int rows) throws ProtocolException {
+        Sandbox sandbox = sandboxes.get(id);
+        if (sandbox == null) {
+            throw new ProtocolException(ProtocolException.NOT_FOUND, "no sandbox '" + id + "'");
+        }
+        try {
+            return sandbox.openPty(columns, rows);
+        } catch (SandboxException e) {
+            throw new ProtocolException(ProtocolException.SANDBOX_FAILED, e.getMessage());
         }
     }
 
@@ -528,8 +608,12 @@ public final class SandboxDaemon implements AutoCloseable {
     }
 
     private static JsonObject ok(JsonValue id, JsonObjectBuilder body) {
+        return ok(id, body, Messages.VERSION);
+    }
+
+    private static JsonObject ok(JsonValue id, JsonObjectBuilder body, int version) {
         JsonObjectBuilder response =
-                Frames.JSON.createObjectBuilder().add("v", Messages.VERSION).add("ok", true);
+                Frames.JSON.createObjectBuilder().add("v", version).add("ok", true);
         if (id != null) {
             response.add("id", id);
         }
@@ -575,6 +659,10 @@ public final class SandboxDaemon implements AutoCloseable {
                 server.close();
                 Files.deleteIfExists(config.socket());
             }
+            if (adminServer != null) {
+                adminServer.close();
+                Files.deleteIfExists(config.adminSocket());
+            }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing the socket failed", e);
         }
@@ -596,6 +684,9 @@ public final class SandboxDaemon implements AutoCloseable {
         }
         if (acceptor != null) {
             acceptor.join(5000);
+        }
+        if (adminAcceptor != null) {
+            adminAcceptor.join(5000);
         }
         // Its sandboxes are gone: the driver unmounts the students' volumes and ends its helpers.
         if (driver != null) {

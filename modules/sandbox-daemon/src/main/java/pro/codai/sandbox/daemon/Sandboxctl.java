@@ -11,13 +11,18 @@ import pro.codai.sandbox.protocol.ProtocolException;
 import pro.codai.sandbox.protocol.SandboxClient;
 
 /**
- * {@code sandboxctl}: the admins' command line for sandboxd.
+ * {@code sandboxctl}: the admins' command line for sandboxd. It talks to sandboxd's admin socket
+ * ({@code /run/codaipro/sandboxd-admin.sock}, root's alone), whose connections are reserved for it:
+ * it gets in even when the app server holds every ordinary connection. Without an admin socket (an
+ * older sandboxd) it uses the ordinary one.
  *
  * <pre>
  * sandboxctl [--socket PATH] ping | list | stats SANDBOX | kill SANDBOX
  * </pre>
  */
 public final class Sandboxctl {
+
+    private static final Path DEFAULT_SOCKET = Path.of("/run/codaipro/sandboxd.sock");
 
     private Sandboxctl() {}
 
@@ -27,7 +32,10 @@ public final class Sandboxctl {
 
     static int run(String[] args) {
         List<String> arguments = Arrays.asList(args);
-        Path socket = Path.of("/run/codaipro/sandboxd.sock");
+        Path socket = DaemonConfig.adminSocketNextTo(DEFAULT_SOCKET);
+        if (!java.nio.file.Files.exists(socket)) {
+            socket = DEFAULT_SOCKET;
+        }
         if (arguments.size() >= 2 && arguments.get(0).equals("--socket")) {
             socket = Path.of(arguments.get(1));
             arguments = arguments.subList(2, arguments.size());

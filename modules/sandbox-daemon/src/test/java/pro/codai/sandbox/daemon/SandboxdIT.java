@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Random;
 
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 import pro.codai.sandbox.lxc.LxcDriver;
 import pro.codai.sandbox.protocol.ProtocolException;
 import pro.codai.sandbox.protocol.SandboxClient;
+import pro.codai.sandbox.protocol.TerminalChannel;
 
 /** sandboxd on a real Unix socket with real LXC sandboxes: every operation, and bad input. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,6 +61,8 @@ class SandboxdIT {
         settings.setProperty("sandboxd.default.memory", "128m");
         settings.setProperty("sandboxd.warm-pool.size", "2");
         settings.setProperty("sandboxd.max-sandboxes", "20");
+        // Few, to show that terminals and the admin do not need ordinary connections.
+        settings.setProperty("sandboxd.max-connections", "8");
         settings.setProperty("sandboxd.network.allowed-hosts", "198.18.0.9:8000, 198.18.0.10");
         settings.setProperty("sandboxd.network.interface-prefix", "cpdit");
         settings.setProperty("sandboxd.network.subnet", "10.215.0.0/24");
@@ -78,6 +82,7 @@ class SandboxdIT {
                         .isEmpty();
             }
             assertThat(config.socket()).doesNotExist();
+            assertThat(config.adminSocket()).doesNotExist();
         }
     }
 
@@ -96,7 +101,9 @@ class SandboxdIT {
         try (SandboxClient client = client()) {
             JsonObject hello = client.call("hello", SandboxClient.fields());
 
-            assertThat(hello.getInt("version")).isEqualTo(1);
+            assertThat(hello.getInt("version")).isEqualTo(2);
+            assertThat(hello.getJsonArray("versions").getValuesAs(JsonNumber::intValue))
+                    .containsExactly(1, 2);
             assertThat(hello.getString("driver")).isEqualTo("lxc");
         }
     }
@@ -585,6 +592,220 @@ class SandboxdIT {
                                     "--socket", root.resolve("nothing.sock").toString(), "list"
                                 }))
                 .isEqualTo(2);
+    }
+
+    @Test
+    void theAdminSocketIsRootsAloneAndAnswersWhenEveryOrdinaryConnectionIsTaken() throws Exception {
+        assertThat(Files.getPosixFilePermissions(config.adminSocket()))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String admin = config.adminSocket().toString();
+        List<SandboxClient> taken = new java.util.ArrayList<>();
+        try {
+            // An earlier test's connections may still be closing: wait for every slot.
+            await(
+                    () -> daemon.freeConnections() == config.maxConnections(),
+                    () -> daemon.freeConnections() + " free connections");
+            String refusal = null;
+            for (int i = 0; i <= config.maxConnections() && refusal == null; i++) {
+                SandboxClient client = client();
+                taken.add(client);
+                try {
+                    client.call("ping", SandboxClient.fields()); // served: it holds its slot
+                } catch (ProtocolException e) {
+                    refusal = e.code() + ": " + e.getMessage();
+                } catch (java.io.IOException e) {
+                    JsonObject answer = client.readAnswer(); // refused before the request
+                    refusal =
+                            answer.getJsonObject("error").getString("code")
+                                    + ": "
+                                    + answer.getJsonObject("error").getString("message");
+                }
+            }
+            assertThat(refusal).isEqualTo("overloaded: too many connections");
+            assertThat(
+                            Sandboxctl.run(
+                                    new String[] {"--socket", config.socket().toString(), "ping"}))
+                    .as("the ordinary socket is full")
+                    .isNotZero();
+
+            assertThat(Sandboxctl.run(new String[] {"--socket", admin, "ping"})).isZero();
+            assertThat(Sandboxctl.run(new String[] {"--socket", admin, "list"})).isZero();
+
+            // The admin socket's own connections are few, and capped too.
+            List<SandboxClient> admins = new java.util.ArrayList<>();
+            await(
+                    () -> daemon.freeAdminConnections() == SandboxDaemon.ADMIN_CONNECTIONS,
+                    () -> daemon.freeAdminConnections() + " free admin connections");
+            try {
+                for (int i = 0; i < SandboxDaemon.ADMIN_CONNECTIONS; i++) {
+                    SandboxClient client = SandboxClient.connect(config.adminSocket());
+                    admins.add(client);
+                    client.call("ping", SandboxClient.fields());
+                }
+                try (SandboxClient one = SandboxClient.connect(config.adminSocket())) {
+                    assertThat(one.readAnswer().getJsonObject("error").getString("message"))
+                            .isEqualTo("too many admin connections");
+                }
+            } finally {
+                for (SandboxClient client : admins) {
+                    client.close();
+                }
+            }
+        } finally {
+            for (SandboxClient client : taken) {
+                client.close();
+            }
+        }
+        // The slots come back as sandboxd notices the closes: wait for that, for the next tests.
+        await(
+                () -> {
+                    try (SandboxClient client = client()) {
+                        client.call("ping", SandboxClient.fields());
+                        return true;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                },
+                () -> "ordinary connections did not come back");
+    }
+
+    @Test
+    void twentyTerminalsInFourSandboxesShareOneConnectionAndAFloodHoldsUpOnlyItself()
+            throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService executor =
+                java.util.concurrent.Executors.newCachedThreadPool();
+        try (SandboxClient client = client()) {
+            for (int i = 0; i < 4; i++) {
+                ids.add(client.call("acquire", SandboxClient.fields()).getString("sandbox"));
+            }
+            try (TerminalChannel channel = TerminalChannel.open(config.socket(), executor)) {
+                List<Screen> screens = new java.util.ArrayList<>();
+                List<TerminalChannel.Stream> streams = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    Screen screen = new Screen(i == 0);
+                    screens.add(screen);
+                    streams.add(channel.open(ids.get(i % 4), 80, 24, screen));
+                }
+                // The first terminal floods; its reader takes nothing.
+                streams.get(0).input("yes\n".getBytes(StandardCharsets.UTF_8));
+                for (int i = 1; i < 20; i++) {
+                    streams.get(i)
+                            .input(
+                                    ("echo \"mux $((" + i + "*7))\"\n")
+                                            .getBytes(StandardCharsets.UTF_8));
+                }
+                for (int i = 1; i < 20; i++) {
+                    Screen screen = screens.get(i);
+                    String expected = "mux " + (i * 7);
+                    await(() -> screen.text().contains(expected), screen::text);
+                }
+                assertThat(screens.get(0).bytes()).isZero();
+
+                // Ending one terminal leaves the others running.
+                streams.get(1).close();
+                await(screens.get(1)::isEnded, () -> "terminal 1 did not end");
+                streams.get(2).input("echo after-close\n".getBytes(StandardCharsets.UTF_8));
+                await(() -> screens.get(2).text().contains("after-close"), screens.get(2)::text);
+
+                // The flood goes on once its reader does, and closing it stops yes.
+                screens.get(0).release();
+                await(() -> screens.get(0).bytes() > 1 << 20, () -> "no flood");
+                streams.get(0).close();
+                await(screens.get(0)::isEnded, () -> "the flood's terminal did not end");
+                assertThat(
+                                Sandboxctl.run(
+                                        new String[] {
+                                            "--socket", config.socket().toString(), "ping"
+                                        }))
+                        .isZero();
+            }
+            for (String id : ids) {
+                client.call("destroy", SandboxClient.fields().add("sandbox", id));
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void terminalsNeedProtocolVersionTwoAndOtherVersionsAreRefused() throws Exception {
+        try (SandboxClient client = client()) {
+            JsonObject v1 =
+                    client.send(
+                            Json.createObjectBuilder().add("v", 1).add("op", "terminals").build());
+            assertThat(v1.getJsonObject("error").getString("code"))
+                    .isEqualTo(ProtocolException.UNSUPPORTED_VERSION);
+            JsonObject v3 =
+                    client.send(Json.createObjectBuilder().add("v", 3).add("op", "ping").build());
+            assertThat(v3.getJsonObject("error").getString("code"))
+                    .isEqualTo(ProtocolException.UNSUPPORTED_VERSION);
+            JsonObject v2 =
+                    client.send(Json.createObjectBuilder().add("v", 2).add("op", "ping").build());
+            assertThat(v2.getBoolean("ok")).isTrue();
+        }
+    }
+
+    /** A terminal's screen; optionally takes nothing until released. */
+    private static final class Screen implements TerminalChannel.Listener {
+
+        private final StringBuilder shown = new StringBuilder();
+        private final java.util.concurrent.CountDownLatch gate;
+        private long bytes;
+        private volatile boolean ended;
+
+        Screen(boolean stalled) {
+            gate = new java.util.concurrent.CountDownLatch(stalled ? 1 : 0);
+        }
+
+        @Override
+        public void output(byte[] output) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                bytes += output.length;
+                if (shown.length() < 1 << 16) {
+                    shown.append(new String(output, StandardCharsets.UTF_8).replace("\r", ""));
+                }
+            }
+        }
+
+        @Override
+        public void ended() {
+            ended = true;
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        synchronized String text() {
+            return shown.toString();
+        }
+
+        synchronized long bytes() {
+            return bytes;
+        }
+
+        boolean isEnded() {
+            return ended;
+        }
+    }
+
+    private static void await(
+            java.util.function.BooleanSupplier condition,
+            java.util.function.Supplier<String> describe)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 60 s: " + describe.get());
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test

@@ -98,6 +98,31 @@ public final class Frames {
         out.flush();
     }
 
+    /**
+     * Writes the frame {@code {"type":TYPE,"stream":STREAM,"data":BASE64}} of the first {@code
+     * length} bytes: a multiplexed terminal's keystrokes and screen output (see {@link
+     * TerminalChannel}), written without building a JSON object, like {@link #writeData}.
+     */
+    public static void writeStreamData(
+            DataOutputStream out, String type, int stream, byte[] bytes, int length)
+            throws IOException {
+        if (type.isEmpty() || !type.chars().allMatch(c -> c >= 'a' && c <= 'z')) {
+            throw new IllegalArgumentException("not a frame type: " + type);
+        }
+        byte[] head =
+                ("{\"type\":\"" + type + "\",\"stream\":" + stream + ",\"data\":\"")
+                        .getBytes(StandardCharsets.US_ASCII);
+        byte[] data =
+                Base64.getEncoder()
+                        .encode(length == bytes.length ? bytes : Arrays.copyOf(bytes, length));
+        out.writeInt(head.length + data.length + 2);
+        out.write(head);
+        out.write(data);
+        out.write('"');
+        out.write('}');
+        out.flush();
+    }
+
     public static void write(DataOutputStream out, JsonObject message) throws IOException {
         StringWriter text = new StringWriter();
         try (JsonWriter writer = WRITERS.createWriter(text)) {

@@ -31,8 +31,22 @@ import pro.codai.sandbox.api.VolumeStats;
  */
 public final class Messages {
 
-    /** The protocol version this code speaks. */
+    /**
+     * The protocol version of every request but {@code terminals}: version 1's operations keep
+     * version 1, so a client of this code still talks to a daemon that speaks only version 1.
+     */
     public static final int VERSION = 1;
+
+    /**
+     * The highest protocol version this code speaks: version 2 adds the {@code terminals} request
+     * (many terminals multiplexed over one connection, see {@link TerminalChannel}).
+     */
+    public static final int LATEST_VERSION = 2;
+
+    /** The version a request for {@code op} carries: the first version that has it. */
+    public static int versionOf(String op) {
+        return TerminalChannel.OP.equals(op) ? 2 : VERSION;
+    }
 
     private Messages() {}
 

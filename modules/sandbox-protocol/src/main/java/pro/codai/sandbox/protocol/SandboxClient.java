@@ -49,7 +49,7 @@ public final class SandboxClient implements AutoCloseable {
     public JsonObject call(String op, JsonObjectBuilder fields)
             throws IOException, ProtocolException {
         JsonObject request =
-                fields.add("v", Messages.VERSION)
+                fields.add("v", Messages.versionOf(op))
                         .add("id", ids.incrementAndGet())
                         .add("op", op)
                         .build();

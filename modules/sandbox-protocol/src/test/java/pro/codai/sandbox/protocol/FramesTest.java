@@ -32,6 +32,31 @@ class FramesTest {
     }
 
     @Test
+    void aStreamDataFrameNamesItsStreamAndCarriesThePrefixOfTheBuffer() throws Exception {
+        byte[] buffer = "y\ny\ny\n and more".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+
+        Frames.writeStreamData(new DataOutputStream(wire), "output", 2147483647, buffer, 6);
+        Frames.writeStreamData(new DataOutputStream(wire), "input", 1, new byte[0], 0);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(wire.toByteArray()));
+        JsonObject first = Frames.read(in);
+        JsonObject second = Frames.read(in);
+
+        assertThat(first.keySet()).containsExactly("type", "stream", "data");
+        assertThat(first.getString("type")).isEqualTo("output");
+        assertThat(first.getInt("stream")).isEqualTo(Integer.MAX_VALUE);
+        assertThat(Base64.getDecoder().decode(first.getString("data")))
+                .isEqualTo("y\ny\ny\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(second.getInt("stream")).isEqualTo(1);
+        assertThat(second.getString("data")).isEmpty();
+        assertThatThrownBy(
+                        () ->
+                                Frames.writeStreamData(
+                                        new DataOutputStream(wire), "Out", 1, buffer, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aDataFrameOfTheWholeBufferAndAnEmptyOneReadBack() throws Exception {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(wire);

@@ -44,4 +44,13 @@ class MessagesTest {
                 .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("stopAtOutputLimit");
     }
+
+    @Test
+    void onlyTheTerminalsRequestNeedsVersionTwoSoVersionOneDaemonsStillAnswerTheRest() {
+        assertThat(Messages.versionOf("terminals")).isEqualTo(2);
+        for (String op : List.of("hello", "ping", "acquire", "exec", "terminal", "destroy")) {
+            assertThat(Messages.versionOf(op)).as(op).isEqualTo(1);
+        }
+        assertThat(Messages.LATEST_VERSION).isEqualTo(2);
+    }
 }

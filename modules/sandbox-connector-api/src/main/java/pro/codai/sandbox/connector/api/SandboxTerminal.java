@@ -1,9 +1,10 @@
 package pro.codai.sandbox.connector.api;
 
 /**
- * A terminal in a sandbox: a login shell as the student on a pseudo-terminal, reached over a
- * connection of its own. Output goes to the {@link TerminalListener} given when it was opened. Safe
- * to call from any thread. Closing hangs the terminal up and ends every process on it.
+ * A terminal in a sandbox: a login shell as the student on a pseudo-terminal, one stream among many
+ * on a few shared sandboxd connections. Output goes to the {@link TerminalListener} given when it
+ * was opened. Safe to call from any thread; {@link #input} waits while 64 KiB of earlier input is
+ * not yet written to the terminal. Closing hangs the terminal up and ends every process on it.
  */
 public interface SandboxTerminal extends AutoCloseable {
 
