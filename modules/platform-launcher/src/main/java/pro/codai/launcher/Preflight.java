@@ -20,12 +20,14 @@ import java.util.Properties;
  */
 public final class Preflight {
 
-    /**
-     * A refused connection fails at once; this bounds only a database that does not answer. Long
-     * enough for a busy first boot, where the launcher's fresh JVM makes the TLS handshake while
-     * Keycloak starts beside it (5 s timed out there under emulation).
-     */
+    /** Bounds reaching the database's port: a refused connection fails at once anyway. */
     static final int DATABASE_TIMEOUT_SECONDS = 30;
+
+    /**
+     * Bounds the sign-in once the port answers. Generous: on a busy first boot the launcher's fresh
+     * JVM spends most of a minute on TLS and SCRAM under emulation, and the database is there.
+     */
+    static final int DATABASE_LOGIN_TIMEOUT_SECONDS = 300;
 
     private Preflight() {}
 
@@ -76,7 +78,7 @@ public final class Preflight {
         credentials.setProperty("user", postgres.user());
         credentials.setProperty("password", password == null ? "" : password);
         credentials.setProperty("connectTimeout", Integer.toString(DATABASE_TIMEOUT_SECONDS));
-        credentials.setProperty("loginTimeout", Integer.toString(DATABASE_TIMEOUT_SECONDS));
+        credentials.setProperty("loginTimeout", Integer.toString(DATABASE_LOGIN_TIMEOUT_SECONDS));
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), credentials)) {
             connection.isValid(DATABASE_TIMEOUT_SECONDS);
         } catch (SQLException e) {
