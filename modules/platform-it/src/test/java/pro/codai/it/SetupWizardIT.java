@@ -377,19 +377,8 @@ class SetupWizardIT {
         }
     }
 
-    /** axe-core on the page as it is, at desktop width and at 390 px (a phone). */
     private void check(Browser browser, String page) throws Exception {
-        for (String violation : Accessibility.violations(browser)) {
-            accessibility.add(page + ": " + violation);
-        }
-        Accessibility.width(browser, 390);
-        for (String violation : Accessibility.violations(browser)) {
-            accessibility.add(page + " at 390 px: " + violation);
-        }
-        if (Accessibility.scrollsSideways(browser)) {
-            accessibility.add(page + " at 390 px: the page scrolls sideways");
-        }
-        Accessibility.width(browser, 1280);
+        Accessibility.check(browser, page, accessibility);
     }
 
     private String setupCode() throws Exception {

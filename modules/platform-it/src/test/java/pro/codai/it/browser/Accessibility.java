@@ -39,6 +39,24 @@ public final class Accessibility {
         return new ArrayList<>((List<String>) answer);
     }
 
+    /**
+     * axe-core on the page as it is, at desktop width and at 390 px (a phone), and whether it
+     * scrolls sideways there; adds each finding, named after {@code page}, to {@code findings}.
+     */
+    public static void check(Browser browser, String page, List<String> findings) throws Exception {
+        for (String violation : violations(browser)) {
+            findings.add(page + ": " + violation);
+        }
+        width(browser, 390);
+        for (String violation : violations(browser)) {
+            findings.add(page + " at 390 px: " + violation);
+        }
+        if (scrollsSideways(browser)) {
+            findings.add(page + " at 390 px: the page scrolls sideways");
+        }
+        width(browser, 1280);
+    }
+
     /** Whether the page is wider than the window (it scrolls sideways). */
     public static boolean scrollsSideways(Browser browser) {
         Object wider =

@@ -36,6 +36,14 @@ public final class Browser implements AutoCloseable {
     }
 
     public static Browser open() throws Exception {
+        return open(new String[0]);
+    }
+
+    /**
+     * A browser with Chromium's own extra arguments, e.g. {@code --host-resolver-rules=…} to reach
+     * a machine under a name no resolver here knows.
+     */
+    public static Browser open(String... chromiumArguments) throws Exception {
         Path profile = Files.createTempDirectory("codaipro-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
@@ -46,6 +54,7 @@ public final class Browser implements AutoCloseable {
                 "--disable-background-networking",
                 "--window-size=1280,1000",
                 "--user-data-dir=" + profile);
+        options.addArguments(chromiumArguments);
         org.openqa.selenium.logging.LoggingPreferences logs =
                 new org.openqa.selenium.logging.LoggingPreferences();
         logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
