@@ -315,7 +315,7 @@ public class KeycloakAdmin {
                     "Keycloak is not reachable at "
                             + oidc.issuer()
                             + " ("
-                            + DirectoryProbe.rootCause(e)
+                            + CampusTrust.rootCause(e)
                             + ").",
                     e);
         } catch (InterruptedException e) {

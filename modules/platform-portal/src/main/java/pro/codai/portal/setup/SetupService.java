@@ -75,12 +75,14 @@ public class SetupService {
         return directoryProbe.test(directory, campusCaPem);
     }
 
-    public String sendTestMail(MailSettings mail, String to) {
-        return mailProbe.send(mail, to, branding.getSiteName());
+    /** Sends the test mail, trusting the campus CA (PEM, may be null) over STARTTLS too. */
+    public String sendTestMail(MailSettings mail, String to, String campusCaPem) {
+        return mailProbe.send(mail, to, branding.getSiteName(), campusCaPem);
     }
 
-    public String checkMail(MailSettings mail) {
-        return mailProbe.check(mail);
+    /** Connects to the relay, trusting the campus CA (PEM, may be null) over STARTTLS too. */
+    public String checkMail(MailSettings mail, String campusCaPem) {
+        return mailProbe.check(mail, campusCaPem);
     }
 
     /** What root made of the host name and TLS request. */
