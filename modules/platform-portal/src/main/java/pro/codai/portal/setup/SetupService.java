@@ -15,8 +15,9 @@ import pro.codai.platform.setup.TlsMaterial;
 import pro.codai.platform.site.Branding;
 
 /**
- * Applies what the wizard collected, in one go, each part idempotent: the host name and TLS request
- * for root, the first administrator, the directory connection, the mail settings; then, only when
+ * Applies what the wizard collected, in one go, each part idempotent: the portal's Keycloak client
+ * at the new public URL, the first administrator, the directory connection, the mail settings, the
+ * host name and TLS request for root (which restarts Keycloak, so it comes last); then, only when
  * all of them succeeded, the site's settings and setup's completion (one transaction, audited). A
  * failure part-way leaves setup pending and the same finish can be tried again.
  */
@@ -107,7 +108,7 @@ public class SetupService {
         if (!pending()) {
             throw new SetupFailure("Setup is already complete.");
         }
-        RootRequest.write(codes.setupDir(), plan.hostName(), plan.tls(), plan.campusCaPem());
+        keycloak.pointPortalClientAt(RootRequest.publicUrl(plan.hostName()));
         keycloak.ensureAdministrator(
                 plan.adminEmail(),
                 plan.adminFirstName(),
@@ -119,6 +120,8 @@ public class SetupService {
         if (plan.mail() != null) {
             keycloak.setMail(plan.mail());
         }
+        // Root restarts Keycloak once it has applied the request: ask only when Keycloak is done.
+        RootRequest.write(codes.setupDir(), plan.hostName(), plan.tls(), plan.campusCaPem());
         Map<String, String> values = new LinkedHashMap<>();
         values.put(SiteSettings.SITE_NAME, plan.siteName());
         values.put(SiteSettings.STUDENT_EMAIL_DOMAINS, String.join(",", plan.studentDomains()));
