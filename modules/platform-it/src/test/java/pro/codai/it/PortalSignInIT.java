@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 
+import pro.codai.it.browser.Accessibility;
 import pro.codai.it.browser.Browser;
 import pro.codai.it.browser.KeycloakPages;
 import pro.codai.it.browser.PortalPages;
@@ -255,6 +258,36 @@ class PortalSignInIT {
                                     .statusCode())
                     .isEqualTo(401);
         }
+    }
+
+    @Test
+    void theProfileAndApiKeysPagesShowingTheirMessagesPassAxeCore() throws Exception {
+        assumeTrue(Accessibility.available(), "no axe-core (npm ci in ide-assets)");
+        String email = "axe-" + run + "@mail.example";
+        keycloak.createUser(email, email, PASSWORD, true, "pro");
+        List<String> violations = new ArrayList<>();
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.open("/app/profile.xhtml");
+            new KeycloakPages(browser).signIn(email, PASSWORD);
+            browser.awaitUrl("/app/profile.xhtml");
+
+            browser.click(By.id("profile:save"));
+            browser.awaitText("Choose student or developer.");
+            for (String violation : Accessibility.violations(browser)) {
+                violations.add("profile: " + violation);
+            }
+            portal.completeProfile("DEVELOPER", "", "");
+            portal.dashboardName();
+            portal.open("/app/api-keys.xhtml");
+            browser.click(By.id("keys:create"));
+            browser.awaitText("Give the key a name");
+            for (String violation : Accessibility.violations(browser)) {
+                violations.add("api-keys: " + violation);
+            }
+        }
+
+        assertThat(violations).as("axe-core violations with messages shown").isEmpty();
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.AfterAll;
@@ -354,6 +355,16 @@ class SetupWizardIT {
         assertThat(keycloak.client("codaipro-setup").getBoolean("enabled"))
                 .as("the setup client is switched off")
                 .isFalse();
+        // The portal's client answers at the new address too; the installed one stays until root
+        // has applied the name (the realm was imported once, with the installed public URL).
+        JsonObject portalClient = keycloak.client("codaipro-portal");
+        assertThat(portalClient.getString("rootUrl")).isEqualTo("https://" + HOST);
+        assertThat(portalClient.getJsonArray("redirectUris").getValuesAs(JsonString::getString))
+                .contains(
+                        "https://" + HOST + "/signin/callback",
+                        keycloak.publicUrl() + "/signin/callback");
+        assertThat(portalClient.getJsonObject("attributes").getString("post.logout.redirect.uris"))
+                .contains("https://" + HOST + "/");
 
         // Branding and the logo.
         HttpResponse<String> home = Http.get(server.uri("/"));

@@ -1,14 +1,7 @@
 package pro.codai.portal.setup;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import java.util.List;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,13 +16,10 @@ import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
-import com.unboundid.util.ssl.AggregateTrustManager;
 import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
-import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
 
 import pro.codai.platform.setup.InvalidSetupInput;
-import pro.codai.platform.setup.TlsMaterial;
 
 /**
  * The wizard's <em>Test connection</em>: connects to the campus directory as Keycloak will, binds
@@ -67,11 +57,9 @@ public class DirectoryProbe {
         options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(false));
         X509TrustManager trust;
         try {
-            trust = trust(campusCaPem);
-        } catch (InvalidSetupInput e) {
-            return new Result(false, 0, e.getMessage());
-        } catch (GeneralSecurityException e) {
-            return new Result(false, 0, "The campus CA cannot be used: " + e.getMessage());
+            trust = CampusTrust.trustManager(campusCaPem);
+        } catch (InvalidSetupInput | GeneralSecurityException e) {
+            return new Result(false, 0, CampusTrust.unusable(e));
         }
         try {
             SSLUtil ssl = new SSLUtil(trust);
@@ -133,70 +121,10 @@ public class DirectoryProbe {
         }
     }
 
-    /** The JVM's trusted CAs, and the campus CA when one was uploaded. */
-    static X509TrustManager trust(String campusCaPem)
-            throws InvalidSetupInput, GeneralSecurityException {
-        if (campusCaPem == null || campusCaPem.isBlank()) {
-            return JVMDefaultTrustManager.getInstance();
-        }
-        TlsMaterial.checkCertificates(campusCaPem, "campus CA");
-        List<X509Certificate> authorities = TlsMaterial.certificates(campusCaPem, "campus CA");
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        try {
-            store.load(null, null);
-        } catch (java.io.IOException e) {
-            throw new CertificateException(e);
-        }
-        for (int i = 0; i < authorities.size(); i++) {
-            store.setCertificateEntry("campus-ca-" + i, authorities.get(i));
-        }
-        TrustManagerFactory factory =
-                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        X509TrustManager campus = null;
-        for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509TrustManager x509) {
-                campus = x509;
-            }
-        }
-        if (campus == null) {
-            throw new CertificateException("no X.509 trust manager");
-        }
-        return new AggregateTrustManager(false, JVMDefaultTrustManager.getInstance(), campus);
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    /** The innermost cause in a few words, e.g. "ConnectException: Connection refused". */
-    static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause == e
-                ? String.valueOf(e.getMessage())
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    }
-
     private static String explain(LDAPException e, DirectorySettings directory) {
         ResultCode code = e.getResultCode();
-        if (causedBy(e, SSLHandshakeException.class) || causedBy(e, CertificateException.class)) {
-            return "The directory at "
-                    + directory.url()
-                    + " answered with a certificate that is not trusted or does not name its host"
-                    + " ("
-                    + rootCause(e)
-                    + "). Upload the campus CA that issued it in step 2 (Host name and TLS).";
+        if (CampusTrust.untrusted(e)) {
+            return CampusTrust.untrustedMessage("The directory at " + directory.url(), e);
         }
         if (code == ResultCode.CONNECT_ERROR
                 || code == ResultCode.SERVER_DOWN

@@ -10,8 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +40,7 @@ import pro.codai.portal.signin.OidcSettings;
 public class KeycloakAdmin {
 
     static final String CLIENT_ID = "codaipro-setup";
+    static final String PORTAL_CLIENT_ID = "codaipro-portal";
     static final String DIRECTORY_NAME = "campus-directory";
 
     @Inject OidcSettings oidc;
@@ -234,6 +238,88 @@ public class KeycloakAdmin {
                 "saving the mail settings");
     }
 
+    /**
+     * The portal's client ({@code codaipro-portal}) at the public URL the wizard chose (e.g. {@code
+     * https://ide.campus.edu}): its root URL becomes that URL, and every redirect URI, post-logout
+     * redirect URI and web origin that names the client's previous root URL gets its twin at the
+     * new one. The previous ones stay (root applies the host name after this, and may fail: until
+     * then people sign in at the old address); the realm was imported once, at install, with the
+     * public URL of then, and Keycloak does not import it again when its settings change.
+     */
+    void pointPortalClientAt(String publicUrl) throws SetupFailure {
+        String token = token();
+        JsonArray clients =
+                json(send(token, "GET", "/clients?clientId=" + PORTAL_CLIENT_ID, null))
+                        .asJsonArray();
+        if (clients.isEmpty()) {
+            throw new SetupFailure("The realm has no client " + PORTAL_CLIENT_ID + ".");
+        }
+        JsonObject client = clients.getJsonObject(0);
+        String old = stripSlash(client.getString("rootUrl", ""));
+        String now = stripSlash(publicUrl);
+        JsonObject attributes =
+                client.containsKey("attributes")
+                        ? client.getJsonObject("attributes")
+                        : JsonValue.EMPTY_JSON_OBJECT;
+        // Keycloak keeps post-logout redirect URIs in one attribute, separated by "##".
+        String logout = attributes.getString("post.logout.redirect.uris", "");
+        List<String> logoutUris = logout.isEmpty() ? List.of() : List.of(logout.split("##"));
+        List<String> redirects =
+                withTwins(strings(client, "redirectUris"), old, now, now + "/signin/callback");
+        JsonObject changed =
+                Json.createObjectBuilder(client)
+                        .add("rootUrl", now)
+                        .add("redirectUris", Json.createArrayBuilder(redirects))
+                        .add(
+                                "webOrigins",
+                                Json.createArrayBuilder(
+                                        withTwins(strings(client, "webOrigins"), old, now, null)))
+                        .add(
+                                "attributes",
+                                Json.createObjectBuilder(attributes)
+                                        .add(
+                                                "post.logout.redirect.uris",
+                                                String.join(
+                                                        "##",
+                                                        withTwins(
+                                                                logoutUris, old, now, now + "/"))))
+                        .build();
+        expect(
+                send(token, "PUT", "/clients/" + client.getString("id"), changed),
+                204,
+                "pointing the portal's client at " + now);
+    }
+
+    /**
+     * The values, each one that names {@code old} (the URL itself or a path under it) followed by
+     * its twin at {@code now}, and {@code required} (when not null) if it is not there yet.
+     */
+    static List<String> withTwins(List<String> values, String old, String now, String required) {
+        Set<String> result = new LinkedHashSet<>();
+        for (String value : values) {
+            result.add(value);
+            if (!old.isEmpty() && (value.equals(old) || value.startsWith(old + "/"))) {
+                result.add(now + value.substring(old.length()));
+            }
+        }
+        if (required != null) {
+            result.add(required);
+        }
+        return List.copyOf(result);
+    }
+
+    private static List<String> strings(JsonObject object, String key) {
+        return object.containsKey(key)
+                ? object.getJsonArray(key).getValuesAs(JsonString.class).stream()
+                        .map(JsonString::getString)
+                        .toList()
+                : List.of();
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
     /** Switches the setup client off: after setup nothing may use its powers. */
     void disableSetupClient() throws SetupFailure {
         String token = token();
@@ -315,7 +401,7 @@ public class KeycloakAdmin {
                     "Keycloak is not reachable at "
                             + oidc.issuer()
                             + " ("
-                            + DirectoryProbe.rootCause(e)
+                            + CampusTrust.rootCause(e)
                             + ").",
                     e);
         } catch (InterruptedException e) {

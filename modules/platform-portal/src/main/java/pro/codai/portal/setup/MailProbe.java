@@ -1,5 +1,7 @@
 package pro.codai.portal.setup;
 
+import java.io.UnsupportedEncodingException;
+import java.security.GeneralSecurityException;
 import java.util.Properties;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,13 +12,28 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
-/** The wizard's <em>Send test mail</em>: one short mail through the relay, as Keycloak sends. */
+import pro.codai.platform.setup.InvalidSetupInput;
+
+/**
+ * The wizard's <em>Send test mail</em>: one short mail through the relay, as Keycloak sends. With
+ * STARTTLS the relay's certificate must name its host and be issued by a CA the JVM trusts or by
+ * the campus CA uploaded in step 2 (which root adds to Keycloak's trust when setup finishes).
+ */
 @ApplicationScoped
 public class MailProbe {
 
-    /** Connects to the relay (and signs in, with a user); returns null when it worked. */
-    public String check(MailSettings mail) {
-        Session session = Session.getInstance(properties(mail));
+    /**
+     * Connects to the relay (and signs in, with a user), trusting the campus CA (PEM, may be null);
+     * returns null when it worked, else why not.
+     */
+    public String check(MailSettings mail, String campusCaPem) {
+        Properties properties;
+        try {
+            properties = properties(mail, campusCaPem);
+        } catch (InvalidSetupInput | GeneralSecurityException e) {
+            return CampusTrust.unusable(e);
+        }
+        Session session = Session.getInstance(properties);
         try (Transport transport = session.getTransport("smtp")) {
             transport.connect(
                     mail.host(),
@@ -29,9 +46,17 @@ public class MailProbe {
         }
     }
 
-    /** Sends the test mail; returns null when the relay took it, else why not. */
-    public String send(MailSettings mail, String to, String siteName) {
-        Properties properties = properties(mail);
+    /**
+     * Sends the test mail, trusting the campus CA (PEM, may be null); returns null when the relay
+     * took it, else why not.
+     */
+    public String send(MailSettings mail, String to, String siteName, String campusCaPem) {
+        Properties properties;
+        try {
+            properties = properties(mail, campusCaPem);
+        } catch (InvalidSetupInput | GeneralSecurityException e) {
+            return CampusTrust.unusable(e);
+        }
         boolean auth = !mail.user().isBlank();
         Session session = Session.getInstance(properties);
         try {
@@ -55,12 +80,16 @@ public class MailProbe {
                 Transport.send(message);
             }
             return null;
-        } catch (MessagingException | java.io.UnsupportedEncodingException e) {
+        } catch (MessagingException | UnsupportedEncodingException e) {
             return describe(mail, e);
         }
     }
 
     private static String describe(MailSettings mail, Exception e) {
+        if (CampusTrust.untrusted(e)) {
+            return CampusTrust.untrustedMessage(
+                    "The mail relay " + mail.host() + ":" + mail.port(), e);
+        }
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
@@ -74,7 +103,8 @@ public class MailProbe {
                 + ".";
     }
 
-    private static Properties properties(MailSettings mail) {
+    private static Properties properties(MailSettings mail, String campusCaPem)
+            throws InvalidSetupInput, GeneralSecurityException {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", mail.host());
         properties.put("mail.smtp.port", Integer.toString(mail.port()));
@@ -83,6 +113,8 @@ public class MailProbe {
         properties.put("mail.smtp.writetimeout", "15000");
         properties.put("mail.smtp.starttls.enable", Boolean.toString(mail.startTls()));
         properties.put("mail.smtp.starttls.required", Boolean.toString(mail.startTls()));
+        // STARTTLS (and implicit TLS) use this factory: the JVM's CAs and the campus CA.
+        properties.put("mail.smtp.ssl.socketFactory", CampusTrust.socketFactory(campusCaPem));
         // The relay's password goes only to the host named: its certificate must name it.
         properties.put("mail.smtp.ssl.checkserveridentity", "true");
         properties.put("mail.smtp.auth", Boolean.toString(!mail.user().isBlank()));

@@ -39,6 +39,11 @@ final class RootRequest {
 
     private RootRequest() {}
 
+    /** The address people use once root applied the host name: nginx answers on 443. */
+    static String publicUrl(String hostName) {
+        return "https://" + hostName;
+    }
+
     static void write(Path setupDir, String hostName, TlsMaterial tls, String campusCaPem)
             throws SetupFailure {
         Path apply = setupDir.resolve("apply");
@@ -67,8 +72,8 @@ final class RootRequest {
                             + "hostname="
                             + hostName
                             + "\n"
-                            + "public_url=https://"
-                            + hostName
+                            + "public_url="
+                            + publicUrl(hostName)
                             + "\n"
                             + "tls="
                             + (uploaded ? "uploaded" : "keep")

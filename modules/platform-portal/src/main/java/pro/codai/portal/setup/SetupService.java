@@ -15,8 +15,9 @@ import pro.codai.platform.setup.TlsMaterial;
 import pro.codai.platform.site.Branding;
 
 /**
- * Applies what the wizard collected, in one go, each part idempotent: the host name and TLS request
- * for root, the first administrator, the directory connection, the mail settings; then, only when
+ * Applies what the wizard collected, in one go, each part idempotent: the portal's Keycloak client
+ * at the new public URL, the first administrator, the directory connection, the mail settings, the
+ * host name and TLS request for root (which restarts Keycloak, so it comes last); then, only when
  * all of them succeeded, the site's settings and setup's completion (one transaction, audited). A
  * failure part-way leaves setup pending and the same finish can be tried again.
  */
@@ -75,12 +76,14 @@ public class SetupService {
         return directoryProbe.test(directory, campusCaPem);
     }
 
-    public String sendTestMail(MailSettings mail, String to) {
-        return mailProbe.send(mail, to, branding.getSiteName());
+    /** Sends the test mail, trusting the campus CA (PEM, may be null) over STARTTLS too. */
+    public String sendTestMail(MailSettings mail, String to, String campusCaPem) {
+        return mailProbe.send(mail, to, branding.getSiteName(), campusCaPem);
     }
 
-    public String checkMail(MailSettings mail) {
-        return mailProbe.check(mail);
+    /** Connects to the relay, trusting the campus CA (PEM, may be null) over STARTTLS too. */
+    public String checkMail(MailSettings mail, String campusCaPem) {
+        return mailProbe.check(mail, campusCaPem);
     }
 
     /** What root made of the host name and TLS request. */
@@ -105,7 +108,7 @@ public class SetupService {
         if (!pending()) {
             throw new SetupFailure("Setup is already complete.");
         }
-        RootRequest.write(codes.setupDir(), plan.hostName(), plan.tls(), plan.campusCaPem());
+        keycloak.pointPortalClientAt(RootRequest.publicUrl(plan.hostName()));
         keycloak.ensureAdministrator(
                 plan.adminEmail(),
                 plan.adminFirstName(),
@@ -117,6 +120,8 @@ public class SetupService {
         if (plan.mail() != null) {
             keycloak.setMail(plan.mail());
         }
+        // Root restarts Keycloak once it has applied the request: ask only when Keycloak is done.
+        RootRequest.write(codes.setupDir(), plan.hostName(), plan.tls(), plan.campusCaPem());
         Map<String, String> values = new LinkedHashMap<>();
         values.put(SiteSettings.SITE_NAME, plan.siteName());
         values.put(SiteSettings.STUDENT_EMAIL_DOMAINS, String.join(",", plan.studentDomains()));

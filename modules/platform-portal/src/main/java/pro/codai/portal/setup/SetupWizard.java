@@ -261,7 +261,7 @@ public class SetupWizard implements Serializable {
             error("setup:mailTestTo", "Enter the address the test mail goes to.");
             return;
         }
-        String problem = setup.sendTestMail(mail(), mailTestTo.trim());
+        String problem = setup.sendTestMail(mail(), mailTestTo.trim(), campusCaPem);
         if (problem == null) {
             info(
                     "The relay took the test mail to "
@@ -280,7 +280,7 @@ public class SetupWizard implements Serializable {
             if (!mailComplete()) {
                 return;
             }
-            String problem = setup.checkMail(mail());
+            String problem = setup.checkMail(mail(), campusCaPem);
             if (problem != null) {
                 error("setup:mailHost", problem + " Correct it, or set up mail later.");
                 return;

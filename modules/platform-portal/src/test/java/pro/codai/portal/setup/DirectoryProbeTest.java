@@ -3,11 +3,8 @@ package pro.codai.portal.setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
@@ -33,7 +30,6 @@ class DirectoryProbeTest {
     static final String PEOPLE = "ou=people," + BASE;
     static final String BIND_DN = "cn=keycloak," + BASE;
     static final String BIND_PASSWORD = "directory-bind-secret-42";
-    static final String STORE_PASSWORD = "changeit";
 
     @TempDir static Path dir;
     InMemoryDirectoryServer server;
@@ -42,76 +38,15 @@ class DirectoryProbeTest {
 
     @BeforeAll
     void start() throws Exception {
-        keytool(
-                "ca.p12",
-                "-genkeypair",
-                "-alias",
-                "ca",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=Campus Test CA",
-                "-ext",
-                "bc:c",
-                "-validity",
-                "30");
-        keytool(
-                "other.p12",
-                "-genkeypair",
-                "-alias",
-                "ca",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=Other CA",
-                "-ext",
-                "bc:c",
-                "-validity",
-                "30");
-        keytool(
-                "server.p12",
-                "-genkeypair",
-                "-alias",
-                "server",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=localhost",
-                "-validity",
-                "30");
-        keytool("server.p12", "-certreq", "-alias", "server", "-file", file("server.csr"));
-        keytool(
-                "ca.p12",
-                "-gencert",
-                "-alias",
-                "ca",
-                "-infile",
-                file("server.csr"),
-                "-outfile",
-                file("server.crt"),
-                "-rfc",
-                "-ext",
-                "SAN=dns:localhost",
-                "-validity",
-                "30");
-        keytool("ca.p12", "-exportcert", "-alias", "ca", "-rfc", "-file", file("ca.pem"));
-        keytool("other.p12", "-exportcert", "-alias", "ca", "-rfc", "-file", file("other.pem"));
-        keytool("server.p12", "-importcert", "-alias", "ca", "-file", file("ca.pem"));
-        keytool("server.p12", "-importcert", "-alias", "server", "-file", file("server.crt"));
-        campusCa = Files.readString(dir.resolve("ca.pem"));
-        otherCa = Files.readString(dir.resolve("other.pem"));
+        CampusCaFiles files = new CampusCaFiles(dir);
+        campusCa = files.campusCa;
+        otherCa = files.otherCa;
 
         SSLUtil serverTls =
                 new SSLUtil(
                         new KeyStoreKeyManager(
-                                file("server.p12"),
-                                STORE_PASSWORD.toCharArray(),
+                                files.serverStore(),
+                                CampusCaFiles.STORE_PASSWORD.toCharArray(),
                                 "PKCS12",
                                 "server"),
                         null);
@@ -207,29 +142,5 @@ class DirectoryProbeTest {
 
     private String ldap(String host) {
         return "ldap://" + host + ":" + server.getListenPort("ldap");
-    }
-
-    private String file(String name) {
-        return dir.resolve(name).toString();
-    }
-
-    private void keytool(String store, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(arguments));
-        command.addAll(
-                List.of(
-                        "-keystore",
-                        file(store),
-                        "-storepass",
-                        STORE_PASSWORD,
-                        "-storetype",
-                        "PKCS12",
-                        "-noprompt"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + arguments[0] + ": " + output);
-        }
     }
 }
