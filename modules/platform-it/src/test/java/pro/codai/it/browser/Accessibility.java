@@ -2,7 +2,6 @@ package pro.codai.it.browser;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +25,7 @@ public final class Accessibility {
         if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object'"))) {
             js.executeScript(Files.readString(axePath()));
         }
-        browser.driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        browser.driver.manage().timeouts().scriptTimeout(Browser.patient(60));
         Object answer =
                 js.executeAsyncScript(
                         "const done = arguments[arguments.length - 1];"

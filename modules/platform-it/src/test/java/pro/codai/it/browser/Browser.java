@@ -31,6 +31,17 @@ public final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
+    /**
+     * How long page objects wait, as a multiple of their usual waits: {@code
+     * codaipro.it.browser.patience} (default 1), more for a machine under emulation.
+     */
+    private static final long PATIENCE = Long.getLong("codaipro.it.browser.patience", 1);
+
+    /** {@code seconds} of waiting, times the patience. */
+    public static Duration patient(long seconds) {
+        return Duration.ofSeconds(seconds * PATIENCE);
+    }
+
     public static boolean available() {
         return Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
     }
@@ -65,7 +76,7 @@ public final class Browser implements AutoCloseable {
                         .usingAnyFreePort()
                         .build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        driver.manage().timeouts().pageLoadTimeout(patient(60));
         return new Browser(driver, profile);
     }
 
@@ -84,7 +95,7 @@ public final class Browser implements AutoCloseable {
     /** Waits until the page's text contains {@code fragment} (ignoring case), across navigation. */
     public void awaitText(String fragment) {
         try {
-            new WebDriverWait(driver, Duration.ofSeconds(30))
+            new WebDriverWait(driver, patient(30))
                     .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(
                             d ->
@@ -130,12 +141,12 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement await(By locator) {
-        return new WebDriverWait(driver, Duration.ofSeconds(30))
+        return new WebDriverWait(driver, patient(30))
                 .until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
     public void awaitGone(By locator) {
-        new WebDriverWait(driver, Duration.ofSeconds(30))
+        new WebDriverWait(driver, patient(30))
                 .until(ExpectedConditions.invisibilityOfElementLocated(locator));
     }
 
@@ -145,8 +156,7 @@ public final class Browser implements AutoCloseable {
 
     public void awaitUrl(String fragment) {
         try {
-            new WebDriverWait(driver, Duration.ofSeconds(30))
-                    .until(ExpectedConditions.urlContains(fragment));
+            new WebDriverWait(driver, patient(30)).until(ExpectedConditions.urlContains(fragment));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError(
                     "expected a URL with '" + fragment + "', at " + url() + ":\n" + text(), e);
@@ -156,8 +166,7 @@ public final class Browser implements AutoCloseable {
     /** Waits until the browser is at an address starting with {@code prefix} (e.g. an origin). */
     public void awaitUrlStartingWith(String prefix) {
         try {
-            new WebDriverWait(driver, Duration.ofSeconds(30))
-                    .until(d -> d.getCurrentUrl().startsWith(prefix));
+            new WebDriverWait(driver, patient(30)).until(d -> d.getCurrentUrl().startsWith(prefix));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("expected to be on " + prefix + ", at " + url(), e);
         }

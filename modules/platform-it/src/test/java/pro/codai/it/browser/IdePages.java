@@ -49,7 +49,7 @@ public final class IdePages {
 
     private void awaitReady() {
         try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+            new WebDriverWait(browser.driver, Browser.patient(60))
                     .until(
                             d ->
                                     "open".equals(bodyData("terminal"))
@@ -96,7 +96,7 @@ public final class IdePages {
     /** Waits up to 30 s until the editor holds {@code expected}: a file opens asynchronously. */
     public void awaitEditorText(String expected) {
         try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+            new WebDriverWait(browser.driver, Browser.patient(30))
                     .ignoring(org.openqa.selenium.JavascriptException.class)
                     .until(d -> expected.equals(editorText()));
         } catch (org.openqa.selenium.TimeoutException e) {
@@ -139,7 +139,7 @@ public final class IdePages {
     /** Waits until the file tree shows {@code path}. */
     public void awaitTreeEntry(String path) {
         try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+            new WebDriverWait(browser.driver, Browser.patient(30))
                     .until(d -> treePaths().contains(path));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError(
@@ -174,7 +174,7 @@ public final class IdePages {
     /** The address of the Preview link, once the editor shows a web page. */
     public String previewHref() {
         WebElement preview = browser.driver.findElement(By.id("preview"));
-        new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(d -> preview.isDisplayed());
+        new WebDriverWait(browser.driver, Browser.patient(30)).until(d -> preview.isDisplayed());
         return preview.getDomProperty("href");
     }
 
@@ -187,7 +187,7 @@ public final class IdePages {
     /** Waits up to {@code seconds} until the alert bar shows a text passing {@code test}. */
     public void awaitAlert(Predicate<String> test, String what, int seconds) {
         try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(seconds))
+            new WebDriverWait(browser.driver, Browser.patient(seconds))
                     .until(d -> test.test(alertText()));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError(
@@ -245,7 +245,7 @@ public final class IdePages {
      * Waits up to 30 s until a visible terminal line passes {@code test}; fails with the screen.
      */
     public void awaitTerminalLine(Predicate<String> test, String what) {
-        awaitTerminalLine(test, what, Duration.ofSeconds(30));
+        awaitTerminalLine(test, what, Browser.patient(30));
     }
 
     /** Waits up to {@code timeout} until a visible terminal line passes {@code test}. */

@@ -1,7 +1,6 @@
 package pro.codai.it.browser;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -27,7 +26,7 @@ public final class SetupPages {
     /** Waits for the step whose title is this ("Step n of 6: title"). */
     public void awaitStep(String title) {
         try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+            new WebDriverWait(browser.driver, Browser.patient(60))
                     .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(
                             d ->
@@ -45,7 +44,7 @@ public final class SetupPages {
     /** Waits for a message (error or information) containing this text; returns all messages. */
     public String awaitMessage(String fragment) {
         try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+            new WebDriverWait(browser.driver, Browser.patient(60))
                     .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(
                             d ->
@@ -62,7 +61,7 @@ public final class SetupPages {
     public void press(String id) {
         WebElement button = browser.await(By.id("setup:" + id));
         button.click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(120))
+        new WebDriverWait(browser.driver, Browser.patient(120))
                 .until(ExpectedConditions.stalenessOf(button));
     }
 
@@ -98,7 +97,7 @@ public final class SetupPages {
      */
     public String awaitApply(String id, String fragment) {
         try {
-            new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+            new WebDriverWait(browser.driver, Browser.patient(60))
                     .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(
                             d ->
