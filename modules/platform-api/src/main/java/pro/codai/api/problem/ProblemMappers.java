@@ -6,8 +6,10 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.json.bind.JsonbException;
+import jakarta.transaction.TransactionalException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -156,6 +158,27 @@ public final class ProblemMappers {
         public Response toResponse(pro.codai.platform.run.RunRejectedException exception) {
             return Problem.of(Response.Status.BAD_REQUEST, exception.getMessage(), path(uriInfo))
                     .toResponse();
+        }
+    }
+
+    /**
+     * A transaction whose commit failed ({@code @Transactional} throws {@link
+     * TransactionalException}, e.g. PostgreSQL terminating the connection as it stops): answered as
+     * {@link Unexpected} answers, so the database going away is 503. Jersey's own mapper for this
+     * type rethrows what it cannot map, which ends as a bare 500; the priority puts this one before
+     * it.
+     */
+    @Provider
+    @Priority(1)
+    public static class FailedTransactions implements ExceptionMapper<TransactionalException> {
+
+        @Context UriInfo uriInfo;
+
+        @Inject ApplicationDatabase database;
+
+        @Override
+        public Response toResponse(TransactionalException exception) {
+            return Unexpected.incident(exception, path(uriInfo), database);
         }
     }
 
