@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,10 +45,7 @@ class ManyWorkspacesIT {
         sandboxd =
                 Sandboxd.start(
                         2, Map.of("sandboxd.max-connections", Integer.toString(MAX_CONNECTIONS)));
-        Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
-        settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
-        Path workDir = Files.createTempDirectory(Path.of("target"), "ManyWorkspacesIT-");
-        server = RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings);
+        server = RunningServer.start(keycloak, sandboxd, "ManyWorkspacesIT");
     }
 
     @AfterAll

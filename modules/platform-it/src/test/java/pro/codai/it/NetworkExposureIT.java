@@ -2,11 +2,7 @@ package pro.codai.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,10 +25,7 @@ class NetworkExposureIT {
     void start() throws Exception {
         keycloak = Keycloak.shared();
         sandboxd = Sandboxd.start(1);
-        Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
-        settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
-        Path workDir = Files.createTempDirectory(Path.of("target"), "NetworkExposureIT-");
-        server = RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings);
+        server = RunningServer.start(keycloak, sandboxd, "NetworkExposureIT");
     }
 
     @AfterAll

@@ -50,6 +50,17 @@ final class RunningServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts a server on Keycloak's settings and this sandboxd, its data under a new {@code
+     * target/<name>-…} directory, and waits until it is ready.
+     */
+    static RunningServer start(Keycloak keycloak, Sandboxd sandboxd, String name) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(keycloak.serverSettings());
+        settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
+        Path workDir = Files.createTempDirectory(Path.of("target"), name + "-");
+        return start(workDir.toAbsolutePath().resolve("data"), settings);
+    }
+
     /** Runs the start script without waiting; for start-up failure tests. */
     static RunningServer launch(Path dataDir, Map<String, String> settings) throws IOException {
         int port =

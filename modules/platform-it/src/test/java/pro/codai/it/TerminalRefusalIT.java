@@ -3,10 +3,7 @@ package pro.codai.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,10 +39,7 @@ class TerminalRefusalIT {
         keycloak = Keycloak.shared();
         TryNowBenchmark.portalUrl = keycloak.publicUrl();
         sandboxd = Sandboxd.start(0, Map.of("sandboxd.max-terminals", "1"));
-        Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
-        settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
-        Path workDir = Files.createTempDirectory(Path.of("target"), "TerminalRefusalIT-");
-        server = RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings);
+        server = RunningServer.start(keycloak, sandboxd, "TerminalRefusalIT");
     }
 
     @AfterAll
