@@ -93,6 +93,21 @@ final class Egress {
                 link, address, network.prefixLength(), network.gatewayAddress(), hostsLines);
     }
 
+    /**
+     * Once the sandbox's link exists (LXC made it at start): its proxied ARP replies for the
+     * gateway go out at once. The kernel otherwise holds each for a random part of {@code
+     * proxy_delay} (0.8 s), which every first connection waited for, and a reply it holds in its
+     * queue is lost when the queue is purged.
+     */
+    void started(Link link) {
+        Path delay = Path.of("/proc/sys/net/ipv4/neigh", link.interfaceName(), "proxy_delay");
+        try {
+            Files.writeString(delay, "0\n");
+        } catch (IOException e) {
+            LOG.warning(() -> "could not set " + delay + ": " + e.getMessage());
+        }
+    }
+
     /** Withdraws what {@link #attach} admitted for the sandbox (no-op if nothing). */
     void detach(String sandboxId) {
         List<String> elements = elementsBySandbox.remove(sandboxId);

@@ -193,6 +193,7 @@ public final class LxcDriver implements SandboxDriver {
         Path dir = config.stateDir().resolve(id);
         // The volumes this sandbox holds mounted (their images stay mounted while it lives).
         List<String> held = new CopyOnWriteArrayList<>();
+        Egress.Link link = null;
         try {
             for (var mount : spec.mounts()) {
                 volumes.retain(mount.volume());
@@ -220,7 +221,6 @@ public final class LxcDriver implements SandboxDriver {
                         LxcConfig.ID_RANGE,
                         volumeFlags(mount));
             }
-            Egress.Link link = null;
             if (!spec.network().isNone()) {
                 link = egress.attach(id, (hostId - ID_OFFSET) / LxcConfig.ID_RANGE, spec.network());
                 writeHosts(dir.resolve(WRITABLE_LAYER).resolve("upper"), hostId, link);
@@ -237,6 +237,7 @@ public final class LxcDriver implements SandboxDriver {
             idRanges.release(hostId);
             throw new SandboxException("cannot create sandbox " + id + ": " + e.getMessage(), e);
         }
+        Egress.Link attached = link;
         return new LxcSandbox(
                 id,
                 spec,
@@ -259,6 +260,7 @@ public final class LxcDriver implements SandboxDriver {
                             LxcConfig.ID_RANGE,
                             volumeFlags(mount));
                 },
+                attached == null ? () -> {} : () -> egress.started(attached),
                 () -> {
                     held.forEach(volumes::release);
                     egress.detach(id);

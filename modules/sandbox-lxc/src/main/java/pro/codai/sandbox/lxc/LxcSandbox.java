@@ -71,6 +71,7 @@ final class LxcSandbox implements Sandbox {
     }
 
     private final VolumeInjector volumes;
+    private final Runnable afterStart;
 
     LxcSandbox(
             String id,
@@ -82,6 +83,7 @@ final class LxcSandbox implements Sandbox {
             Launcher runs,
             CgroupLeftovers cgroupLeftovers,
             VolumeInjector volumes,
+            Runnable afterStart,
             Runnable releaseIdRange) {
         this.id = id;
         this.spec = spec;
@@ -92,6 +94,7 @@ final class LxcSandbox implements Sandbox {
         this.runs = runs;
         this.cgroupLeftovers = cgroupLeftovers;
         this.volumes = volumes;
+        this.afterStart = afterStart;
         this.releaseIdRange = releaseIdRange;
     }
 
@@ -153,6 +156,8 @@ final class LxcSandbox implements Sandbox {
                         "sandbox " + id + " did not start (see " + stateDir.resolve(id) + ")");
             }
         }
+        // Before anything runs in it: nothing but init has started yet.
+        afterStart.run();
         state = SandboxState.RUNNING;
     }
 
