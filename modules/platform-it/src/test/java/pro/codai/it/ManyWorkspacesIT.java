@@ -21,16 +21,17 @@ import pro.codai.sandbox.protocol.SandboxClient;
 /**
  * More open workspaces than sandboxd has connections, through everything real: the built server
  * (portal and sandbox connector on Payara Micro), Keycloak, the built sandboxd with LXC sandboxes,
- * its {@code sandboxctl}. Each workspace's terminal is a stream on the connector's two multiplexed
- * sandboxd connections, not a connection of its own, so {@code sandboxd.max-connections} no longer
- * caps the workspaces a box holds; and the admin's reserved socket answers even when every ordinary
- * connection is taken.
+ * its {@code sandboxctl}. Each workspace's terminal is a stream on the connector's multiplexed
+ * sandboxd connections (three here, {@code codaipro.sandboxd.terminal-connections}), not a
+ * connection of its own, so {@code sandboxd.max-connections} no longer caps the workspaces a box
+ * holds; and the admin's reserved socket answers even when every ordinary connection is taken.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ManyWorkspacesIT {
 
-    static final int MAX_CONNECTIONS = 8;
+    static final int MAX_CONNECTIONS = 10;
     static final int WORKSPACES = 20;
+    static final int TERMINAL_CONNECTIONS = 3;
     static final Duration PATIENCE = Duration.ofSeconds(60);
 
     Keycloak keycloak;
@@ -45,7 +46,14 @@ class ManyWorkspacesIT {
         sandboxd =
                 Sandboxd.start(
                         2, Map.of("sandboxd.max-connections", Integer.toString(MAX_CONNECTIONS)));
-        server = RunningServer.start(keycloak, sandboxd, "ManyWorkspacesIT");
+        server =
+                RunningServer.start(
+                        keycloak,
+                        sandboxd,
+                        "ManyWorkspacesIT",
+                        Map.of(
+                                "CODAIPRO_SANDBOXD_TERMINAL_CONNECTIONS",
+                                Integer.toString(TERMINAL_CONNECTIONS)));
     }
 
     @AfterAll
@@ -59,7 +67,7 @@ class ManyWorkspacesIT {
     }
 
     @Test
-    void twentyWorkspacesKeepTheirTerminalsOnASandboxdOfEightConnectionsAndTheAdminGetsIn()
+    void twentyWorkspacesKeepTheirTerminalsOnASandboxdOfTenConnectionsAndTheAdminGetsIn()
             throws Exception {
         List<TryNowBenchmark.Term> terminals = new ArrayList<>();
         try {
@@ -78,6 +86,10 @@ class ManyWorkspacesIT {
             for (int i = 0; i < WORKSPACES; i++) {
                 terminals.get(i).awaitOutput("ws-" + (i * 3 + 1000), PATIENCE);
             }
+            assertThat(server.output())
+                    .as("the terminals share the connections the setting asks for")
+                    .contains("terminal connection 3 of 3 to sandboxd opened")
+                    .doesNotContain("terminal connection 4 of");
             // Over the admin socket: the server's pools may hold every ordinary connection by now.
             try (SandboxClient admin = SandboxClient.connect(sandboxd.adminSocket)) {
                 assertThat(

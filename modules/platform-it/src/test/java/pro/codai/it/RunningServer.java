@@ -55,8 +55,16 @@ final class RunningServer implements AutoCloseable {
      * target/<name>-…} directory, and waits until it is ready.
      */
     static RunningServer start(Keycloak keycloak, Sandboxd sandboxd, String name) throws Exception {
+        return start(keycloak, sandboxd, name, Map.of());
+    }
+
+    /** As {@link #start(Keycloak, Sandboxd, String)}, with these settings added. */
+    static RunningServer start(
+            Keycloak keycloak, Sandboxd sandboxd, String name, Map<String, String> extra)
+            throws Exception {
         Map<String, String> settings = new java.util.HashMap<>(keycloak.serverSettings());
         settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
+        settings.putAll(extra);
         Path workDir = Files.createTempDirectory(Path.of("target"), name + "-");
         return start(workDir.toAbsolutePath().resolve("data"), settings);
     }

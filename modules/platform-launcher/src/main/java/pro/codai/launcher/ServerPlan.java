@@ -234,8 +234,8 @@ public record ServerPlan(
     }
 
     /**
-     * Configures the sandbox connector before it is deployed: sandboxd's socket and the server-wide
-     * run queue.
+     * Configures the sandbox connector before it is deployed: sandboxd's socket, the server-wide
+     * run queue and the connections terminals are multiplexed over.
      */
     static String connectorCommand(Settings settings) throws SettingException {
         return "create-resource-adapter-config --property "
@@ -250,6 +250,10 @@ public record ServerPlan(
                 + property(
                         "QueueTimeoutMillis",
                         Integer.toString(settings.runsQueueTimeoutSeconds() * 1000))
+                + ":"
+                + property(
+                        "TerminalConnections",
+                        Integer.toString(settings.sandboxdTerminalConnections()))
                 + " sandbox-connector";
     }
 

@@ -59,6 +59,11 @@ public enum Setting {
             "/run/codaipro/sandboxd.sock",
             socketPath(),
             "Unix socket of sandboxd."),
+    SANDBOXD_TERMINAL_CONNECTIONS(
+            "codaipro.sandboxd.terminal-connections",
+            "2",
+            wholeNumber(1, 64),
+            "Connections to sandboxd that all of the server's terminals are multiplexed over."),
     RUNS_MAX_CONCURRENT(
             "codaipro.runs.max-concurrent",
             "4",

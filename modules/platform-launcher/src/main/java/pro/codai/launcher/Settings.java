@@ -280,6 +280,10 @@ public final class Settings {
         return Path.of(value(Setting.SANDBOXD_SOCKET)).normalize();
     }
 
+    public int sandboxdTerminalConnections() throws SettingException {
+        return Integer.parseInt(value(Setting.SANDBOXD_TERMINAL_CONNECTIONS));
+    }
+
     public int runsMaxConcurrent() throws SettingException {
         return Integer.parseInt(value(Setting.RUNS_MAX_CONCURRENT));
     }

@@ -102,7 +102,8 @@ class ServerPlanTest {
                                 Map.of(
                                         "CODAIPRO_SANDBOXD_SOCKET", "/run/sbx/sandboxd.sock",
                                         "CODAIPRO_RUNS_MAX_CONCURRENT", "3",
-                                        "CODAIPRO_RUNS_QUEUE_TIMEOUT_SECONDS", "20")),
+                                        "CODAIPRO_RUNS_QUEUE_TIMEOUT_SECONDS", "20",
+                                        "CODAIPRO_SANDBOXD_TERMINAL_CONNECTIONS", "3")),
                         Path.of("/opt/codaipro"),
                         "java");
 
@@ -110,7 +111,8 @@ class ServerPlanTest {
                 .contains(
                         "create-resource-adapter-config --property"
                                 + " SocketPath=/run/sbx/sandboxd.sock:MaxConcurrentRuns=3"
-                                + ":MaxRunsPerCaller=0:MaxQueuedRuns=512:QueueTimeoutMillis=20000 sandbox-connector");
+                                + ":MaxRunsPerCaller=0:MaxQueuedRuns=512:QueueTimeoutMillis=20000"
+                                + ":TerminalConnections=3 sandbox-connector");
     }
 
     @Test

@@ -63,6 +63,7 @@ class SettingsTest {
                                 "CODAIPRO_JVM_HEAP", "lots",
                                 "CODAIPRO_DB_POOL_MAX", "0",
                                 "CODAIPRO_OTEL_ENDPOINT", "collector:4318",
+                                "CODAIPRO_SANDBOXD_TERMINAL_CONNECTIONS", "0",
                                 "CODAIPRO_JVM_OPTIONS", "-Xss1m oops"),
                         new Properties());
 
@@ -76,6 +77,9 @@ class SettingsTest {
         assertThatThrownBy(settings::otelEndpoint)
                 .extracting("setting")
                 .isEqualTo(Setting.OTEL_ENDPOINT);
+        assertThatThrownBy(settings::sandboxdTerminalConnections)
+                .extracting("setting")
+                .isEqualTo(Setting.SANDBOXD_TERMINAL_CONNECTIONS);
         assertThatThrownBy(settings::jvmOptions).hasMessageContaining("oops");
     }
 

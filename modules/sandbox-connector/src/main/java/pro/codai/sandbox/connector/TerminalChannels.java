@@ -69,7 +69,13 @@ final class TerminalChannels implements AutoCloseable {
         if (channels.size() < size && (best == null || best.streamCount() > 0)) {
             TerminalChannel opened = TerminalChannel.open(socket, executor);
             channels.add(opened);
-            LOG.fine(() -> "terminal connection " + channels.size() + " of " + size + " opened");
+            LOG.info(
+                    () ->
+                            "terminal connection "
+                                    + channels.size()
+                                    + " of "
+                                    + size
+                                    + " to sandboxd opened");
             return opened;
         }
         return best;
