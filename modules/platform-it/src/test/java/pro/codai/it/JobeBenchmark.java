@@ -442,7 +442,7 @@ class JobeBenchmark {
         }
 
         /** utime + stime of a process and its waited-for children, in clock ticks. */
-        private static long processTicks(long pid) throws Exception {
+        static long processTicks(long pid) throws Exception {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11])
@@ -451,7 +451,7 @@ class JobeBenchmark {
                     + Long.parseLong(fields[14]);
         }
 
-        private static long busyTicks() throws Exception {
+        static long busyTicks() throws Exception {
             String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).split("\\s+");
             long busy = 0;
             for (int i = 1; i < cpu.length; i++) {

@@ -158,6 +158,10 @@ final class Keycloak {
         return "http://127.0.0.1:" + port + "/realms/" + REALM;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String publicUrl() {
         return "http://localhost:" + portalPort;
     }
