@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,12 +68,18 @@ class GitCloneIT {
                                 "sandboxd.network.allowed-hosts", GIT_HOST,
                                 "sandboxd.network.interface-prefix", "cpgit",
                                 "sandboxd.network.subnet", "10.216.0.0/24"));
-        Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
-        settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
-        settings.put("CODAIPRO_STUDENTS_EMAIL_DOMAINS", "uni.example");
-        settings.put("CODAIPRO_IDE_GIT_HOSTS", GIT_HOST);
-        settings.put("CODAIPRO_IDE_GIT_CA_FILE", work.resolve("ca.pem").toString());
-        server = RunningServer.start(work.resolve("data"), settings);
+        server =
+                RunningServer.start(
+                        keycloak,
+                        sandboxd,
+                        "GitCloneIT-server",
+                        Map.of(
+                                "CODAIPRO_STUDENTS_EMAIL_DOMAINS",
+                                "uni.example",
+                                "CODAIPRO_IDE_GIT_HOSTS",
+                                GIT_HOST,
+                                "CODAIPRO_IDE_GIT_CA_FILE",
+                                work.resolve("ca.pem").toString()));
     }
 
     @AfterAll

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,13 +68,13 @@ class SoakBenchmark {
     void soak() throws Exception {
         Keycloak keycloak = Keycloak.shared();
         TryNowBenchmark.portalUrl = keycloak.publicUrl();
-        Path workDir = Files.createTempDirectory(Path.of("target"), "SoakBenchmark-");
         try (Sandboxd sandboxd = Sandboxd.start(4)) {
-            Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
-            settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
-            settings.put("CODAIPRO_ADMIN_TOKEN", ReliabilityIT.ADMIN_TOKEN);
             try (RunningServer server =
-                    RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings)) {
+                    RunningServer.start(
+                            keycloak,
+                            sandboxd,
+                            "SoakBenchmark",
+                            Map.of("CODAIPRO_ADMIN_TOKEN", ReliabilityIT.ADMIN_TOKEN))) {
                 soak(keycloak, server, sandboxd);
             }
         }

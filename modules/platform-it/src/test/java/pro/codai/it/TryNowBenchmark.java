@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,10 +63,8 @@ class TryNowBenchmark {
     void measure() throws Exception {
         Keycloak keycloak = Keycloak.shared();
         portalUrl = keycloak.publicUrl();
-        Path workDir = Files.createTempDirectory(Path.of("target"), "TryNowBenchmark-");
         try (Sandboxd sandboxd = Sandboxd.start(WARM_POOL)) {
-            Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
-            settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
+            Map<String, String> settings = new HashMap<>();
             // e.g. -Dbench.server-heap=2g for 1,000 workspaces (a 64 KiB scrollback each)
             settings.put("CODAIPRO_JVM_HEAP", System.getProperty("bench.server-heap", "768m"));
             // e.g. -Dbench.jvm-options="-Xlog:gc:file=/tmp/gc.log" to see the server's pauses
@@ -76,7 +73,7 @@ class TryNowBenchmark {
                 settings.put("CODAIPRO_JVM_OPTIONS", jvmOptions);
             }
             try (RunningServer server =
-                    RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings)) {
+                    RunningServer.start(keycloak, sandboxd, "TryNowBenchmark", settings)) {
                 run(keycloak, server, sandboxd);
             }
         }
