@@ -38,6 +38,8 @@ import pro.codai.sandbox.api.Sizes;
  * @param adminSocket a second Unix socket, for root alone (mode 0600), with connections of its own
  *     beyond {@code maxConnections}: {@code sandboxctl} always gets in
  * @param maxTerminals terminals open at once over all connections; more are refused as overload
+ * @param warmPoolMaxSize the largest target a {@code warm-pool} request may set; never below {@code
+ *     warmPoolSize}
  */
 public record DaemonConfig(
         Path socket,
@@ -57,7 +59,8 @@ public record DaemonConfig(
         long volumeDefaultBytes,
         long volumeMaxBytes,
         Path adminSocket,
-        int maxTerminals) {
+        int maxTerminals,
+        int warmPoolMaxSize) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/codaipro/sandboxd.properties");
 
@@ -80,6 +83,7 @@ public record DaemonConfig(
                     "sandboxd.volume.default-size",
                     "sandboxd.volume.max-size",
                     "sandboxd.warm-pool.size",
+                    "sandboxd.warm-pool.max-size",
                     "sandboxd.max-connections",
                     "sandboxd.max-terminals",
                     "sandboxd.max-sandboxes",
@@ -191,6 +195,7 @@ public record DaemonConfig(
                     "setting sandboxd.admin-socket: must differ from sandboxd.socket: "
                             + adminSocket);
         }
+        int warmPoolSize = integer(p, "sandboxd.warm-pool.size", 4);
         return new DaemonConfig(
                 socket,
                 p.getProperty("sandboxd.socket-group", "codaipro"),
@@ -199,7 +204,7 @@ public record DaemonConfig(
                 path(p, "sandboxd.volume-root", "/var/lib/codaipro-sandboxes/volumes"),
                 maximum,
                 defaults,
-                integer(p, "sandboxd.warm-pool.size", 4),
+                warmPoolSize,
                 integer(p, "sandboxd.max-connections", 256),
                 integer(p, "sandboxd.max-sandboxes", 1000),
                 Math.max(1, integer(p, "sandboxd.max-concurrent-runs", 8)),
@@ -209,7 +214,8 @@ public record DaemonConfig(
                 Math.min(volumeMax, bytes(p, "sandboxd.volume.default-size", 1L << 30)),
                 volumeMax,
                 adminSocket,
-                Math.max(1, integer(p, "sandboxd.max-terminals", 2000)));
+                Math.max(1, integer(p, "sandboxd.max-terminals", 2000)),
+                Math.max(warmPoolSize, integer(p, "sandboxd.warm-pool.max-size", 64)));
     }
 
     /**

@@ -123,7 +123,8 @@ public final class SandboxDaemon implements AutoCloseable {
                 new WarmPool(
                         driver,
                         new SandboxSpec("base", config.defaults(), NetworkPolicy.NONE, List.of()),
-                        config.warmPoolSize());
+                        config.warmPoolSize(),
+                        config.warmPoolMaxSize());
         listen();
         LOG.info(
                 () ->
@@ -343,8 +344,10 @@ public final class SandboxDaemon implements AutoCloseable {
                                             .add(Messages.LATEST_VERSION))
                             .add("driver", driver.id())
                             .add("warmPool", pool.available())
+                            .add("warmPoolTarget", pool.target())
                             .add("reapedAtStart", reapedAtStart.size());
             case "ping" -> Frames.JSON.createObjectBuilder();
+            case "warm-pool" -> warmPool(request);
             case "list" -> {
                 String owner = owner(request);
                 yield Frames.JSON
@@ -419,6 +422,33 @@ public final class SandboxDaemon implements AutoCloseable {
                     throw new ProtocolException(
                             ProtocolException.UNKNOWN_OP, "no operation '" + op + "'");
         };
+    }
+
+    /**
+     * Sets the warm pool's target when the request has a {@code size} (between the configured size
+     * and maximum; anything else is refused and changes nothing), and answers the pool's state.
+     */
+    private JsonObjectBuilder warmPool(JsonObject request) throws ProtocolException {
+        if (request.containsKey("size")) {
+            long size = Messages.number(request, "size", Long.MIN_VALUE, Long.MAX_VALUE);
+            if (size < pool.floor() || size > pool.max()) {
+                throw new ProtocolException(
+                        ProtocolException.BAD_REQUEST,
+                        "size must be between "
+                                + pool.floor()
+                                + " (sandboxd.warm-pool.size) and "
+                                + pool.max()
+                                + " (sandboxd.warm-pool.max-size): "
+                                + size);
+            }
+            pool.resize((int) size);
+        }
+        return Frames.JSON
+                .createObjectBuilder()
+                .add("available", pool.available())
+                .add("target", pool.target())
+                .add("floor", pool.floor())
+                .add("max", pool.max());
     }
 
     private JsonObjectBuilder exec(JsonObject request) throws ProtocolException, SandboxException {

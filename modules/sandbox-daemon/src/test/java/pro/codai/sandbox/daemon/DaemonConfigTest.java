@@ -36,6 +36,22 @@ class DaemonConfigTest {
     }
 
     @Test
+    void theWarmPoolMaximumDefaultsTo64AndIsNeverBelowTheConfiguredSize() {
+        Properties settings = new Properties();
+        assertThat(DaemonConfig.from(settings).warmPoolMaxSize()).isEqualTo(64);
+
+        settings.setProperty("sandboxd.warm-pool.max-size", "10");
+        assertThat(DaemonConfig.from(settings).warmPoolMaxSize()).isEqualTo(10);
+
+        settings.setProperty("sandboxd.warm-pool.size", "12");
+        assertThat(DaemonConfig.from(settings).warmPoolMaxSize()).isEqualTo(12);
+
+        settings.setProperty("sandboxd.warm-pool.max-size", "-1");
+        assertThatThrownBy(() -> DaemonConfig.from(settings))
+                .hasMessageContaining("sandboxd.warm-pool.max-size");
+    }
+
+    @Test
     void aFileOfKnownSettingsIsRead() throws Exception {
         DaemonConfig config =
                 loadFile(

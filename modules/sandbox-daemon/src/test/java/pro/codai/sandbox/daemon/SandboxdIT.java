@@ -60,6 +60,7 @@ class SandboxdIT {
         settings.setProperty("sandboxd.max.memory", "256m");
         settings.setProperty("sandboxd.default.memory", "128m");
         settings.setProperty("sandboxd.warm-pool.size", "2");
+        settings.setProperty("sandboxd.warm-pool.max-size", "4");
         settings.setProperty("sandboxd.max-sandboxes", "20");
         // Few, to show that terminals and the admin do not need ordinary connections.
         settings.setProperty("sandboxd.max-connections", "8");
@@ -422,6 +423,84 @@ class SandboxdIT {
                                     "volume-stats", SandboxClient.fields().add("volume", "nobody")),
                     ProtocolException.SANDBOX_FAILED);
             assertThat(root.resolve("volumes/x")).doesNotExist();
+        }
+    }
+
+    @Test
+    void theWarmPoolGrowsToARaisedTargetAndShrinksBackWithRealContainers() throws Exception {
+        try (SandboxClient client = client()) {
+            assertThat(daemon.pool().awaitTarget(60_000)).isTrue();
+            long containersBefore = containers();
+
+            JsonObject grown = client.call("warm-pool", SandboxClient.fields().add("size", 4));
+            JsonObject hello = client.call("hello", SandboxClient.fields());
+            awaitTrue(
+                    "4 pooled sandboxes started",
+                    () -> client.call("hello", SandboxClient.fields()).getInt("warmPool") == 4);
+            long containersGrown = containers();
+
+            JsonObject shrunk = client.call("warm-pool", SandboxClient.fields().add("size", 2));
+            awaitTrue(
+                    "back to 2 pooled sandboxes, the other containers removed",
+                    () ->
+                            client.call("hello", SandboxClient.fields()).getInt("warmPool") == 2
+                                    && containers() == containersBefore);
+            JsonObject state = client.call("warm-pool", SandboxClient.fields());
+
+            assertThat(grown.getInt("target")).isEqualTo(4);
+            assertThat(grown.getInt("floor")).isEqualTo(2);
+            assertThat(grown.getInt("max")).isEqualTo(4);
+            assertThat(hello.getInt("warmPoolTarget")).isEqualTo(4);
+            assertThat(containersGrown).isEqualTo(containersBefore + 2);
+            assertThat(shrunk.getInt("target")).isEqualTo(2);
+            assertThat(state.getInt("target")).isEqualTo(2);
+            assertThat(state.getInt("available")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aWarmPoolSizeOutsideItsBoundsIsRefusedAndChangesNothing() throws Exception {
+        try (SandboxClient client = client()) {
+            assertError(
+                    () -> client.call("warm-pool", SandboxClient.fields().add("size", -1)),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () -> client.call("warm-pool", SandboxClient.fields().add("size", 1)),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () -> client.call("warm-pool", SandboxClient.fields().add("size", 5)),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () -> client.call("warm-pool", SandboxClient.fields().add("size", "4")),
+                    ProtocolException.BAD_REQUEST);
+            assertError(
+                    () -> client.call("warm-pool", SandboxClient.fields().add("size", 3.5)),
+                    ProtocolException.BAD_REQUEST);
+
+            assertThat(client.call("warm-pool", SandboxClient.fields()).getInt("target"))
+                    .isEqualTo(2);
+        }
+    }
+
+    /** Sandbox containers on disk (pooled and handed out). */
+    private long containers() throws Exception {
+        try (var entries = Files.list(config.stateDir())) {
+            return entries.filter(Files::isDirectory).count();
+        }
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls until the condition holds; fails after a generous timeout. */
+    private static void awaitTrue(String what, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(200);
         }
     }
 
