@@ -11,6 +11,7 @@ import pro.codai.sandbox.connector.api.SandboxConnection;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 import pro.codai.sandbox.connector.api.SandboxTerminal;
 import pro.codai.sandbox.connector.api.TerminalListener;
+import pro.codai.sandbox.connector.api.WarmPoolState;
 
 /**
  * The application's handle on a pooled connection: checks it is still open and associated, then
@@ -102,6 +103,16 @@ final class SandboxConnectionHandle implements SandboxConnection {
     @Override
     public SandboxStats stats(String sandbox) throws SandboxConnectorException {
         return managed().stats(sandbox);
+    }
+
+    @Override
+    public WarmPoolState warmPool() throws SandboxConnectorException {
+        return managed().warmPool();
+    }
+
+    @Override
+    public WarmPoolState setWarmPoolTarget(int size) throws SandboxConnectorException {
+        return managed().setWarmPoolTarget(size);
     }
 
     @Override

@@ -28,6 +28,7 @@ import pro.codai.sandbox.api.SandboxSpec;
 import pro.codai.sandbox.api.SandboxStats;
 import pro.codai.sandbox.api.VolumeStats;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
+import pro.codai.sandbox.connector.api.WarmPoolState;
 import pro.codai.sandbox.protocol.Frames;
 import pro.codai.sandbox.protocol.Messages;
 import pro.codai.sandbox.protocol.ProtocolException;
@@ -128,6 +129,26 @@ final class SandboxManagedConnection implements ManagedConnection {
         JsonObject answer = call("stats", SandboxClient.fields().add("sandbox", sandbox));
         try {
             return Messages.stats(answer);
+        } catch (ProtocolException e) {
+            throw new SandboxConnectorException(e.code(), e.getMessage(), e);
+        }
+    }
+
+    WarmPoolState warmPool() throws SandboxConnectorException {
+        return warmPoolState(call("warm-pool", SandboxClient.fields()));
+    }
+
+    WarmPoolState setWarmPoolTarget(int size) throws SandboxConnectorException {
+        return warmPoolState(call("warm-pool", SandboxClient.fields().add("size", size)));
+    }
+
+    private static WarmPoolState warmPoolState(JsonObject answer) throws SandboxConnectorException {
+        try {
+            return new WarmPoolState(
+                    (int) Messages.number(answer, "available", 0, Integer.MAX_VALUE),
+                    (int) Messages.number(answer, "target", 0, Integer.MAX_VALUE),
+                    (int) Messages.number(answer, "floor", 0, Integer.MAX_VALUE),
+                    (int) Messages.number(answer, "max", 0, Integer.MAX_VALUE));
         } catch (ProtocolException e) {
             throw new SandboxConnectorException(e.code(), e.getMessage(), e);
         }

@@ -71,6 +71,26 @@ public interface SandboxConnection extends AutoCloseable {
     SandboxTerminal openTerminal(String sandbox, int columns, int rows, TerminalListener listener)
             throws SandboxConnectorException;
 
+    /** sandboxd's warm pool now: how many sandboxes are ready, its target and bounds. */
+    WarmPoolState warmPool() throws SandboxConnectorException;
+
+    /**
+     * Sets the size sandboxd keeps its warm pool at, e.g. ahead of a class start; sandboxd starts
+     * or destroys pooled sandboxes towards it in the background and answers at once.
+     *
+     * <pre>{@code
+     * try (SandboxConnection sandboxd = factory.getConnection()) {
+     *     WarmPoolState pool = sandboxd.warmPool();
+     *     sandboxd.setWarmPoolTarget(Math.min(pool.floor() + 30, pool.max()));
+     * }
+     * }</pre>
+     *
+     * @return the pool's state after the change
+     * @throws SandboxConnectorException {@code bad_request} when {@code size} is below the pool's
+     *     floor or above its maximum (nothing changes), or sandboxd is unavailable
+     */
+    WarmPoolState setWarmPoolTarget(int size) throws SandboxConnectorException;
+
     @Override
     void close();
 }
