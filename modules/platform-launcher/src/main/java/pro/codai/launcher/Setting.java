@@ -173,6 +173,21 @@ public enum Setting {
             "300",
             wholeNumber(0, 86_400),
             "The IDE warns when this little of the day's time is left."),
+    PREWARM_LEAD_SECONDS(
+            "codaipro.prewarm.lead-seconds",
+            "600",
+            wholeNumber(0, 86_400),
+            "How long before an announced class start the warm pool holds its students too."),
+    PREWARM_TAIL_SECONDS(
+            "codaipro.prewarm.tail-seconds",
+            "300",
+            wholeNumber(0, 86_400),
+            "How long after an announced class start the warm pool still holds its students."),
+    PREWARM_PERIOD_SECONDS(
+            "codaipro.prewarm.period-seconds",
+            "30",
+            wholeNumber(1, 3600),
+            "How often the server sets sandboxd's warm-pool target from the class starts."),
     IDE_GIT_HOSTS(
             "codaipro.ide.git-hosts",
             "",
