@@ -15,9 +15,12 @@ import pro.codai.platform.audit.AuditLog;
 
 /**
  * The timetable of class starts: added, listed and deleted by administrators, read by the pre-warm
- * task. Every input is checked here, so a refused one stores nothing.
+ * task. Every input is checked here, so a refused one stores nothing. Every method runs in a
+ * transaction: the pre-warm task reads from a managed executor's thread, where an entity manager
+ * used outside a transaction is closed under it.
  */
 @ApplicationScoped
+@Transactional
 public class ClassStarts {
 
     /** The most students one class start may announce. */
@@ -61,7 +64,6 @@ public class ClassStarts {
      *     than a year ahead), students outside 1–{@value #MAX_STUDENTS}, a duration outside
      *     1–{@value #MAX_DURATION_MINUTES} minutes
      */
-    @Transactional
     public Entry add(Instant startsAt, int students, int durationMinutes, String addedBy) {
         check(startsAt, students, durationMinutes, clock.instant());
         ClassStart start =
@@ -124,7 +126,6 @@ public class ClassStarts {
     }
 
     /** Deletes a class start; false when there is none with this id. */
-    @Transactional
     public boolean delete(long id, String deletedBy) {
         ClassStart start = entityManager.find(ClassStart.class, id);
         if (start == null) {
