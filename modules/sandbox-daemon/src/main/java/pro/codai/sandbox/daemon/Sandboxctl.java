@@ -54,7 +54,10 @@ public final class Sandboxctl {
                                     + ", driver "
                                     + hello.getString("driver")
                                     + ", warm pool "
-                                    + hello.getInt("warmPool"));
+                                    + hello.getInt("warmPool")
+                                    + " (target "
+                                    + hello.getInt("warmPoolTarget", hello.getInt("warmPool"))
+                                    + ")");
                 }
                 case "list" ->
                         client.call("list", SandboxClient.fields())
