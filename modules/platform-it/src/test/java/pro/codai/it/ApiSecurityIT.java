@@ -102,7 +102,14 @@ class ApiSecurityIT {
                 new String[] {"GET", "/api/v1/runs/languages", null},
                 new String[] {"GET", "/api/v1/admin/api-keys", null},
                 new String[] {"POST", "/api/v1/admin/api-keys", "{\"name\":\"x\"}"},
-                new String[] {"DELETE", "/api/v1/admin/api-keys/1", null});
+                new String[] {"DELETE", "/api/v1/admin/api-keys/1", null},
+                new String[] {"GET", "/api/v1/admin/class-starts", null},
+                new String[] {
+                    "POST",
+                    "/api/v1/admin/class-starts",
+                    "{\"startsAt\":\"2030-01-01T09:00:00Z\",\"students\":3,\"durationMinutes\":60}"
+                },
+                new String[] {"DELETE", "/api/v1/admin/class-starts/1", null});
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -73,7 +74,7 @@ class PreWarmIT {
     @Test
     void thePoolGrowsBeforeAClassStartsAndIsBackAtItsSizeAfterIt() throws Exception {
         awaitPool("the pool at its configured size", BASE, BASE);
-        Instant startsAt = Instant.now().plus(AHEAD);
+        Instant startsAt = Instant.now().plus(AHEAD).truncatedTo(ChronoUnit.SECONDS);
 
         HttpResponse<String> added = add(startsAt.toString(), 2, 45);
         Instant grownAt = awaitPool("the pool grown by the class's 2 students", BASE + 2, null);
