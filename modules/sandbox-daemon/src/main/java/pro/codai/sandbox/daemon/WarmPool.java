@@ -87,8 +87,8 @@ final class WarmPool implements AutoCloseable {
 
     /**
      * Sets the size the pool is kept at. Growing starts sandboxes in the background; shrinking
-     * destroys surplus ready ones in the background (sandboxes being started when the target drops
-     * are destroyed as they come in).
+     * destroys surplus ready ones in the background, on the same thread after the starts already
+     * queued (those no longer needed are skipped, one under way is destroyed once it is ready).
      *
      * @throws IllegalArgumentException when {@code size} is below {@link #floor()} or above {@link
      *     #max()}; nothing changes
