@@ -82,20 +82,7 @@ public final class Frames {
      */
     public static void writeData(DataOutputStream out, String type, byte[] bytes, int length)
             throws IOException {
-        if (type.isEmpty() || !type.chars().allMatch(c -> c >= 'a' && c <= 'z')) {
-            throw new IllegalArgumentException("not a frame type: " + type);
-        }
-        byte[] head =
-                ("{\"type\":\"" + type + "\",\"data\":\"").getBytes(StandardCharsets.US_ASCII);
-        byte[] data =
-                Base64.getEncoder()
-                        .encode(length == bytes.length ? bytes : Arrays.copyOf(bytes, length));
-        out.writeInt(head.length + data.length + 2);
-        out.write(head);
-        out.write(data);
-        out.write('"');
-        out.write('}');
-        out.flush();
+        writeBase64(out, type, "", bytes, length);
     }
 
     /**
@@ -106,11 +93,18 @@ public final class Frames {
     public static void writeStreamData(
             DataOutputStream out, String type, int stream, byte[] bytes, int length)
             throws IOException {
+        writeBase64(out, type, "\"stream\":" + stream + ",", bytes, length);
+    }
+
+    /** {@code {"type":TYPE,FIELDS"data":BASE64}}; {@code fields} ends with a comma, or is empty. */
+    private static void writeBase64(
+            DataOutputStream out, String type, String fields, byte[] bytes, int length)
+            throws IOException {
         if (type.isEmpty() || !type.chars().allMatch(c -> c >= 'a' && c <= 'z')) {
             throw new IllegalArgumentException("not a frame type: " + type);
         }
         byte[] head =
-                ("{\"type\":\"" + type + "\",\"stream\":" + stream + ",\"data\":\"")
+                ("{\"type\":\"" + type + "\"," + fields + "\"data\":\"")
                         .getBytes(StandardCharsets.US_ASCII);
         byte[] data =
                 Base64.getEncoder()
