@@ -430,18 +430,12 @@ public final class SandboxDaemon implements AutoCloseable {
      */
     private JsonObjectBuilder warmPool(JsonObject request) throws ProtocolException {
         if (request.containsKey("size")) {
-            long size = Messages.number(request, "size", Long.MIN_VALUE, Long.MAX_VALUE);
-            if (size < pool.floor() || size > pool.max()) {
-                throw new ProtocolException(
-                        ProtocolException.BAD_REQUEST,
-                        "size must be between "
-                                + pool.floor()
-                                + " (sandboxd.warm-pool.size) and "
-                                + pool.max()
-                                + " (sandboxd.warm-pool.max-size): "
-                                + size);
+            long size = Messages.number(request, "size", Integer.MIN_VALUE, Integer.MAX_VALUE);
+            try {
+                pool.resize((int) size);
+            } catch (IllegalArgumentException outOfRange) {
+                throw new ProtocolException(ProtocolException.BAD_REQUEST, outOfRange.getMessage());
             }
-            pool.resize((int) size);
         }
         return Frames.JSON
                 .createObjectBuilder()
