@@ -213,6 +213,7 @@ public final class Settings {
                         "CA_DIR",
                         "HOSTNAME_FILE",
                         "HOSTS_FILE",
+                        "JAVA_CACERTS",
                         "NGINX",
                         "NGINX_SITE",
                         "SETUP_OWNER",
