@@ -450,6 +450,42 @@ class TryNowBenchmark {
         }
 
         private int closeCode = -1;
+        private final java.util.List<String> texts = new java.util.ArrayList<>();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            synchronized (this) {
+                texts.add(data.toString());
+                notifyAll();
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        /** Waits until the server has sent {@code count} text messages containing {@code part}. */
+        synchronized void awaitTexts(String part, int count, Duration timeout)
+                throws InterruptedException {
+            long end = System.nanoTime() + timeout.toNanos();
+            while (texts.stream().filter(text -> text.contains(part)).count() < count) {
+                long left = end - System.nanoTime();
+                if (left <= 0 || closeCode >= 0) {
+                    throw new IllegalStateException(
+                            "fewer than "
+                                    + count
+                                    + " messages with "
+                                    + part
+                                    + ": "
+                                    + texts
+                                    + (closeCode >= 0 ? ", closed " + closeCode : ""));
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        /** Whether the server closed the socket. */
+        synchronized boolean isClosed() {
+            return closeCode >= 0;
+        }
 
         @Override
         public synchronized CompletionStage<?> onClose(

@@ -96,18 +96,25 @@
         const url = scheme + "//" + location.host + context + "/app/terminal?columns=" + term.cols + "&rows=" + term.rows;
         socket = new WebSocket(url);
         socket.binaryType = "arraybuffer";
-        socket.onopen = () => {
-            retries = 0;
-            say("Workspace ready");
-            alertBar("");
-            document.body.dataset.terminal = "open";
-            refreshTree();
-            refreshQuota();
-            refreshHome();
-        };
+        // The socket opens at once; the workspace behind it may take a moment to start. The
+        // server says {"ready":true} once keys reach the shell (keys typed before that wait), or
+        // {"busy":…} when it cannot start yet and the server tries again by itself.
         socket.onmessage = (event) => {
             if (typeof event.data !== "string") {
                 term.write(new Uint8Array(event.data));
+                return;
+            }
+            const message = JSON.parse(event.data);
+            if (message.busy) {
+                say("The server is busy; trying again shortly…");
+            } else if (message.ready) {
+                retries = 0;
+                say("Workspace ready");
+                alertBar("");
+                document.body.dataset.terminal = "open";
+                refreshTree();
+                refreshQuota();
+                refreshHome();
             }
         };
         socket.onclose = (event) => {

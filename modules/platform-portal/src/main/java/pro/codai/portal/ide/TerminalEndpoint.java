@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.inject.spi.CDI;
@@ -46,7 +51,11 @@ public class TerminalEndpoint {
     static final int MAX_CONTROL_CHARS = 256;
 
     private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
-    private static final String HUB = "codaipro.terminal";
+    private static final String TAB = "codaipro.terminal";
+
+    /** Sent once the tab shows its terminal: the workspace is up and keys reach the shell. */
+    static final String READY = "{\"ready\":true}";
+
     private static final String HTTP_SESSION = "codaipro.http-session";
     static final String LAST_HEARD = "codaipro.last-heard";
 
@@ -89,28 +98,48 @@ public class TerminalEndpoint {
         tab.setMaxIdleTimeout(0);
         ContainerTimeouts.lighten(tab);
         heard(tab);
+        tab.getUserProperties().put(TAB, new TerminalTab());
         // The handshake passed the /app/* sign-in constraint; the principal is the account id.
         Principal user = tab.getUserPrincipal();
+        if (user != null && tab.getUserProperties().get(HTTP_SESSION) instanceof String session) {
+            TABS_BY_HTTP_SESSION
+                    .computeIfAbsent(session, id -> ConcurrentHashMap.newKeySet())
+                    .add(tab);
+        }
+        int columns = size(tab.getRequestParameterMap(), "columns", 80);
+        int rows = size(tab.getRequestParameterMap(), "rows", 24);
+        // Everything else, even a refusal, happens after the handshake, on a thread of its own
+        // (TerminalHandshakeFilter, TerminalStarts).
+        TerminalHandshakeFilter.afterHandshake(() -> start(tab, user, columns, rows, 0));
+    }
+
+    /**
+     * Opens the tab's workspace terminal (starting the workspace if need be) and attaches it. When
+     * the workspace cannot start (sandboxd at capacity, or unavailable) the tab stays open: it is
+     * told so ({@link #busy}) and tried again here, backing off ({@link
+     * TerminalStarts#retryDelayMillis}), until it starts or the tab goes away.
+     */
+    private static void start(Session tab, Principal user, int columns, int rows, int attempt) {
         if (user == null) {
             TerminalHub.closeQuietly(
                     tab, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "sign in first"));
             return;
         }
-        if (tab.getUserProperties().get(HTTP_SESSION) instanceof String httpSession) {
-            TABS_BY_HTTP_SESSION
-                    .computeIfAbsent(httpSession, id -> ConcurrentHashMap.newKeySet())
-                    .add(tab);
+        if (!tab.isOpen()) {
+            return; // the page went away while it waited
         }
-        int columns = size(tab.getRequestParameterMap(), "columns", 80);
-        int rows = size(tab.getRequestParameterMap(), "rows", 24);
         Workspaces workspaces = CDI.current().select(Workspaces.class).get();
         Workspace workspace = null;
         try {
             workspace = workspaces.open(user.getName());
             TerminalHub hub = workspace.terminal(workspaces.sandboxes(), columns, rows);
-            tab.getUserProperties().put(HUB, hub);
             hub.resize(columns, rows);
+            send(tab, READY);
             hub.attach(tab);
+            tab(tab).connect(hub);
+            if (!tab.isOpen()) {
+                hub.detach(tab); // closed while it attached: @OnClose found no terminal yet
+            }
         } catch (QuotaUsedUpException e) {
             TerminalHub.closeQuietly(
                     tab,
@@ -118,10 +147,15 @@ public class TerminalEndpoint {
                             TerminalHub.closeCode(Workspaces.QUOTA_USED_UP),
                             "today's Try Now time is used up"));
         } catch (SandboxConnectorException e) {
-            LOG.warning("cannot open a workspace terminal: " + e.getMessage());
+            String problem = "cannot open a workspace terminal: " + e.getMessage();
+            if (attempt == 0) {
+                LOG.warning(problem);
+            } else {
+                LOG.fine(problem);
+            }
             // A refusal for load (sandboxd or the adapter at capacity) keeps the workspace: the
-            // page retries later, backing off, and finds its sandbox still there; ending it here
-            // would acquire and release a sandbox on every retry, adding to the very load.
+            // next try finds its sandbox still there; ending it here would acquire and release a
+            // sandbox on every try, adding to the very load.
             if (workspace != null && !e.isOverload()) {
                 // Its sandbox is gone or broken (e.g. sandboxd restarted): the next try starts
                 // a new one on the same volume.
@@ -129,12 +163,41 @@ public class TerminalEndpoint {
                         workspace,
                         new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "restarting"));
             }
+            long delay = TerminalStarts.retryDelayMillis(attempt, ThreadLocalRandom.current());
+            try {
+                send(tab, busy(delay));
+                CDI.current()
+                        .select(TerminalStarts.class)
+                        .get()
+                        .schedule(() -> start(tab, user, columns, rows, attempt + 1), delay);
+            } catch (ExecutionException | TimeoutException | RejectedExecutionException gone) {
+                TerminalHub.closeQuietly(
+                        tab,
+                        new CloseReason(
+                                CloseReason.CloseCodes.TRY_AGAIN_LATER,
+                                "your workspace cannot start right now"));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // The tab went away or stopped reading before its terminal was attached.
             TerminalHub.closeQuietly(
-                    tab,
-                    new CloseReason(
-                            CloseReason.CloseCodes.TRY_AGAIN_LATER,
-                            "your workspace cannot start right now"));
+                    tab, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "the tab is gone"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** The text telling a tab its workspace cannot start yet, and when it is tried again. */
+    static String busy(long retryInMillis) {
+        return "{\"busy\":\"your workspace cannot start right now\",\"retryInMillis\":"
+                + retryInMillis
+                + "}";
+    }
+
+    private static void send(Session tab, String text)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        tab.getAsyncRemote().sendText(text).get(TerminalHub.SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     // The container closes the socket with 1009 (too big) for a larger message: the limit of a
@@ -142,12 +205,8 @@ public class TerminalEndpoint {
     @OnMessage(maxMessageSize = MAX_INPUT_BYTES)
     public void keys(Session tab, byte[] keys) {
         heard(tab);
-        TerminalHub hub = hub(tab);
-        if (hub == null) {
-            return;
-        }
         try {
-            hub.input(keys);
+            tab(tab).input(keys);
         } catch (SandboxConnectorException e) {
             TerminalHub.closeQuietly(
                     tab, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "the terminal ended"));
@@ -157,10 +216,6 @@ public class TerminalEndpoint {
     @OnMessage
     public void control(Session tab, String message) {
         heard(tab);
-        TerminalHub hub = hub(tab);
-        if (hub == null) {
-            return;
-        }
         try {
             JsonObject control = Json.createReader(new java.io.StringReader(message)).readObject();
             JsonArray resize = control.getJsonArray("resize");
@@ -168,7 +223,7 @@ public class TerminalEndpoint {
                 int columns = resize.getInt(0);
                 int rows = resize.getInt(1);
                 if (columns >= 1 && columns <= 1000 && rows >= 1 && rows <= 1000) {
-                    hub.resize(columns, rows);
+                    tab(tab).resize(columns, rows);
                 }
             }
         } catch (JsonException | ClassCastException | SandboxConnectorException e) {
@@ -179,7 +234,7 @@ public class TerminalEndpoint {
 
     @OnClose
     public void close(Session tab) {
-        TerminalHub hub = hub(tab);
+        TerminalHub hub = tab(tab).hub();
         if (hub != null) {
             hub.detach(tab);
         }
@@ -213,8 +268,8 @@ public class TerminalEndpoint {
         tab.getUserProperties().put(LAST_HEARD, System.currentTimeMillis());
     }
 
-    private static TerminalHub hub(Session tab) {
-        return (TerminalHub) tab.getUserProperties().get(HUB);
+    private static TerminalTab tab(Session tab) {
+        return (TerminalTab) tab.getUserProperties().get(TAB);
     }
 
     private static int size(Map<String, List<String>> parameters, String name, int fallback) {
