@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -40,7 +40,9 @@ import pro.codai.sandbox.lxc.internal.LibC;
  * driver made (the starter files) or from a plain-directory volume no sandbox uses (migration), and
  * {@code resize2fs} works on the block device.
  *
- * <p>Thread-safe: every operation holds this object's lock.
+ * <p>Thread-safe: every operation holds the lock of its volume, so one student's volume being made
+ * ({@code mkfs}, ~0.1 s) or mounted never waits for another's. A class starting at once creates
+ * hundreds of volumes in a minute.
  */
 final class VolumeImages {
 
@@ -60,7 +62,8 @@ final class VolumeImages {
     private final Path root;
     private final Path images;
     private final int owner;
-    private final Map<String, Integer> users = new HashMap<>();
+    private final Map<String, Integer> users = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
      * @param root the volume root
@@ -83,7 +86,7 @@ final class VolumeImages {
     }
 
     /** Whether the volume is stored as an image (else it is a plain directory, or missing). */
-    synchronized boolean hasImage(String name) {
+    boolean hasImage(String name) {
         return Files.isRegularFile(image(name), LinkOption.NOFOLLOW_LINKS);
     }
 
@@ -93,43 +96,44 @@ final class VolumeImages {
      * sizeBytes}; a plain-directory volume is moved into an image of its own (kept as it is, with a
      * warning, if its files do not fit). Returns whether a volume was created.
      */
-    synchronized boolean ensure(String name, long sizeBytes, StarterFiles starters)
-            throws IOException {
-        long size = rounded(sizeBytes);
-        Path point = mountPoint(name);
-        if (hasImage(name)) {
-            grow(name, size);
+    boolean ensure(String name, long sizeBytes, StarterFiles starters) throws IOException {
+        synchronized (lockOf(name)) {
+            long size = rounded(sizeBytes);
+            Path point = mountPoint(name);
+            if (hasImage(name)) {
+                grow(name, size);
+                mount(name);
+                return false;
+            }
+            if (Files.exists(point, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(point, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("volume " + name + " exists but is not a directory");
+            }
+            if (Files.isDirectory(point, LinkOption.NOFOLLOW_LINKS) && !isEmpty(point)) {
+                migrate(name, size);
+                return false;
+            }
+            Path staging = root.resolve("." + name + ".new");
+            try {
+                LxcDriver.Trees.delete(staging);
+                starters.writeInto(staging);
+                build(name, staging, size);
+            } finally {
+                LxcDriver.Trees.deleteQuietly(staging);
+            }
+            if (!Files.isDirectory(point, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(
+                        point,
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rwx------")));
+            }
             mount(name);
-            return false;
+            // The fresh filesystem's root is the home: the student's, 0700, no lost+found in it
+            // (e2fsck makes one again if it ever needs it). Nothing of a sandbox has run in it yet.
+            Files.setPosixFilePermissions(point, PosixFilePermissions.fromString("rwx------"));
+            Files.deleteIfExists(point.resolve("lost+found"));
+            return true;
         }
-        if (Files.exists(point, LinkOption.NOFOLLOW_LINKS)
-                && !Files.isDirectory(point, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("volume " + name + " exists but is not a directory");
-        }
-        if (Files.isDirectory(point, LinkOption.NOFOLLOW_LINKS) && !isEmpty(point)) {
-            migrate(name, size);
-            return false;
-        }
-        Path staging = root.resolve("." + name + ".new");
-        try {
-            LxcDriver.Trees.delete(staging);
-            starters.writeInto(staging);
-            build(name, staging, size);
-        } finally {
-            LxcDriver.Trees.deleteQuietly(staging);
-        }
-        if (!Files.isDirectory(point, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(
-                    point,
-                    PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
-        }
-        mount(name);
-        // The fresh filesystem's root is the home: the student's, 0700, no lost+found in it
-        // (e2fsck makes one again if it ever needs it). Nothing of a sandbox has run in it yet.
-        Files.setPosixFilePermissions(point, PosixFilePermissions.fromString("rwx------"));
-        Files.deleteIfExists(point.resolve("lost+found"));
-        return true;
     }
 
     /** Writes a new volume's starter files into a directory it creates. */
@@ -202,20 +206,22 @@ final class VolumeImages {
     }
 
     /** Mounts the volume's image (when it has one) unless it is mounted already. */
-    synchronized void mount(String name) throws IOException {
-        Path point = mountPoint(name);
-        if (!hasImage(name) || isMountPoint(point)) {
-            return;
+    void mount(String name) throws IOException {
+        synchronized (lockOf(name)) {
+            Path point = mountPoint(name);
+            if (!hasImage(name) || isMountPoint(point)) {
+                return;
+            }
+            // util-linux sets up the loop device with autoclear: unmounting frees it.
+            run(
+                    "mount",
+                    "-t",
+                    "ext4",
+                    "-o",
+                    "loop,nodev,nosuid",
+                    image(name).toString(),
+                    point.toString());
         }
-        // util-linux sets up the loop device with autoclear: unmounting frees it.
-        run(
-                "mount",
-                "-t",
-                "ext4",
-                "-o",
-                "loop,nodev,nosuid",
-                image(name).toString(),
-                point.toString());
     }
 
     /**
@@ -269,54 +275,64 @@ final class VolumeImages {
     }
 
     /** A sandbox takes the volume: it is mounted and stays so until its last user is gone. */
-    synchronized void retain(String name) throws IOException {
-        mount(name);
-        users.merge(name, 1, Integer::sum);
+    void retain(String name) throws IOException {
+        synchronized (lockOf(name)) {
+            mount(name);
+            users.merge(name, 1, Integer::sum);
+        }
     }
 
     /** A sandbox using the volume is gone; the last one out unmounts it. */
-    synchronized void release(String name) {
-        Integer left = users.computeIfPresent(name, (key, count) -> count > 1 ? count - 1 : null);
-        if (left == null) {
-            unmount(name);
-        }
-    }
-
-    /** How full the volume is; an idle volume is mounted for the question and unmounted again. */
-    synchronized VolumeStats stats(String name) throws IOException {
-        Path point = mountPoint(name);
-        if (!Files.isDirectory(point, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("no volume named " + name);
-        }
-        boolean idle = hasImage(name) && !isMountPoint(point);
-        mount(name);
-        try (Memory buffer = new Memory(STATVFS_SIZE)) {
-            if (LibC.INSTANCE.statvfs(point.toString(), buffer) != 0) {
-                throw new IOException(
-                        "cannot read " + point + " (errno " + Native.getLastError() + ")");
-            }
-            long fragment = buffer.getLong(8);
-            long blocks = buffer.getLong(16);
-            long free = buffer.getLong(24);
-            long files = buffer.getLong(40);
-            long freeFiles = buffer.getLong(48);
-            return new VolumeStats(
-                    (blocks - free) * fragment, blocks * fragment, files - freeFiles, files);
-        } finally {
-            if (idle) {
+    void release(String name) {
+        synchronized (lockOf(name)) {
+            Integer left =
+                    users.computeIfPresent(name, (key, count) -> count > 1 ? count - 1 : null);
+            if (left == null) {
                 unmount(name);
             }
         }
     }
 
+    /** How full the volume is; an idle volume is mounted for the question and unmounted again. */
+    VolumeStats stats(String name) throws IOException {
+        synchronized (lockOf(name)) {
+            Path point = mountPoint(name);
+            if (!Files.isDirectory(point, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("no volume named " + name);
+            }
+            boolean idle = hasImage(name) && !isMountPoint(point);
+            mount(name);
+            try (Memory buffer = new Memory(STATVFS_SIZE)) {
+                if (LibC.INSTANCE.statvfs(point.toString(), buffer) != 0) {
+                    throw new IOException(
+                            "cannot read " + point + " (errno " + Native.getLastError() + ")");
+                }
+                long fragment = buffer.getLong(8);
+                long blocks = buffer.getLong(16);
+                long free = buffer.getLong(24);
+                long files = buffer.getLong(40);
+                long freeFiles = buffer.getLong(48);
+                return new VolumeStats(
+                        (blocks - free) * fragment, blocks * fragment, files - freeFiles, files);
+            } finally {
+                if (idle) {
+                    unmount(name);
+                }
+            }
+        }
+    }
+
     /** Unmounts every volume image (no sandbox may be using them: after a reap, or at close). */
-    synchronized void unmountAll() {
+    void unmountAll() {
         users.clear();
         try (Stream<Path> entries = Files.list(images)) {
             for (Path image : entries.toList()) {
                 String file = image.getFileName().toString();
                 if (file.endsWith(".img") && !file.startsWith(".")) {
-                    unmount(file.substring(0, file.length() - ".img".length()));
+                    String name = file.substring(0, file.length() - ".img".length());
+                    synchronized (lockOf(name)) {
+                        unmount(name);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -352,6 +368,11 @@ final class VolumeImages {
         int errno = Native.getLastError();
         LOG.warning(() -> "cannot unmount volume " + name + " (errno " + errno + ")");
         return false;
+    }
+
+    /** The lock of one volume (a volume's operations run one at a time; volumes do not wait). */
+    private Object lockOf(String name) {
+        return locks.computeIfAbsent(name, key -> new Object());
     }
 
     static long rounded(long sizeBytes) {

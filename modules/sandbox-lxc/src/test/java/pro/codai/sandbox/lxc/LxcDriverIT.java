@@ -239,6 +239,45 @@ class LxcDriverIT {
         assertThat(inside.stdoutText()).isEqualTo("student 700\nstarters\nwritable\n");
     }
 
+    /**
+     * A class starting at once: many students' volumes are made side by side (each volume has its
+     * own lock), and the same student's volume asked for from several places at once is still made
+     * exactly once.
+     */
+    @Test
+    void volumesAskedForAtOnceAreEachMadeOnceWithTheirStarters() throws Exception {
+        Path volumes = stateDir.resolve("volumes");
+        int students = 12;
+        int asksEach = 3;
+        List<java.util.concurrent.Callable<Boolean>> asks = new ArrayList<>();
+        for (int student = 0; student < students; student++) {
+            String name = "home-burst-" + student;
+            for (int ask = 0; ask < asksEach; ask++) {
+                asks.add(() -> driver.ensureVolume(name, HOME));
+            }
+        }
+        java.util.Collections.shuffle(asks, new java.util.Random(5));
+        java.util.concurrent.ExecutorService threads =
+                java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<Boolean> made = new ArrayList<>();
+        try {
+            for (java.util.concurrent.Future<Boolean> answer : threads.invokeAll(asks)) {
+                made.add(answer.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(made.stream().filter(Boolean::booleanValue).count())
+                .as("each volume created once")
+                .isEqualTo(students);
+        for (int student = 0; student < students; student++) {
+            Path home = volumes.resolve("home-burst-" + student);
+            assertThat(home.resolve(".bashrc")).as("starters of " + home).isRegularFile();
+            assertThat(VolumeImages.isMountPoint(home)).as(home + " mounted").isTrue();
+        }
+    }
+
     @Test
     void aVolumeMountsIntoARunningSandboxAsItsHome() throws Exception {
         Path volume = stateDir.resolve("volumes").resolve("home-late");
