@@ -77,7 +77,8 @@ class TerminalRefusalIT {
 
         // The first student's shell ends, which frees the terminal ...
         taken.send("exit\n");
-        taken.awaitClose(PATIENCE);
+        assertThat(taken.awaitClose(PATIENCE)).as("the shell ended").isEqualTo(4001);
+        assertThat(taken.closeRequested()).as("the page was asked to close").isTrue();
         // ... and the waiting tab gets a shell at the server's next try, in the sandbox it kept.
         waiting.awaitTexts("\"ready\"", 1, PATIENCE);
         waiting.awaitOutput("typed-42", PATIENCE);

@@ -449,13 +449,25 @@ class TryNowBenchmark {
             return received.get();
         }
 
+        /** The server asking the page to close, with a code (ide-protocol.md). */
+        private static final Pattern CLOSE_REQUEST = Pattern.compile("^\\{\"close\":(\\d+)");
+
         private int closeCode = -1;
+        private boolean closeRequested;
         private final java.util.List<String> texts = new java.util.ArrayList<>();
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            String text = data.toString();
+            Matcher close = CLOSE_REQUEST.matcher(text);
             synchronized (this) {
-                texts.add(data.toString());
+                texts.add(text);
+                if (close.find() && closeCode < 0) {
+                    // As the page does: the server asked to close, with this code.
+                    closeCode = Integer.parseInt(close.group(1));
+                    closeRequested = true;
+                    webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "");
+                }
                 notifyAll();
             }
             webSocket.request(1);
@@ -482,6 +494,11 @@ class TryNowBenchmark {
             }
         }
 
+        /** Whether the server asked for the close (rather than closing the socket itself). */
+        synchronized boolean closeRequested() {
+            return closeRequested;
+        }
+
         /** Whether the server closed the socket. */
         synchronized boolean isClosed() {
             return closeCode >= 0;
@@ -490,7 +507,9 @@ class TryNowBenchmark {
         @Override
         public synchronized CompletionStage<?> onClose(
                 WebSocket webSocket, int statusCode, String reason) {
-            closeCode = statusCode;
+            if (closeCode < 0) {
+                closeCode = statusCode;
+            }
             notifyAll();
             return null;
         }

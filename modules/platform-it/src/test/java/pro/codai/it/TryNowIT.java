@@ -573,7 +573,10 @@ class TryNowIT {
         }
     }
 
-    /** A terminal socket opened as the page opens it, keeping what it receives. */
+    /**
+     * A terminal socket opened as the page opens it, keeping what it receives; returned once the
+     * server says the shell is ready.
+     */
     private record Terminal(
             WebSocket socket,
             StringBuffer output,
@@ -582,6 +585,8 @@ class TryNowIT {
     private Terminal terminal(String cookie) throws Exception {
         StringBuffer output = new StringBuffer();
         java.util.concurrent.CompletableFuture<Integer> closeCode =
+                new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> ready =
                 new java.util.concurrent.CompletableFuture<>();
         WebSocket socket =
                 http.newWebSocketBuilder()
@@ -601,6 +606,16 @@ class TryNowIT {
                                     }
 
                                     @Override
+                                    public java.util.concurrent.CompletionStage<?> onText(
+                                            WebSocket webSocket, CharSequence text, boolean last) {
+                                        if (text.toString().contains("\"ready\"")) {
+                                            ready.complete(null);
+                                        }
+                                        webSocket.request(1);
+                                        return null;
+                                    }
+
+                                    @Override
                                     public java.util.concurrent.CompletionStage<?> onClose(
                                             WebSocket webSocket, int statusCode, String reason) {
                                         closeCode.complete(statusCode);
@@ -613,6 +628,7 @@ class TryNowIT {
                                     }
                                 })
                         .get(30, TimeUnit.SECONDS);
+        ready.get(60, TimeUnit.SECONDS);
         return new Terminal(socket, output, closeCode);
     }
 

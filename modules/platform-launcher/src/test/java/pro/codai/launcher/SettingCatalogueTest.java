@@ -48,7 +48,8 @@ class SettingCatalogueTest {
                     "codaipro.build.time",
                     "codaipro.terminal",
                     "codaipro.http-session",
-                    "codaipro.last-heard");
+                    "codaipro.last-heard",
+                    "codaipro.closing");
 
     /**
      * Settings the launcher resolves and passes to the server itself, so the application's own

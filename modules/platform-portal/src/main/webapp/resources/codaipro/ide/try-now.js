@@ -96,6 +96,7 @@
         const url = scheme + "//" + location.host + context + "/app/terminal?columns=" + term.cols + "&rows=" + term.rows;
         socket = new WebSocket(url);
         socket.binaryType = "arraybuffer";
+        let announced = null; // a close the server asked for: its code and reason
         // The socket opens at once; the workspace behind it may take a moment to start. The
         // server says {"ready":true} once keys reach the shell (keys typed before that wait), or
         // {"busy":…} when it cannot start yet and the server tries again by itself.
@@ -105,10 +106,16 @@
                 return;
             }
             const message = JSON.parse(event.data);
-            if (message.busy) {
+            if (message.close) {
+                // The server asks the page to close (see docs/reference/ide-protocol.md): the
+                // close is handled as if it had come with the server's code and reason.
+                announced = { code: message.close, reason: message.reason };
+                event.target.close(1000);
+            } else if (message.busy) {
                 say("The server is busy; trying again shortly…");
             } else if (message.ready) {
                 retries = 0;
+                quotaAt = Date.now(); // the meter counts from now, not from the last reading
                 say("Workspace ready");
                 alertBar("");
                 document.body.dataset.terminal = "open";
@@ -117,7 +124,14 @@
                 refreshHome();
             }
         };
-        socket.onclose = (event) => {
+        socket.onclose = (closed) => {
+            const event = announced || closed;
+            // The meter stops where it was (it counts only while the terminal is shown), rather
+            // than going back to the last figure read from the server.
+            if (quota && !quota.unlimited && document.body.dataset.terminal === "open") {
+                quota.remainingSeconds = Math.max(0, quota.remainingSeconds - (Date.now() - quotaAt) / 1000);
+                quotaAt = Date.now();
+            }
             document.body.dataset.terminal = "closed";
             if (event.code === 1008) {
                 say("Signed out.");
@@ -125,6 +139,10 @@
                 return;
             }
             if (event.code === QUOTA_USED_UP) {
+                if (quota) {
+                    quota.remainingSeconds = 0;
+                    showQuota();
+                }
                 say("Try Now time used up.");
                 alertBar("Today's Try Now time is used up. Your files are kept; it starts again tomorrow.");
                 refreshQuota();

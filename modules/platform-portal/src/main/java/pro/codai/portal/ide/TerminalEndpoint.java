@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.inject.spi.CDI;
@@ -108,9 +109,16 @@ public class TerminalEndpoint {
         }
         int columns = size(tab.getRequestParameterMap(), "columns", 80);
         int rows = size(tab.getRequestParameterMap(), "rows", 24);
-        // Everything else, even a refusal, happens after the handshake, on a thread of its own
-        // (TerminalHandshakeFilter, TerminalStarts).
-        TerminalHandshakeFilter.afterHandshake(() -> start(tab, user, columns, rows, 0));
+        // Everything else happens on a thread of its own (TerminalStarts): starting a workspace
+        // can take seconds under load, and this thread is the container's.
+        try {
+            CDI.current()
+                    .select(TerminalStarts.class)
+                    .get()
+                    .submit(() -> start(tab, user, columns, rows, 0));
+        } catch (RejectedExecutionException stopping) {
+            // The application is stopping; the page reconnects to the next one.
+        }
     }
 
     /**
@@ -185,6 +193,14 @@ public class TerminalEndpoint {
                     tab, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "the tab is gone"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // Nothing else would tell: the executor keeps a task's exception to itself.
+            LOG.log(Level.SEVERE, "opening a workspace terminal failed", e);
+            TerminalHub.closeQuietly(
+                    tab,
+                    new CloseReason(
+                            CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+                            "your workspace cannot start right now"));
         }
     }
 
@@ -205,6 +221,9 @@ public class TerminalEndpoint {
     @OnMessage(maxMessageSize = MAX_INPUT_BYTES)
     public void keys(Session tab, byte[] keys) {
         heard(tab);
+        if (TerminalHub.isClosing(tab)) {
+            return; // the page was asked to close
+        }
         try {
             tab(tab).input(keys);
         } catch (SandboxConnectorException e) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
+import jakarta.json.Json;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
@@ -33,6 +34,12 @@ final class TerminalHub implements TerminalListener {
 
     /** Close code for a terminal whose shell ended (an application code, 4000–4999). */
     static final int SHELL_ENDED = 4001;
+
+    /** User property of a tab the page was asked to close: the reason. */
+    private static final String CLOSING = "codaipro.closing";
+
+    /** How long a page has to close a socket the server asked it to close. */
+    static final long PAGE_CLOSE_SECONDS = 10;
 
     private static final Logger LOG = Logger.getLogger(TerminalHub.class.getName());
 
@@ -100,7 +107,7 @@ final class TerminalHub implements TerminalListener {
     public synchronized void output(byte[] bytes) {
         remember(bytes);
         for (Session tab : List.copyOf(tabs)) {
-            if (!send(tab, bytes)) {
+            if (isClosing(tab) || !send(tab, bytes)) {
                 tabs.remove(tab);
             }
         }
@@ -194,7 +201,45 @@ final class TerminalHub implements TerminalListener {
         return CloseReason.CloseCodes.getCloseCode(code);
     }
 
+    /**
+     * Ends a tab: asks the page to close its socket ({@code {"close":code,"reason":…}}), and closes
+     * it from here only if the page has not within {@link #PAGE_CLOSE_SECONDS}.
+     *
+     * <p>Why the page: with the server closing its sockets (a refusal, the day's time used up),
+     * requests served beside them failed on Payara's recycled request objects (a null connection or
+     * context) and later handshakes hung; with the page closing, none did. The likely cause: Tyrus
+     * hands the connection back to Payara before the page's answering close frame arrives, and
+     * Payara reads that frame as a new request.
+     */
     static void closeQuietly(Session tab, CloseReason reason) {
+        if (!tab.isOpen() || tab.getUserProperties().putIfAbsent(CLOSING, reason) != null) {
+            return; // gone, or already asked
+        }
+        try {
+            tab.getAsyncRemote().sendText(closeRequest(reason));
+            TerminalStarts.later(() -> closeNow(tab, reason), PAGE_CLOSE_SECONDS);
+        } catch (RuntimeException cannotAsk) {
+            closeNow(tab, reason);
+        }
+    }
+
+    /**
+     * Whether the page was asked to close the tab: it gets no more output, its keys are dropped.
+     */
+    static boolean isClosing(Session tab) {
+        return tab.getUserProperties().containsKey(CLOSING);
+    }
+
+    /** The text asking the page to close its socket with {@code reason}. */
+    static String closeRequest(CloseReason reason) {
+        return Json.createObjectBuilder()
+                .add("close", reason.getCloseCode().getCode())
+                .add("reason", reason.getReasonPhrase())
+                .build()
+                .toString();
+    }
+
+    private static void closeNow(Session tab, CloseReason reason) {
         try {
             if (tab.isOpen()) {
                 tab.close(reason);

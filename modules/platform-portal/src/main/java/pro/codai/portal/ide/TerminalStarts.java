@@ -1,6 +1,7 @@
 package pro.codai.portal.ide;
 
 import java.util.Random;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -11,16 +12,15 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Where workspace terminals are opened: on threads of their own, never in the WebSocket handshake's
- * {@code @OnOpen}. Opening may start a sandbox (seconds under load) and may end in a refusal;
- * closing a socket while the container is still finishing its upgrade request corrupts the
- * container's request state (later handshakes then hang or fail), see {@link
- * TerminalHandshakeFilter}.
+ * Where workspace terminals are opened: on threads of their own, not in the WebSocket handshake's
+ * {@code @OnOpen}, which runs on the container's thread. Opening may start a sandbox (seconds under
+ * load).
  *
  * <p>{@link #THREADS} opens run at once and the rest wait in order; sandboxd starts sandboxes a few
  * at a time anyway, and refuses for load what it cannot take. A refused open is tried again later
  * with the tab kept open, rather than closing it for the page to come back: closes and new
- * handshakes are the costly and fragile part, and the pace of retries is the server's to set.
+ * handshakes are the costly and fragile part (see {@link TerminalHub#closeQuietly}), and the pace
+ * of retries is the server's to set.
  */
 @ApplicationScoped
 public class TerminalStarts {
@@ -34,6 +34,13 @@ public class TerminalStarts {
 
     @Resource ManagedThreadFactory threads;
 
+    /** The bean while it runs, for {@link #later}. */
+    private static volatile TerminalStarts running;
+
+    private static volatile boolean stopped;
+
+    // A pool of its own, not one of the container's managed executors: those are shared with the
+    // portal's other tasks and sized by the container, and terminal opens must run side by side.
     private ScheduledThreadPoolExecutor executor;
 
     @PostConstruct
@@ -41,16 +48,41 @@ public class TerminalStarts {
         executor = new ScheduledThreadPoolExecutor(THREADS, threads);
         executor.setKeepAliveTime(60, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
+        running = this;
+        stopped = false;
     }
 
     @PreDestroy
     void stop() {
+        stopped = true;
+        running = null;
         executor.shutdownNow();
     }
 
     /** Runs {@code open} soon, on a container-managed thread. */
     void submit(Runnable open) {
         executor.execute(open);
+    }
+
+    /**
+     * Runs {@code task} after {@code delaySeconds} on this bean's threads, from any thread (the
+     * connector's among them, where there is no CDI context to look the bean up). Without a running
+     * bean: at once if no terminal was ever opened here (unit tests), never once the application
+     * stops.
+     */
+    static void later(Runnable task, long delaySeconds) {
+        TerminalStarts starts = running;
+        if (starts == null) {
+            if (!stopped) {
+                task.run();
+            }
+            return;
+        }
+        try {
+            starts.schedule(task, TimeUnit.SECONDS.toMillis(delaySeconds));
+        } catch (RejectedExecutionException stopping) {
+            // the application is stopping: its sockets go with it
+        }
     }
 
     /** Runs {@code open} again after {@code delayMillis}. */

@@ -16,6 +16,7 @@ final class TerminalTab {
 
     private TerminalHub hub;
     private final ByteArrayOutputStream waitingKeys = new ByteArrayOutputStream();
+    private boolean overflowed;
     private int waitingColumns;
     private int waitingRows;
 
@@ -27,8 +28,10 @@ final class TerminalTab {
     synchronized void input(byte[] keys) throws SandboxConnectorException {
         if (hub != null) {
             hub.input(keys);
-        } else if (waitingKeys.size() + keys.length <= MAX_WAITING_BYTES) {
+        } else if (!overflowed && waitingKeys.size() + keys.length <= MAX_WAITING_BYTES) {
             waitingKeys.writeBytes(keys);
+        } else {
+            overflowed = true;
         }
     }
 

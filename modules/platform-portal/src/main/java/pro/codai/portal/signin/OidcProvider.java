@@ -44,13 +44,20 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 @ApplicationScoped
 public class OidcProvider {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * How long an answer may take. A class signing in at once keeps Keycloak busy hashing passwords
+     * (300 students in a minute on 2 cores: token answers after 10 s and more); a student waiting a
+     * little longer signs in, where an error page would send them, and their retries, back.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Inject OidcSettings settings;
 
     private final HttpClient http =
             HttpClient.newBuilder()
-                    .connectTimeout(TIMEOUT)
+                    .connectTimeout(CONNECT_TIMEOUT)
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build();
 

@@ -89,4 +89,14 @@ class TerminalHubTest {
         assertThat(workspace.usedSeconds()).isZero();
         assertThat(workspace.usedUp()).isFalse();
     }
+
+    @Test
+    void thePageIsAskedToCloseWithTheCodeAndReasonAsJson() {
+        assertThat(
+                        TerminalHub.closeRequest(
+                                new CloseReason(
+                                        TerminalHub.closeCode(TerminalHub.SHELL_ENDED),
+                                        "the \"shell\" ended")))
+                .isEqualTo("{\"close\":4001,\"reason\":\"the \\\"shell\\\" ended\"}");
+    }
 }

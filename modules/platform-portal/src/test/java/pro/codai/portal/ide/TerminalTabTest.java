@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -76,20 +77,23 @@ class TerminalTabTest {
     }
 
     @Test
-    void typingAheadBeyondTheLimitIsDroppedAndWhatFitsIsKept() throws Exception {
+    void typingAheadBeyondTheLimitDropsItAndEverythingAfterSoTheShellGetsAPrefix()
+            throws Exception {
         RecordingTerminal terminal = new RecordingTerminal();
         TerminalTab tab = new TerminalTab();
         byte[] almostAll = new byte[TerminalTab.MAX_WAITING_BYTES - 1];
-        java.util.Arrays.fill(almostAll, (byte) 'a');
+        Arrays.fill(almostAll, (byte) 'a');
 
         tab.input(almostAll);
         tab.input(keys("bc"));
         tab.input(keys("d"));
         tab.connect(hub(terminal));
+        tab.input(keys("e"));
 
-        assertThat(terminal.received).hasSize(1);
+        assertThat(terminal.received).hasSize(2);
         assertThat(terminal.received.get(0))
-                .hasSize("keys ".length() + TerminalTab.MAX_WAITING_BYTES)
-                .endsWith("ad");
+                .hasSize("keys ".length() + TerminalTab.MAX_WAITING_BYTES - 1)
+                .endsWith("aaa");
+        assertThat(terminal.received.get(1)).as("typed once it is ready").isEqualTo("keys e");
     }
 }

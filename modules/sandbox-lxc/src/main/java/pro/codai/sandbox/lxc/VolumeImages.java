@@ -324,13 +324,13 @@ final class VolumeImages {
 
     /** Unmounts every volume image (no sandbox may be using them: after a reap, or at close). */
     void unmountAll() {
-        users.clear();
         try (Stream<Path> entries = Files.list(images)) {
             for (Path image : entries.toList()) {
                 String file = image.getFileName().toString();
                 if (file.endsWith(".img") && !file.startsWith(".")) {
                     String name = file.substring(0, file.length() - ".img".length());
                     synchronized (lockOf(name)) {
+                        users.remove(name);
                         unmount(name);
                     }
                 }
@@ -338,6 +338,7 @@ final class VolumeImages {
         } catch (IOException e) {
             LOG.warning(() -> "cannot list " + images + ": " + e.getMessage());
         }
+        users.clear(); // plain-directory volumes too: no sandbox uses any
     }
 
     private void unmount(String name) {

@@ -9,8 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -249,19 +255,18 @@ class LxcDriverIT {
         Path volumes = stateDir.resolve("volumes");
         int students = 12;
         int asksEach = 3;
-        List<java.util.concurrent.Callable<Boolean>> asks = new ArrayList<>();
+        List<Callable<Boolean>> asks = new ArrayList<>();
         for (int student = 0; student < students; student++) {
             String name = "home-burst-" + student;
             for (int ask = 0; ask < asksEach; ask++) {
                 asks.add(() -> driver.ensureVolume(name, HOME));
             }
         }
-        java.util.Collections.shuffle(asks, new java.util.Random(5));
-        java.util.concurrent.ExecutorService threads =
-                java.util.concurrent.Executors.newFixedThreadPool(8);
+        Collections.shuffle(asks, new Random(5));
+        ExecutorService threads = Executors.newFixedThreadPool(8);
         List<Boolean> made = new ArrayList<>();
         try {
-            for (java.util.concurrent.Future<Boolean> answer : threads.invokeAll(asks)) {
+            for (Future<Boolean> answer : threads.invokeAll(asks)) {
                 made.add(answer.get());
             }
         } finally {
@@ -1014,9 +1019,8 @@ class LxcDriverIT {
         for (int i = 0; i < 4; i++) {
             sandboxes.add(started());
         }
-        java.util.concurrent.ExecutorService clients =
-                java.util.concurrent.Executors.newFixedThreadPool(25);
-        List<java.util.concurrent.Future<ExecResult>> runs = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(25);
+        List<Future<ExecResult>> runs = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             Sandbox target = sandboxes.get(i % sandboxes.size());
             int n = i;
@@ -1146,8 +1150,7 @@ class LxcDriverIT {
     private static String readUntil(java.io.InputStream screen, String expected) throws Exception {
         StringBuilder seen = new StringBuilder();
         byte[] buffer = new byte[4096];
-        java.util.concurrent.ExecutorService reader =
-                java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!seen.toString().replaceAll("\\r", "").contains(expected)
