@@ -3,8 +3,9 @@ package pro.codai.it.browser;
 import java.nio.file.Path;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Page objects for the setup wizard ({@code /setup}); every step a full page, waited for. */
@@ -61,8 +62,26 @@ public final class SetupPages {
     public void press(String id) {
         WebElement button = browser.await(By.id("setup:" + id));
         button.click();
-        new WebDriverWait(browser.driver, Browser.patient(120))
-                .until(ExpectedConditions.stalenessOf(button));
+        new WebDriverWait(browser.driver, Browser.patient(120)).until(d -> isGone(button));
+    }
+
+    /**
+     * Whether the element left the page. ChromeDriver reports an element whose page part was just
+     * replaced either as stale or, mid-replacement, as an "unknown error" that its node "does not
+     * belong to the document"; both mean gone ({@code stalenessOf} knows only the first).
+     */
+    static boolean isGone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException gone) {
+            return true;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     public void type(String field, String value) {
