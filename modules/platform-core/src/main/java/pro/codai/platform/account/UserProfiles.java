@@ -25,6 +25,9 @@ import pro.codai.platform.setup.SiteSettings;
 @Transactional
 public class UserProfiles {
 
+    /** Action recorded at every sign-in (the portal's, after Keycloak checked the person). */
+    public static final String SIGNED_IN = "account.signed-in";
+
     @PersistenceContext(unitName = "codaipro")
     EntityManager entityManager;
 
@@ -100,6 +103,7 @@ public class UserProfiles {
                     signIn.role() + ", " + plan);
         }
         profile.recordSignIn(signIn.username(), Instant.now());
+        audit.record(signIn.subject(), SIGNED_IN, "user:" + signIn.subject(), null);
         return profile;
     }
 
