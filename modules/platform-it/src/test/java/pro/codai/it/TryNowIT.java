@@ -67,6 +67,7 @@ class TryNowIT {
         settings.put("CODAIPRO_SANDBOXD_SOCKET", sandboxd.socket.toString());
         settings.put("CODAIPRO_IDE_GRACE_SECONDS", Long.toString(GRACE_SECONDS));
         settings.put("CODAIPRO_IDE_IDLE_SECONDS", Long.toString(IDLE_SECONDS));
+        settings.put("CODAIPRO_ADMIN_TOKEN", ReliabilityIT.ADMIN_TOKEN);
         // People at uni.example are on the Student plan (unlimited); others on Free, whose
         // daily time is made short here.
         settings.put("CODAIPRO_STUDENTS_EMAIL_DOMAINS", "uni.example");
@@ -191,6 +192,10 @@ class TryNowIT {
                 () -> sandboxd.sandboxes().size() < shown,
                 "the workspace's sandbox released",
                 GRACE_SECONDS + 20);
+        // The session's start and end are in the audit log, the end with why and after how long.
+        String ended = auditOf(email, "session.ended");
+        assertThat(ended).contains("\"detail\":\"unattended after ");
+        assertThat(auditOf(email, "session.started")).contains("\"detail\":\"sandbox ");
 
         try (Browser browser = Browser.open()) {
             new PortalPages(browser, keycloak.publicUrl()).signInAgain(email, PASSWORD);
@@ -983,5 +988,22 @@ class TryNowIT {
         String email = name + "-" + run + "@" + domain;
         keycloak.createUser(email, email, PASSWORD, true);
         return email;
+    }
+
+    /** The audit log's events of this action by or about this person, as the admin API answers. */
+    String auditOf(String email, String action) throws Exception {
+        HttpResponse<String> answer =
+                Http.get(
+                        server.uri(
+                                "/api/v1/admin/audit?action="
+                                        + action
+                                        + "&person="
+                                        + java.net.URLEncoder.encode(
+                                                email, java.nio.charset.StandardCharsets.UTF_8)),
+                        "X-Admin-Token",
+                        ReliabilityIT.ADMIN_TOKEN);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"action\":\"" + action + "\"");
+        return answer.body();
     }
 }

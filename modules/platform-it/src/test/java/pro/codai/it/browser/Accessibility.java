@@ -51,7 +51,11 @@ public final class Accessibility {
             findings.add(page + " at 390 px: " + violation);
         }
         if (scrollsSideways(browser)) {
-            findings.add(page + " at 390 px: the page scrolls sideways");
+            findings.add(
+                    page
+                            + " at 390 px: the page scrolls sideways (past the edge: "
+                            + String.join(", ", pastTheEdge(browser))
+                            + ")");
         }
         width(browser, 1280);
     }
@@ -64,6 +68,26 @@ public final class Accessibility {
                                 "return document.documentElement.scrollWidth >"
                                         + " window.innerWidth + 1");
         return Boolean.TRUE.equals(wider);
+    }
+
+    /** The innermost elements that reach past the window's right edge, for a failure message. */
+    @SuppressWarnings("unchecked")
+    static List<String> pastTheEdge(Browser browser) {
+        Object found =
+                ((JavascriptExecutor) browser.driver)
+                        .executeScript(
+                                "const w = window.innerWidth; const out = [];"
+                                        + "for (const e of document.body.querySelectorAll('*')) {"
+                                        + " const r = e.getBoundingClientRect();"
+                                        + " if (r.right > w + 1 && ![...e.children].some(c =>"
+                                        + " c.getBoundingClientRect().right > w + 1)) {"
+                                        + " out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')"
+                                        + " + (e.className && e.className.baseVal === undefined"
+                                        + " ? '.' + e.className.trim().split(/\\s+/).join('.') : '')"
+                                        + " + ' ' + Math.round(r.right) + 'px'); }"
+                                        + " if (out.length >= 5) break; }"
+                                        + "return out;");
+        return (List<String>) found;
     }
 
     /** Sets the window's width (e.g. 390 px, a phone), keeping its height. */

@@ -182,6 +182,22 @@ public final class Browser implements AutoCloseable {
         await(locator).click();
     }
 
+    /**
+     * Sets a field's value as a script would (a date field takes {@code yyyy-MM-dd} whatever the
+     * browser's locale shows).
+     */
+    public void setValue(By locator, String value) {
+        ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("arguments[0].value = arguments[1];", await(locator), value);
+    }
+
+    /** Makes the pages believe they run in this time zone (an IANA id such as Pacific/Auckland). */
+    public void timeZone(String zone) {
+        ((ChromeDriver) driver)
+                .executeCdpCommand(
+                        "Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", zone));
+    }
+
     @Override
     public void close() throws Exception {
         try {

@@ -50,6 +50,11 @@ final class Workspace {
         this.savedMillis = usedMillis;
     }
 
+    /** How long ago the workspace started. */
+    long ageMillis() {
+        return System.currentTimeMillis() - startedMillis;
+    }
+
     String subject() {
         return subject;
     }

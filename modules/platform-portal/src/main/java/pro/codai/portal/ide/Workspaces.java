@@ -30,6 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
+import pro.codai.platform.audit.AuditEntry;
+import pro.codai.platform.audit.AuditEvent;
+import pro.codai.platform.audit.AuditLog;
 import pro.codai.platform.quota.TryNowQuotas;
 import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.NetworkPolicy;
@@ -62,6 +65,9 @@ public class Workspaces {
     /** Close code: ended after the idle time without activity. */
     static final int IDLE = 4003;
 
+    /** Action recorded when a workspace ends (its detail: why, and after how long). */
+    static final String SESSION_ENDED = "session.ended";
+
     /** CPU time per activity check above which the student's programs count as busy. */
     static final long BUSY_CPU_NANOS = 100_000_000L;
 
@@ -92,6 +98,7 @@ public class Workspaces {
 
     @Inject UserProfiles profiles;
     @Inject TryNowQuotas quotas;
+    @Inject AuditLog audit;
 
     @Resource ManagedScheduledExecutorService scheduler;
 
@@ -182,6 +189,7 @@ public class Workspaces {
                                 subject, connection.acquire(spec, OWNER), allowance, today, used);
                 bySubject.put(subject, started);
                 LOG.info(() -> "Workspace started in sandbox " + started.sandbox());
+                recordQuietly(subject, AuditEvent.SESSION_STARTED, "sandbox " + started.sandbox());
                 return started;
             }
         }
@@ -250,6 +258,12 @@ public class Workspaces {
         }
         workspace.closeTerminal(reason);
         save(workspace);
+        recordQuietly(
+                workspace.subject(),
+                SESSION_ENDED,
+                (reason.getReasonPhrase().isBlank() ? "ended" : reason.getReasonPhrase())
+                        + " after "
+                        + Quota.duration(workspace.ageMillis() / 1000));
         try (SandboxConnection connection = sandboxes.getConnection()) {
             connection.release(workspace.sandbox());
         } catch (SandboxConnectorException e) {
@@ -315,6 +329,15 @@ public class Workspaces {
     /** How often {@link #cull} looks: often enough for the shorter of grace and idle time. */
     private long cullPeriodMillis() {
         return 1000 * Math.max(1, Math.min(60, Math.min(graceSeconds, idleSeconds) / 4));
+    }
+
+    /** A workspace's start or end in the audit log; never what stops a workspace ending. */
+    private void recordQuietly(String subject, String action, String detail) {
+        try {
+            audit.record(subject, action, AuditEntry.PERSON_TARGET + subject, detail);
+        } catch (RuntimeException e) {
+            LOG.warning("could not record " + action + " in the audit log: " + e.getMessage());
+        }
     }
 
     private void save(Workspace workspace) {

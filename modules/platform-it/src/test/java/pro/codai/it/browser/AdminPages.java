@@ -1,0 +1,82 @@
+package pro.codai.it.browser;
+
+import java.util.List;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The admin console's pages, as an administrator uses them. */
+public final class AdminPages {
+
+    private static final By ROWS = By.cssSelector("#audit\\:events tbody tr");
+
+    private final Browser browser;
+    private final PortalPages portal;
+
+    public AdminPages(Browser browser, PortalPages portal) {
+        this.browser = browser;
+        this.portal = portal;
+    }
+
+    /** Opens the audit log; waits until its table is there with its times localised. */
+    public void openAuditLog() {
+        portal.open("/admin/audit.xhtml");
+        browser.await(By.id("audit-title"));
+        awaitTable();
+    }
+
+    /** Searches for a person (part of a name or address) over days (yyyy-MM-dd, null: open). */
+    public void search(String person, String fromDay, String toDay) {
+        browser.type(By.id("audit:person"), person == null ? "" : person);
+        browser.setValue(By.id("audit:from"), fromDay == null ? "" : fromDay);
+        browser.setValue(By.id("audit:to"), toDay == null ? "" : toDay);
+        browser.click(By.id("audit:apply"));
+        // The click queues PrimeFaces' request at once; the table is updated when it is done.
+        try {
+            new WebDriverWait(browser.driver, Browser.patient(30))
+                    .until(
+                            d ->
+                                    Boolean.TRUE.equals(
+                                            ((org.openqa.selenium.JavascriptExecutor) d)
+                                                    .executeScript(
+                                                            "return PrimeFaces.ajax.Queue.isEmpty()")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "the search did not end:\n" + browser.consoleLog() + "\n" + browser.text(), e);
+        }
+        awaitTable();
+    }
+
+    /** The text of each row of the table as shown (none when nothing matches). */
+    public List<String> rows() {
+        return browser.driver.findElements(ROWS).stream()
+                .filter(row -> !row.getAttribute("class").contains("ui-datatable-empty-message"))
+                .map(WebElement::getText)
+                .toList();
+    }
+
+    /** The first row's time as the page shows it. */
+    public String firstTime() {
+        return browser.await(By.cssSelector("#audit\\:events tbody tr time")).getText();
+    }
+
+    /** The form's error message, empty when none. */
+    public String message() {
+        return browser.driver.findElements(By.cssSelector("#audit\\:messages li")).stream()
+                .map(WebElement::getText)
+                .findFirst()
+                .orElse("");
+    }
+
+    /** Where the export link points (the search applied). */
+    public String exportHref() {
+        return browser.await(By.id("audit:export")).getAttribute("href");
+    }
+
+    private void awaitTable() {
+        browser.await(By.id("audit:events"));
+        new WebDriverWait(browser.driver, Browser.patient(30))
+                .until(d -> d.findElements(By.cssSelector("time[data-local]")).isEmpty());
+    }
+}

@@ -1,0 +1,254 @@
+package pro.codai.portal.admin;
+
+import java.io.Serializable;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.faces.application.FacesMessage;
+import jakarta.faces.context.FacesContext;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.primefaces.model.FilterMeta;
+import org.primefaces.model.LazyDataModel;
+import org.primefaces.model.SortMeta;
+
+import pro.codai.platform.audit.AuditEntry;
+import pro.codai.platform.audit.AuditLog;
+import pro.codai.platform.audit.AuditQuery;
+
+/**
+ * The audit log viewer ({@code /admin/audit.xhtml}): a search by person, action, target and days
+ * (in the viewer's own time zone), newest first, page by page from the database; and its CSV export
+ * ({@link AuditExportServlet}) with the same search.
+ */
+@Named
+@ViewScoped
+public class AuditPage implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject transient AuditLog auditLog;
+
+    private String person;
+    private String action;
+    private String target;
+    private String fromDay;
+    private String toDay;
+    private String zone;
+
+    private AuditQuery applied = AuditQuery.EVERYTHING;
+    private List<String> actions;
+    private final Events events = new Events();
+
+    @PostConstruct
+    void start() {
+        actions = auditLog.actions();
+    }
+
+    /** Applies the form's search; a search that cannot be read is refused with a message. */
+    public void search() {
+        try {
+            ZoneId viewerZone = viewerZone(zone);
+            applied =
+                    new AuditQuery(
+                            person,
+                            action,
+                            target,
+                            startOf("From", fromDay, viewerZone, 0),
+                            startOf("To", toDay, viewerZone, 1));
+        } catch (IllegalArgumentException e) {
+            FacesContext.getCurrentInstance()
+                    .addMessage(
+                            null, new FacesMessage(FacesMessage.SEVERITY_ERROR, message(e), null));
+            FacesContext.getCurrentInstance().validationFailed();
+        }
+    }
+
+    public void clear() {
+        person = null;
+        action = null;
+        target = null;
+        fromDay = null;
+        toDay = null;
+        applied = AuditQuery.EVERYTHING;
+    }
+
+    /** The export of what the table shows: {@code audit.csv} with the search applied. */
+    public String getExportUrl() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        put(parameters, "person", applied.person());
+        put(parameters, "action", applied.action());
+        put(parameters, "target", applied.target());
+        put(parameters, "from", applied.from() == null ? null : applied.from().toString());
+        put(parameters, "to", applied.to() == null ? null : applied.to().toString());
+        String query =
+                parameters.entrySet().stream()
+                        .map(
+                                p ->
+                                        p.getKey()
+                                                + "="
+                                                + URLEncoder.encode(
+                                                        p.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"));
+        return FacesContext.getCurrentInstance().getExternalContext().getRequestContextPath()
+                + "/admin/audit.csv"
+                + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    private static void put(Map<String, String> parameters, String name, String value) {
+        if (value != null) {
+            parameters.put(name, value);
+        }
+    }
+
+    /**
+     * The start of a day the viewer chose, in their zone, plus {@code days} (the last day of a
+     * range is included: its end is the next day's start).
+     */
+    static Instant startOf(String field, String day, ZoneId zone, int days) {
+        if (day == null || day.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(day.strip()).plusDays(days).atStartOfDay(zone).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(field + " must be a date such as 2026-12-01.");
+        }
+    }
+
+    /** The zone the viewer's browser reported; UTC when it reported none or one unknown here. */
+    static ZoneId viewerZone(String zone) {
+        if (zone == null || zone.isBlank()) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            return ZoneId.of(zone.strip());
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
+    }
+
+    private static String message(IllegalArgumentException e) {
+        String text = e.getMessage();
+        if (text.equals("from must be before to")) {
+            return "The first day must not come after the last day.";
+        }
+        String sentence = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return sentence.endsWith(".") ? sentence : sentence + ".";
+    }
+
+    private static final DateTimeFormatter UTC_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    /**
+     * A time as shown before the page's script puts it in the viewer's zone (and to a viewer
+     * without scripts).
+     */
+    public String utc(Instant time) {
+        return inUtc(time);
+    }
+
+    static String inUtc(Instant time) {
+        return UTC_TIME.format(time);
+    }
+
+    public LazyDataModel<AuditEntry> getEvents() {
+        return events;
+    }
+
+    public List<String> getActions() {
+        return actions;
+    }
+
+    /** The events of the applied search, a page at a time. */
+    private final class Events extends LazyDataModel<AuditEntry> {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int count(Map<String, FilterMeta> filterBy) {
+            return (int) Math.min(Integer.MAX_VALUE, auditLog.count(applied));
+        }
+
+        @Override
+        public List<AuditEntry> load(
+                int first,
+                int pageSize,
+                Map<String, SortMeta> sortBy,
+                Map<String, FilterMeta> filterBy) {
+            return auditLog.search(applied, first, pageSize);
+        }
+
+        @Override
+        public String getRowKey(AuditEntry entry) {
+            return Long.toString(entry.id());
+        }
+
+        @Override
+        public AuditEntry getRowData(String rowKey) {
+            return null; // rows are not selectable
+        }
+    }
+
+    public String getPerson() {
+        return person;
+    }
+
+    public void setPerson(String person) {
+        this.person = person;
+    }
+
+    public String getAction() {
+        return action;
+    }
+
+    public void setAction(String action) {
+        this.action = action;
+    }
+
+    public String getTarget() {
+        return target;
+    }
+
+    public void setTarget(String target) {
+        this.target = target;
+    }
+
+    public String getFromDay() {
+        return fromDay;
+    }
+
+    public void setFromDay(String fromDay) {
+        this.fromDay = fromDay;
+    }
+
+    public String getToDay() {
+        return toDay;
+    }
+
+    public void setToDay(String toDay) {
+        this.toDay = toDay;
+    }
+
+    public String getZone() {
+        return zone;
+    }
+
+    public void setZone(String zone) {
+        this.zone = zone;
+    }
+}
