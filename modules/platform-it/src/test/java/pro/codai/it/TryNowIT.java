@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import pro.codai.it.browser.Accessibility;
+import pro.codai.it.browser.AdminPages;
 import pro.codai.it.browser.Browser;
 import pro.codai.it.browser.IdePages;
 import pro.codai.it.browser.PortalPages;
@@ -202,6 +205,44 @@ class TryNowIT {
             IdePages ide = openIde(browser);
             ide.typeInTerminal("cat kept.txt\n");
             ide.awaitTerminalLine("kept"::equals, "the file from the last session");
+        }
+    }
+
+    @Test
+    void anAdministratorSeesAnOpenWorkspaceOnTheConsoleAndEndsIt() throws Exception {
+        String email = user("ines");
+        String admin = "admin-" + run + "@uni.example";
+        keycloak.createUser(admin, admin, PASSWORD, true, "administrators");
+        try (Browser student = Browser.open();
+                Browser console = Browser.open()) {
+            IdePages ide = tryNow(student, email);
+            ide.typeInTerminal("echo open\n");
+            ide.awaitTerminalLine("open"::equals, "the shell");
+            int open = sandboxd.sandboxes().size();
+
+            PortalPages portal = new PortalPages(console, keycloak.publicUrl());
+            portal.signInForTheFirstTime(admin, PASSWORD);
+            AdminPages pages = new AdminPages(console, portal);
+            pages.openLiveSessionsShowing(email);
+            List<String> findings = new ArrayList<>();
+            Accessibility.check(console, "live sessions", findings);
+            assertThat(findings).isEmpty();
+
+            pages.endWorkspaceOf(email);
+            // The student's page is told at once, and keeps the files for a new start.
+            ide.awaitAlert(
+                    text -> text.contains("An administrator ended your workspace"),
+                    "the end announced",
+                    30);
+            awaitTrue(
+                    () -> sandboxd.sandboxes().size() < open,
+                    "the workspace's sandbox released",
+                    30);
+            assertThat(pages.listsWorkspaceOf(email)).isFalse();
+            assertThat(auditOf(email, "session.ended-by-admin"))
+                    .contains("\"actorEmail\":\"" + admin + "\"");
+            assertThat(auditOf(email, "session.ended"))
+                    .contains("\"detail\":\"ended by an administrator after ");
         }
     }
 

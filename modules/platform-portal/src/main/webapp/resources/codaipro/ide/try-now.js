@@ -18,6 +18,7 @@
     const SHELL_ENDED = 4001;
     const QUOTA_USED_UP = 4002;
     const IDLE = 4003;
+    const ENDED_BY_ADMINISTRATOR = 4004;
     const TRY_AGAIN_LATER = 1013;
     const quote = (path) => "'" + path.replace(/'/g, "'\\''") + "'";
     const runners = {
@@ -152,6 +153,11 @@
                 say("Stopped: not used for a while.");
                 alertBar("Your workspace was stopped because it was not used (" + event.reason
                     + "). Your files are kept.", true);
+                return;
+            }
+            if (event.code === ENDED_BY_ADMINISTRATOR) {
+                say("Ended by an administrator.");
+                alertBar("An administrator ended your workspace. Your files are kept.", true);
                 return;
             }
             say(event.code === SHELL_ENDED ? "The shell ended; starting a new one…"

@@ -76,6 +76,37 @@ public final class AdminPages {
 
     private void awaitTable() {
         browser.await(By.id("audit:events"));
+        awaitLocalTimes();
+    }
+
+    /**
+     * Opens the live sessions page; waits until it lists a workspace whose row holds {@code who}.
+     */
+    public void openLiveSessionsShowing(String who) {
+        portal.open("/admin/live.xhtml");
+        browser.await(By.id("live-title"));
+        // The page refreshes itself every few seconds.
+        new WebDriverWait(browser.driver, Browser.patient(30))
+                .until(d -> !d.findElements(liveRow(who)).isEmpty());
+        awaitLocalTimes();
+    }
+
+    /** Ends the workspace whose row holds {@code who}; waits for the page to say so. */
+    public void endWorkspaceOf(String who) {
+        browser.driver.findElement(liveRow(who)).findElement(By.tagName("button")).click();
+        browser.awaitText("was ended");
+    }
+
+    /** Whether the live sessions page lists a workspace whose row holds {@code who}. */
+    public boolean listsWorkspaceOf(String who) {
+        return !browser.driver.findElements(liveRow(who)).isEmpty();
+    }
+
+    private static By liveRow(String who) {
+        return By.xpath("//*[@id='live:workspaces']//tbody/tr[contains(., '" + who + "')]");
+    }
+
+    private void awaitLocalTimes() {
         new WebDriverWait(browser.driver, Browser.patient(30))
                 .until(d -> d.findElements(By.cssSelector("time[data-local]")).isEmpty());
     }

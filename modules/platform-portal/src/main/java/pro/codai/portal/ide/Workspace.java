@@ -55,6 +55,10 @@ final class Workspace {
         return System.currentTimeMillis() - startedMillis;
     }
 
+    long startedMillis() {
+        return startedMillis;
+    }
+
     String subject() {
         return subject;
     }

@@ -3,8 +3,11 @@ package pro.codai.portal.ide;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -37,10 +40,12 @@ import pro.codai.platform.quota.TryNowQuotas;
 import pro.codai.sandbox.api.Mount;
 import pro.codai.sandbox.api.NetworkPolicy;
 import pro.codai.sandbox.api.SandboxSpec;
+import pro.codai.sandbox.api.SandboxStats;
 import pro.codai.sandbox.api.VolumeStats;
 import pro.codai.sandbox.connector.api.SandboxConnection;
 import pro.codai.sandbox.connector.api.SandboxConnectionFactory;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
+import pro.codai.sandbox.connector.api.WarmPoolState;
 
 /**
  * The Try Now workspaces of this server: one per signed-in person, each a sandbox of their own with
@@ -64,6 +69,12 @@ public class Workspaces {
 
     /** Close code: ended after the idle time without activity. */
     static final int IDLE = 4003;
+
+    /** Close code: ended by an administrator from the console. */
+    static final int ENDED_BY_ADMINISTRATOR = 4004;
+
+    /** Action recorded when an administrator ends someone's workspace. */
+    public static final String ENDED_BY_ADMINISTRATOR_ACTION = "session.ended-by-admin";
 
     /** Action recorded when a workspace ends (its detail: why, and after how long). */
     static final String SESSION_ENDED = "session.ended";
@@ -192,6 +203,88 @@ public class Workspaces {
                 recordQuietly(subject, AuditEvent.SESSION_STARTED, "sandbox " + started.sandbox());
                 return started;
             }
+        }
+    }
+
+    /**
+     * The open workspaces as an administrator watches them, longest open first: whose, since when,
+     * idle for how long, and what the sandbox uses now (-1 where sandboxd could not say).
+     */
+    public List<LiveWorkspace> live() {
+        List<Workspace> open = new ArrayList<>(bySubject.values());
+        open.sort(Comparator.comparingLong(Workspace::startedMillis));
+        List<LiveWorkspace> live = new ArrayList<>(open.size());
+        long now = System.currentTimeMillis();
+        try (SandboxConnection connection = sandboxes.getConnection()) {
+            for (Workspace workspace : open) {
+                live.add(liveOf(workspace, now, connection));
+            }
+        } catch (SandboxConnectorException e) {
+            LOG.fine(() -> "no sandboxd for the live view: " + e.getMessage());
+            for (Workspace workspace : open.subList(live.size(), open.size())) {
+                live.add(liveOf(workspace, now, null));
+            }
+        }
+        return live;
+    }
+
+    private LiveWorkspace liveOf(Workspace workspace, long now, SandboxConnection connection) {
+        SandboxStats stats = null;
+        VolumeStats home = null;
+        if (connection != null) {
+            try {
+                stats = connection.stats(workspace.sandbox());
+                home = connection.volumeStats(volumeOf(workspace.subject()));
+            } catch (SandboxConnectorException e) {
+                LOG.fine(() -> "no statistics of " + workspace.sandbox() + ": " + e.getMessage());
+            }
+        }
+        return new LiveWorkspace(
+                workspace.subject(),
+                workspace.sandbox(),
+                Instant.ofEpochMilli(workspace.startedMillis()),
+                Math.max(0, (now - workspace.lastActivityMillis()) / 1000),
+                stats == null ? -1 : stats.cpuNanos() / 1_000_000,
+                stats == null ? -1 : stats.memoryBytes(),
+                stats == null ? -1 : stats.pids(),
+                home == null ? -1 : home.usedBytes(),
+                home == null ? -1 : home.totalBytes());
+    }
+
+    /**
+     * Ends a person's workspace for an administrator (the page is told, the files stay); recorded
+     * as done by {@code administrator}. False when the person has no workspace open.
+     */
+    public boolean endForAdministrator(String subject, String administrator) {
+        Workspace workspace = bySubject.get(subject);
+        if (workspace == null) {
+            return false;
+        }
+        LOG.info(
+                () -> "Workspace in sandbox " + workspace.sandbox() + " ended by an administrator");
+        end(
+                workspace,
+                new CloseReason(
+                        TerminalHub.closeCode(ENDED_BY_ADMINISTRATOR),
+                        "ended by an administrator"));
+        try {
+            audit.record(
+                    administrator,
+                    ENDED_BY_ADMINISTRATOR_ACTION,
+                    AuditEntry.PERSON_TARGET + subject,
+                    "sandbox " + workspace.sandbox());
+        } catch (RuntimeException e) {
+            LOG.warning("could not record the end in the audit log: " + e.getMessage());
+        }
+        return true;
+    }
+
+    /** The sandbox host's warm pool, as sandboxd reports it; empty when sandboxd is unreachable. */
+    public Optional<WarmPoolState> warmPool() {
+        try (SandboxConnection connection = sandboxes.getConnection()) {
+            return Optional.of(connection.warmPool());
+        } catch (SandboxConnectorException e) {
+            return Optional.empty();
         }
     }
 
