@@ -111,10 +111,11 @@ public class AuditResource {
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        List<AuditEntry> entries = auditLog.page(query, beforeId, max);
-        Long next = entries.size() < max ? null : entries.get(entries.size() - 1).id();
+        AuditLog.Page page = auditLog.page(query, beforeId, max);
         return Response.ok(
-                        new AuditPage(entries.stream().map(AuditEventView::of).toList(), next),
+                        new AuditPage(
+                                page.entries().stream().map(AuditEventView::of).toList(),
+                                page.nextBefore()),
                         MediaType.APPLICATION_JSON_TYPE)
                 .build();
     }
@@ -136,19 +137,17 @@ public class AuditResource {
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        String actor = Caller.of(request).actor();
+        AuditLog.Export export = auditLog.beginExport(query, Caller.of(request).actor());
         StreamingOutput csv =
                 output -> {
                     BufferedWriter writer =
                             new BufferedWriter(
                                     new OutputStreamWriter(output, StandardCharsets.UTF_8));
-                    auditLog.export(query, writer, actor);
+                    auditLog.write(export, writer);
                     writer.flush();
                 };
         return Response.ok(csv, Csv.MEDIA_TYPE)
-                .header(
-                        HttpHeaders.CONTENT_DISPOSITION,
-                        "attachment; filename=\"audit-" + LocalDate.now(ZoneOffset.UTC) + ".csv\"")
+                .header(HttpHeaders.CONTENT_DISPOSITION, Csv.attachment("audit"))
                 .build();
     }
 

@@ -10,11 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import pro.codai.platform.audit.AuditLog;
+import pro.codai.platform.persistence.Like;
 import pro.codai.platform.setup.SiteSettings;
 
 /**
@@ -47,6 +49,39 @@ public class UserProfiles {
     }
 
     /** Number of people who have ever signed in. */
+    /**
+     * People whose name or e-mail address contains {@code text} (any case; null or blank:
+     * everyone), by name, {@code max} of them after skipping {@code first}.
+     */
+    public List<UserProfile> search(String text, int first, int max) {
+        return matching("SELECT p", text, UserProfile.class)
+                .setFirstResult(Math.max(0, first))
+                .setMaxResults(Math.max(1, Math.min(max, 1000)))
+                .getResultList();
+    }
+
+    /** How many people {@link #search} finds for {@code text}. */
+    public long count(String text) {
+        return matching("SELECT COUNT(p)", text, Long.class).getSingleResult();
+    }
+
+    private <T> TypedQuery<T> matching(String select, String text, Class<T> type) {
+        boolean all = text == null || text.isBlank();
+        String jpql =
+                select
+                        + " FROM UserProfile p"
+                        + (all
+                                ? ""
+                                : " WHERE LOWER(p.email) LIKE :like ESCAPE '!'"
+                                        + " OR LOWER(p.displayName) LIKE :like ESCAPE '!'")
+                        + (type == UserProfile.class ? " ORDER BY p.displayName, p.id" : "");
+        TypedQuery<T> query = entityManager.createQuery(jpql, type);
+        if (!all) {
+            query.setParameter("like", Like.containing(text.strip()));
+        }
+        return query;
+    }
+
     public long count() {
         return entityManager.createNamedQuery(UserProfile.COUNT_ALL, Long.class).getSingleResult();
     }

@@ -32,7 +32,8 @@ public record AuditEntry(
         return target == null ? "" : person(targetName, targetEmail, target);
     }
 
-    private static String person(String name, String email, String recorded) {
+    /** A person as a reviewer reads them: "Name <e-mail>", else {@code recorded}. */
+    public static String person(String name, String email, String recorded) {
         if (name == null) {
             return recorded;
         }

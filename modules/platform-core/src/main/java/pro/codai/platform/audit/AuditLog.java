@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,6 +16,7 @@ import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
 import pro.codai.platform.account.UserProfile;
+import pro.codai.platform.persistence.Like;
 import pro.codai.platform.web.Csv;
 
 /** Appends to and reads the audit log. There is deliberately no way to change an entry. */
@@ -77,16 +77,24 @@ public class AuditLog {
                         .getResultList());
     }
 
+    /** A page of events, newest first, and the {@code beforeId} of the next (null: no more). */
+    public record Page(List<AuditEntry> entries, Long nextBefore) {}
+
     /**
      * The events a query matches recorded before the event {@code beforeId} (null: the newest),
-     * newest first; the last one's id asks for the next page, which stays the same however many
-     * events are recorded meanwhile.
+     * newest first, at most {@code max}; the page names where the next one starts, which stays the
+     * same however many events are recorded meanwhile.
      */
-    public List<AuditEntry> page(AuditQuery query, Long beforeId, int max) {
-        return entries(
+    public Page page(AuditQuery query, Long beforeId, int max) {
+        int size = Math.max(1, Math.min(max, MAX_PAGE));
+        // One more than asked tells whether another page follows.
+        List<AuditEvent> events =
                 filtered("SELECT e", query, beforeId, AuditEvent.class)
-                        .setMaxResults(Math.max(1, Math.min(max, MAX_PAGE)))
-                        .getResultList());
+                        .setMaxResults(size + 1)
+                        .getResultList();
+        boolean more = events.size() > size;
+        List<AuditEntry> entries = entries(more ? events.subList(0, size) : events);
+        return new Page(entries, more ? entries.get(size - 1).id() : null);
     }
 
     /** How many events a query matches. */
@@ -103,18 +111,37 @@ public class AuditLog {
                 .getResultList();
     }
 
+    /** An export as recorded before it is written: its search, bound and size. */
+    public record Export(AuditQuery query, long beforeId, long events) {}
+
     /**
-     * Writes every event the query matches to {@code out} as CSV ({@link #CSV_COLUMNS}, times as
-     * ISO-8601 UTC), page by page, and records the export itself; returns how many it wrote.
+     * Records an export before any of it is written (so an export cut off half-way is on record
+     * too) and fixes what it holds: the matching events recorded until now.
      */
-    public long export(AuditQuery query, Writer out, String exportedBy) {
+    public Export beginExport(AuditQuery query, String exportedBy) {
+        Long newest =
+                entityManager
+                        .createQuery("SELECT MAX(e.id) FROM AuditEvent e", Long.class)
+                        .getSingleResult();
+        long before = newest == null ? 1 : newest + 1;
+        long events = filtered("SELECT COUNT(e)", query, before, Long.class).getSingleResult();
+        record(exportedBy, EXPORTED, null, events + " events: " + query.describe());
+        return new Export(query, before, events);
+    }
+
+    /**
+     * Writes an export's events to {@code out} as CSV ({@link #CSV_COLUMNS}, times ISO-8601 UTC),
+     * newest first, a page at a time, each page read on its own: no transaction or connection is
+     * held while a slow client downloads. Returns how many it wrote.
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public long write(Export export, Writer out) {
         Csv csv = new Csv(out).row(CSV_COLUMNS);
         long written = 0;
-        Long before = null;
-        List<AuditEntry> page;
-        do {
-            page = page(query, before, MAX_PAGE);
-            for (AuditEntry entry : page) {
+        Long before = export.beforeId();
+        while (before != null) {
+            Page page = page(export.query(), before, MAX_PAGE);
+            for (AuditEntry entry : page.entries()) {
                 csv.row(
                         Arrays.asList(
                                 Long.toString(entry.id()),
@@ -127,12 +154,10 @@ public class AuditLog {
                                 entry.targetName(),
                                 entry.targetEmail(),
                                 entry.detail()));
-                before = entry.id();
             }
-            written += page.size();
-            entityManager.clear(); // a long export holds one page at a time
-        } while (page.size() == MAX_PAGE);
-        record(exportedBy, EXPORTED, null, written + " events: " + query.describe());
+            written += page.entries().size();
+            before = page.nextBefore();
+        }
         return written;
     }
 
@@ -158,7 +183,7 @@ public class AuditLog {
                     .append("))");
             parameters.put("person", query.person());
             parameters.put("personTarget", AuditEntry.PERSON_TARGET + query.person());
-            parameters.put("personLike", containing(query.person()));
+            parameters.put("personLike", Like.containing(query.person()));
         }
         if (query.action() != null) {
             jpql.append(" AND e.action = :action");
@@ -166,7 +191,7 @@ public class AuditLog {
         }
         if (query.target() != null) {
             jpql.append(" AND LOWER(e.target) LIKE :targetLike ESCAPE '!'");
-            parameters.put("targetLike", containing(query.target()));
+            parameters.put("targetLike", Like.containing(query.target()));
         }
         if (query.from() != null) {
             jpql.append(" AND e.occurredAt >= :from");
@@ -186,16 +211,6 @@ public class AuditLog {
         TypedQuery<T> typed = entityManager.createQuery(jpql.toString(), type);
         parameters.forEach(typed::setParameter);
         return typed;
-    }
-
-    /** A LIKE pattern for text containing {@code text}, its own wildcards taken literally. */
-    static String containing(String text) {
-        String escaped =
-                text.toLowerCase(Locale.ROOT)
-                        .replace("!", "!!")
-                        .replace("%", "!%")
-                        .replace("_", "!_");
-        return "%" + escaped + "%";
     }
 
     private List<AuditEntry> entries(List<AuditEvent> events) {

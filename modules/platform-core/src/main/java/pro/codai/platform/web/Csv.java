@@ -3,6 +3,8 @@ package pro.codai.platform.web;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -17,6 +19,11 @@ public final class Csv {
     public static final String MEDIA_TYPE = "text/csv; charset=UTF-8";
 
     private final Writer out;
+
+    /** A {@code Content-Disposition} for a download named after what it holds and today (UTC). */
+    public static String attachment(String name) {
+        return "attachment; filename=\"" + name + "-" + LocalDate.now(ZoneOffset.UTC) + ".csv\"";
+    }
 
     public Csv(Writer out) {
         this.out = out;

@@ -54,6 +54,64 @@ class UserProfilesIT {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
+    void peopleAreFoundByPartOfTheirNameOrAddressInNameOrder(TestDatabase.Kind kind)
+            throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            inTransaction(
+                    factory,
+                    em -> {
+                        em.persist(
+                                new UserProfile(
+                                        "kc-3",
+                                        "zoe@uni.example",
+                                        "Zoe Adams",
+                                        Role.STUDENT,
+                                        Plan.FREE));
+                        em.persist(
+                                new UserProfile(
+                                        "kc-1",
+                                        "ada_l@uni.example",
+                                        "Ada Lovelace",
+                                        Role.ADMIN,
+                                        Plan.PRO));
+                        em.persist(
+                                new UserProfile(
+                                        "kc-2",
+                                        "grace@navy.example",
+                                        "Grace Hopper",
+                                        Role.INSTRUCTOR,
+                                        Plan.PRO));
+                    });
+            EntityManager em = factory.createEntityManager();
+            UserProfiles profiles = new UserProfiles();
+            profiles.entityManager = em;
+
+            assertThat(profiles.search(null, 0, 10))
+                    .extracting(UserProfile::getDisplayName)
+                    .containsExactly("Ada Lovelace", "Grace Hopper", "Zoe Adams");
+            assertThat(profiles.search("  ADA ", 0, 10))
+                    .extracting(UserProfile::getSubject)
+                    .containsExactly("kc-1", "kc-3");
+            assertThat(profiles.search("navy.example", 0, 10))
+                    .extracting(UserProfile::getSubject)
+                    .containsExactly("kc-2");
+            // The search's own wildcards are literal: "_l" is in Ada's address only.
+            assertThat(profiles.search("_l", 0, 10))
+                    .extracting(UserProfile::getSubject)
+                    .containsExactly("kc-1");
+            assertThat(profiles.search("%", 0, 10)).isEmpty();
+            assertThat(profiles.search(null, 1, 1))
+                    .extracting(UserProfile::getSubject)
+                    .containsExactly("kc-2");
+            assertThat(profiles.count("ada")).isEqualTo(2);
+            assertThat(profiles.count("")).isEqualTo(3);
+            em.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
     void changesAreVersionedAndStamped(TestDatabase.Kind kind) throws Exception {
         try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
             EntityManagerFactory factory = database.migratedEntityManagerFactory();

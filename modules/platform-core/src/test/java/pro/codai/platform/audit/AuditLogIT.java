@@ -161,12 +161,21 @@ class AuditLogIT {
             assertThat(auditLog.count(new AuditQuery(null, null, null, after, null))).isZero();
             assertThat(auditLog.count(new AuditQuery(null, null, null, null, before))).isZero();
 
-            List<AuditEntry> first = auditLog.page(AuditQuery.EVERYTHING, null, 3);
+            AuditLog.Page first = auditLog.page(AuditQuery.EVERYTHING, null, 3);
             inTransaction(factory, e -> log(e).record("late", "x.newer", null, null));
-            List<AuditEntry> next = auditLog.page(AuditQuery.EVERYTHING, first.get(2).id(), 3);
+            AuditLog.Page next = auditLog.page(AuditQuery.EVERYTHING, first.nextBefore(), 3);
             // The next page goes on from where the first ended, whatever was recorded meanwhile.
-            assertThat(first).hasSize(3);
-            assertThat(next).extracting(AuditEntry::action).containsExactly(UserProfiles.SIGNED_IN);
+            assertThat(first.entries()).hasSize(3);
+            assertThat(first.nextBefore()).isEqualTo(first.entries().get(2).id());
+            assertThat(next.entries())
+                    .extracting(AuditEntry::action)
+                    .containsExactly(UserProfiles.SIGNED_IN);
+            assertThat(next.nextBefore()).as("the last page").isNull();
+            // A last page that is exactly full says so too.
+            AuditLog.Page exactlyFull =
+                    auditLog.page(new AuditQuery(null, null, "user:", null, null), null, 3);
+            assertThat(exactlyFull.entries()).hasSize(3);
+            assertThat(exactlyFull.nextBefore()).isNull();
             assertThat(auditLog.search(AuditQuery.EVERYTHING, 4, 10))
                     .extracting(AuditEntry::action)
                     .containsExactly(UserProfiles.SIGNED_IN);
@@ -183,7 +192,8 @@ class AuditLogIT {
         assertThatThrownBy(() -> new AuditQuery("x".repeat(256), null, null, null, null))
                 .hasMessage("person must be at most 255 characters");
         assertThat(new AuditQuery("  ", " ", "", null, null)).isEqualTo(AuditQuery.EVERYTHING);
-        assertThat(AuditLog.containing("A_b%c!")).isEqualTo("%a!_b!%c!!%");
+        assertThat(pro.codai.platform.persistence.Like.containing("A_b%c!"))
+                .isEqualTo("%a!_b!%c!!%");
     }
 
     @ParameterizedTest
@@ -202,13 +212,18 @@ class AuditLogIT {
                         }
                     });
             StringWriter csv = new StringWriter();
-            long[] written = new long[1];
+            AuditLog.Export[] export = new AuditLog.Export[1];
             inTransaction(
                     factory,
-                    em -> written[0] = log(em).export(query("bob", null, null), csv, "kc-ada"));
+                    em -> export[0] = log(em).beginExport(query("bob", null, null), "kc-ada"));
+            // Events recorded once the export has begun are not in it.
+            inTransaction(factory, em -> log(em).record("kc-bob", "file.saved", "late", null));
+            EntityManager reader = factory.createEntityManager();
+            long written = log(reader).write(export[0], csv);
+            reader.close();
 
             String[] lines = csv.toString().split("\r\n");
-            assertThat(written[0]).isEqualTo(AuditLog.MAX_PAGE + 5 + 2);
+            assertThat(written).isEqualTo(AuditLog.MAX_PAGE + 5 + 2).isEqualTo(export[0].events());
             assertThat(lines).hasSize(1 + AuditLog.MAX_PAGE + 5 + 2);
             assertThat(lines[0])
                     .isEqualTo(

@@ -32,19 +32,7 @@ public final class AdminPages {
         browser.setValue(By.id("audit:from"), fromDay == null ? "" : fromDay);
         browser.setValue(By.id("audit:to"), toDay == null ? "" : toDay);
         browser.click(By.id("audit:apply"));
-        // The click queues PrimeFaces' request at once; the table is updated when it is done.
-        try {
-            new WebDriverWait(browser.driver, Browser.patient(30))
-                    .until(
-                            d ->
-                                    Boolean.TRUE.equals(
-                                            ((org.openqa.selenium.JavascriptExecutor) d)
-                                                    .executeScript(
-                                                            "return PrimeFaces.ajax.Queue.isEmpty()")));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError(
-                    "the search did not end:\n" + browser.consoleLog() + "\n" + browser.text(), e);
-        }
+        awaitAjax();
         awaitTable();
     }
 
@@ -72,6 +60,22 @@ public final class AdminPages {
     /** Where the export link points (the search applied). */
     public String exportHref() {
         return browser.await(By.id("audit:export")).getAttribute("href");
+    }
+
+    /** Waits until PrimeFaces has no request left (a click queues its request at once). */
+    private void awaitAjax() {
+        try {
+            new WebDriverWait(browser.driver, Browser.patient(30))
+                    .until(
+                            d ->
+                                    Boolean.TRUE.equals(
+                                            ((org.openqa.selenium.JavascriptExecutor) d)
+                                                    .executeScript(
+                                                            "return PrimeFaces.ajax.Queue.isEmpty()")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "the request did not end:\n" + browser.consoleLog() + "\n" + browser.text(), e);
+        }
     }
 
     private void awaitTable() {
@@ -109,5 +113,42 @@ public final class AdminPages {
     private void awaitLocalTimes() {
         new WebDriverWait(browser.driver, Browser.patient(30))
                 .until(d -> d.findElements(By.cssSelector("time[data-local]")).isEmpty());
+    }
+
+    /** Opens the people page; waits until its table is there. */
+    public void openPeople() {
+        portal.open("/admin/people.xhtml");
+        browser.await(By.id("people-title"));
+        browser.await(By.id("people:table"));
+        awaitLocalTimes();
+    }
+
+    /** Searches people by part of a name or address; waits until the table is updated. */
+    public void searchPeople(String text) {
+        browser.type(By.id("people:text"), text);
+        browser.click(By.id("people:apply"));
+        awaitAjax();
+        awaitLocalTimes();
+    }
+
+    /** The text of each row of the people table as shown. */
+    public List<String> peopleRows() {
+        return browser.driver.findElements(By.cssSelector("#people\\:table tbody tr")).stream()
+                .filter(row -> !row.getAttribute("class").contains("ui-datatable-empty-message"))
+                .map(WebElement::getText)
+                .toList();
+    }
+
+    /** Follows the audit trail link of the person whose row holds {@code who}. */
+    public void openAuditTrailOf(String who) {
+        browser.driver
+                .findElement(
+                        By.xpath(
+                                "//*[@id='people:table']//tbody/tr[contains(., '"
+                                        + who
+                                        + "')]//a[contains(., 'Audit trail')]"))
+                .click();
+        browser.await(By.id("audit-title"));
+        awaitTable();
     }
 }

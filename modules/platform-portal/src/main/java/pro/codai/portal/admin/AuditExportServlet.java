@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 import jakarta.inject.Inject;
@@ -51,15 +49,21 @@ public class AuditExportServlet extends HttpServlet {
             response.getWriter().println("The export was not made: " + e.getMessage() + ".");
             return;
         }
+        AuditLog.Export export = auditLog.beginExport(query, account.subject());
         response.setContentType(Csv.MEDIA_TYPE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader("Cache-Control", "no-store");
-        response.setHeader(
-                "Content-Disposition",
-                "attachment; filename=\"audit-" + LocalDate.now(ZoneOffset.UTC) + ".csv\"");
+        response.setHeader("Content-Disposition", Csv.attachment("audit"));
         Writer out = response.getWriter();
-        auditLog.export(query, out, account.subject());
+        auditLog.write(export, out);
         out.flush();
+    }
+
+    /** Only the headers: a HEAD neither runs nor records an export. */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) {
+        response.setContentType(Csv.MEDIA_TYPE);
+        response.setHeader("Cache-Control", "no-store");
     }
 
     private static Instant instant(String name, String value) {

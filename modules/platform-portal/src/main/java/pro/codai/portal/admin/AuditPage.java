@@ -57,6 +57,16 @@ public class AuditPage implements Serializable {
     @PostConstruct
     void start() {
         actions = auditLog.actions();
+        // A link from elsewhere in the console (a person's audit trail) names the person.
+        String asked =
+                FacesContext.getCurrentInstance()
+                        .getExternalContext()
+                        .getRequestParameterMap()
+                        .get("person");
+        if (asked != null && !asked.isBlank()) {
+            person = asked;
+            search();
+        }
     }
 
     /** Applies the form's search; a search that cannot be read is refused with a message. */

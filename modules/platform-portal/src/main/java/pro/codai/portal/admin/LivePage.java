@@ -16,6 +16,7 @@ import jakarta.inject.Named;
 
 import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
+import pro.codai.platform.audit.AuditEntry;
 import pro.codai.portal.account.CurrentAccount;
 import pro.codai.portal.ide.LiveWorkspace;
 import pro.codai.portal.ide.Workspaces;
@@ -59,12 +60,16 @@ public class LivePage implements Serializable {
 
     private String nameOf(String subject) {
         Optional<UserProfile> profile = profiles.findBySubject(subject);
-        return profile.map(p -> p.getDisplayName() + " <" + p.getEmail() + ">").orElse(subject);
+        return profile.map(p -> AuditEntry.person(p.getDisplayName(), p.getEmail(), subject))
+                .orElse(subject);
     }
 
-    /** Ends one person's workspace; says so, or that it had already ended. */
-    public void end(String subject) {
-        boolean ended = workspaces.endForAdministrator(subject, account.subject());
+    /**
+     * Ends the workspace in this sandbox of this person (never one started since the page was
+     * drawn); says so, or that it had already ended.
+     */
+    public void end(String subject, String sandbox) {
+        boolean ended = workspaces.endForAdministrator(subject, sandbox, account.subject());
         FacesContext.getCurrentInstance()
                 .addMessage(
                         null,

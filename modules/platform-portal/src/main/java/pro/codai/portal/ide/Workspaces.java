@@ -200,7 +200,11 @@ public class Workspaces {
                                 subject, connection.acquire(spec, OWNER), allowance, today, used);
                 bySubject.put(subject, started);
                 LOG.info(() -> "Workspace started in sandbox " + started.sandbox());
-                recordQuietly(subject, AuditEvent.SESSION_STARTED, "sandbox " + started.sandbox());
+                recordQuietly(
+                        subject,
+                        AuditEvent.SESSION_STARTED,
+                        subject,
+                        "sandbox " + started.sandbox());
                 return started;
             }
         }
@@ -255,27 +259,20 @@ public class Workspaces {
      * Ends a person's workspace for an administrator (the page is told, the files stay); recorded
      * as done by {@code administrator}. False when the person has no workspace open.
      */
-    public boolean endForAdministrator(String subject, String administrator) {
+    public boolean endForAdministrator(String subject, String sandbox, String administrator) {
         Workspace workspace = bySubject.get(subject);
-        if (workspace == null) {
+        // Only the workspace the administrator saw, and only if this call is what ends it.
+        if (workspace == null
+                || !workspace.sandbox().equals(sandbox)
+                || !end(
+                        workspace,
+                        new CloseReason(
+                                TerminalHub.closeCode(ENDED_BY_ADMINISTRATOR),
+                                "ended by an administrator"))) {
             return false;
         }
-        LOG.info(
-                () -> "Workspace in sandbox " + workspace.sandbox() + " ended by an administrator");
-        end(
-                workspace,
-                new CloseReason(
-                        TerminalHub.closeCode(ENDED_BY_ADMINISTRATOR),
-                        "ended by an administrator"));
-        try {
-            audit.record(
-                    administrator,
-                    ENDED_BY_ADMINISTRATOR_ACTION,
-                    AuditEntry.PERSON_TARGET + subject,
-                    "sandbox " + workspace.sandbox());
-        } catch (RuntimeException e) {
-            LOG.warning("could not record the end in the audit log: " + e.getMessage());
-        }
+        LOG.info(() -> "Workspace in sandbox " + sandbox + " ended by an administrator");
+        recordQuietly(administrator, ENDED_BY_ADMINISTRATOR_ACTION, subject, "sandbox " + sandbox);
         return true;
     }
 
@@ -345,15 +342,16 @@ public class Workspaces {
     }
 
     /** Ends a workspace: its terminal, then its sandbox; the volume stays. */
-    void end(Workspace workspace, CloseReason reason) {
+    boolean end(Workspace workspace, CloseReason reason) {
         if (!bySubject.remove(workspace.subject(), workspace)) {
-            return;
+            return false; // ended already (by the culling, the meter, another administrator)
         }
         workspace.closeTerminal(reason);
         save(workspace);
         recordQuietly(
                 workspace.subject(),
                 SESSION_ENDED,
+                workspace.subject(),
                 (reason.getReasonPhrase().isBlank() ? "ended" : reason.getReasonPhrase())
                         + " after "
                         + Quota.duration(workspace.ageMillis() / 1000));
@@ -362,6 +360,7 @@ public class Workspaces {
         } catch (SandboxConnectorException e) {
             LOG.warning("could not release sandbox " + workspace.sandbox() + ": " + e.getMessage());
         }
+        return true;
     }
 
     /**
@@ -424,10 +423,13 @@ public class Workspaces {
         return 1000 * Math.max(1, Math.min(60, Math.min(graceSeconds, idleSeconds) / 4));
     }
 
-    /** A workspace's start or end in the audit log; never what stops a workspace ending. */
-    private void recordQuietly(String subject, String action, String detail) {
+    /**
+     * A workspace's start or end in the audit log, done to {@code person}; never what stops a
+     * workspace starting or ending.
+     */
+    private void recordQuietly(String actor, String action, String person, String detail) {
         try {
-            audit.record(subject, action, AuditEntry.PERSON_TARGET + subject, detail);
+            audit.record(actor, action, AuditEntry.PERSON_TARGET + person, detail);
         } catch (RuntimeException e) {
             LOG.warning("could not record " + action + " in the audit log: " + e.getMessage());
         }
