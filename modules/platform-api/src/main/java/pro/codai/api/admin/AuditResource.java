@@ -50,35 +50,8 @@ public class AuditResource {
     @Context UriInfo uri;
     @Context ContainerRequestContext request;
 
-    /** An audit event: people resolved to their names where the server knows them. */
-    public record AuditEventView(
-            long id,
-            Instant occurredAt,
-            String actor,
-            String actorName,
-            String actorEmail,
-            String action,
-            String target,
-            String targetName,
-            String targetEmail,
-            String detail) {
-        static AuditEventView of(AuditEntry entry) {
-            return new AuditEventView(
-                    entry.id(),
-                    entry.occurredAt(),
-                    entry.actor(),
-                    entry.actorName(),
-                    entry.actorEmail(),
-                    entry.action(),
-                    entry.target(),
-                    entry.targetName(),
-                    entry.targetEmail(),
-                    entry.detail());
-        }
-    }
-
     /** A page of events, and the {@code before} that asks for the next (null after the last). */
-    public record AuditPage(List<AuditEventView> events, Long nextBefore) {}
+    public record AuditPage(List<AuditEntry> events, Long nextBefore) {}
 
     /**
      * @param person part of a person's name or e-mail address, or their subject
@@ -113,9 +86,7 @@ public class AuditResource {
         }
         AuditLog.Page page = auditLog.page(query, beforeId, max);
         return Response.ok(
-                        new AuditPage(
-                                page.entries().stream().map(AuditEventView::of).toList(),
-                                page.nextBefore()),
+                        new AuditPage(page.entries(), page.nextBefore()),
                         MediaType.APPLICATION_JSON_TYPE)
                 .build();
     }
