@@ -78,6 +78,9 @@ public record ServerPlan(
         command.add(javaCommand);
         command.add("-Xmx" + settings.heap());
         command.add("-XX:+ExitOnOutOfMemoryError");
+        // A crash report outlives the restart (not in a private /tmp that systemd empties) and
+        // stays owner-only: it may hold the environment's secrets.
+        command.add("-XX:ErrorFile=" + runDir.resolve("hs_err_pid%p.log"));
         // The same on every host, whatever its LANG. In en-US, String.format (which the WebSocket
         // container calls for each message it reads) also skips building a locale's digit table.
         command.add("-Duser.timezone=UTC");

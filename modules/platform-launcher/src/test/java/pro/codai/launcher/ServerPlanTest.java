@@ -45,6 +45,9 @@ class ServerPlanTest {
                         "-Duser.timezone=UTC",
                         "-Duser.language=en",
                         "-Duser.country=US");
+        assertThat(plan.command())
+                .as("a JVM crash report kept in the owner-only run directory")
+                .contains("-XX:ErrorFile=" + tempDir.resolve("data/run/hs_err_pid%p.log"));
         assertThat(plan.command()).noneMatch(argument -> argument.startsWith("-Dotel."));
         assertThat(plan.command())
                 .as("the default preview address: the portal's listener under 127.0.0.1")
