@@ -1,5 +1,6 @@
 package pro.codai.platform.audit;
 
+import java.io.Serializable;
 import java.time.Instant;
 
 /**
@@ -17,7 +18,8 @@ public record AuditEntry(
         String target,
         String targetName,
         String targetEmail,
-        String detail) {
+        String detail)
+        implements Serializable {
 
     /** The target prefix of events done to a person: {@code user:<subject>}. */
     public static final String PERSON_TARGET = "user:";

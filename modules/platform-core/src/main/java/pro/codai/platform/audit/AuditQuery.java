@@ -1,5 +1,6 @@
 package pro.codai.platform.audit;
 
+import java.io.Serializable;
 import java.time.Instant;
 
 /**
@@ -12,7 +13,8 @@ import java.time.Instant;
  * @param from the earliest time, inclusive
  * @param to the latest time, exclusive
  */
-public record AuditQuery(String person, String action, String target, Instant from, Instant to) {
+public record AuditQuery(String person, String action, String target, Instant from, Instant to)
+        implements Serializable {
 
     /** The longest text a search takes in one field (a target or subject is at most 255). */
     public static final int MAX_TEXT = 255;

@@ -37,7 +37,7 @@ public class LivePage implements Serializable {
     @Inject transient CurrentAccount account;
 
     /** A workspace as a row: the person by name and address. */
-    public record Row(LiveWorkspace workspace, String who) {}
+    public record Row(LiveWorkspace workspace, String who) implements Serializable {}
 
     private List<Row> rows = List.of();
     private WarmPoolState warmPool;

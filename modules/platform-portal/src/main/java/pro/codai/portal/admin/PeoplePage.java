@@ -38,7 +38,8 @@ public class PeoplePage implements Serializable {
             String plan,
             String institution,
             String programme,
-            Instant lastSignInAt) {
+            Instant lastSignInAt)
+            implements Serializable {
 
         static Person of(UserProfile profile) {
             return new Person(

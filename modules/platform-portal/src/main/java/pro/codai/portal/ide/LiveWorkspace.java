@@ -1,5 +1,6 @@
 package pro.codai.portal.ide;
 
+import java.io.Serializable;
 import java.time.Instant;
 
 /**
@@ -21,7 +22,8 @@ public record LiveWorkspace(
         long memoryBytes,
         int processes,
         long homeUsedBytes,
-        long homeTotalBytes) {
+        long homeTotalBytes)
+        implements Serializable {
 
     /** The CPU used as people read it: "12.3 s", "—" when unknown. */
     public String cpu() {
