@@ -39,6 +39,9 @@ final class Keycloak {
     /** The realm's codaipro-setup service account's secret (the setup wizard's). */
     static final String SETUP_CLIENT_SECRET = "it-setup-secret-0b7e4f2a9c1d8e6f3a5b7c9d1e2f4a6b";
 
+    /** The realm's codaipro-people service account's secret (the admin console's). */
+    static final String PEOPLE_CLIENT_SECRET = "it-people-secret-5d3c1b9a7e2f4d6c8b0a1e3f5c7d9b2a";
+
     /** Public test clients with the password grant (for API tokens without a browser). */
     static final String TOKEN_CLIENT = "it-token-client";
 
@@ -115,6 +118,7 @@ final class Keycloak {
         env.put("CODAIPRO_PUBLIC_URL", "http://localhost:" + portalPort);
         env.put("CODAIPRO_OIDC_CLIENT_SECRET", PORTAL_CLIENT_SECRET);
         env.put("CODAIPRO_SETUP_CLIENT_SECRET", SETUP_CLIENT_SECRET);
+        env.put("CODAIPRO_PEOPLE_CLIENT_SECRET", PEOPLE_CLIENT_SECRET);
         env.put("CODAIPRO_SMTP_HOST", "127.0.0.1");
         env.put("CODAIPRO_SMTP_PORT", Integer.toString(mail.port));
         env.put("CODAIPRO_SMTP_FROM", "codaipro@campus.example");

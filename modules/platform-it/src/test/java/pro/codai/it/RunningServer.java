@@ -84,6 +84,8 @@ final class RunningServer implements AutoCloseable {
         env.put("CODAIPRO_JVM_HEAP", "512m");
         // Sign-in needs a client secret; tests that sign in pass the real Keycloak's settings.
         env.put("CODAIPRO_OIDC_CLIENT_SECRET", Keycloak.PORTAL_CLIENT_SECRET);
+        // The admin console's Keycloak client, for tests that suspend people.
+        env.put("CODAIPRO_PEOPLE_CLIENT_SECRET", Keycloak.PEOPLE_CLIENT_SECRET);
         env.putAll(settings);
         ProcessBuilder builder =
                 new ProcessBuilder(serverHome().resolve("bin/codaipro-server").toString())

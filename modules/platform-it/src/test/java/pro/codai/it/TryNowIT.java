@@ -28,11 +28,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
 
 import pro.codai.it.browser.Accessibility;
 import pro.codai.it.browser.AdminPages;
 import pro.codai.it.browser.Browser;
 import pro.codai.it.browser.IdePages;
+import pro.codai.it.browser.KeycloakPages;
 import pro.codai.it.browser.PortalPages;
 
 /**
@@ -248,6 +250,76 @@ class TryNowIT {
                     .contains("\"actorEmail\":\"" + admin + "\"");
             assertThat(auditOf(email, "session.ended"))
                     .contains("\"detail\":\"ended by an administrator after ");
+        }
+    }
+
+    @Test
+    void anAdministratorSuspendsAStudentWhoseWorkspaceEndsAtOnceAndReEnablesThem()
+            throws Exception {
+        String email = "olga-" + run + "@uni.example";
+        String subject = keycloak.createUser(email, email, PASSWORD, true);
+        String admin = "suspender-" + run + "@uni.example";
+        keycloak.createUser(admin, admin, PASSWORD, true, "administrators");
+        try (Browser student = Browser.open();
+                Browser console = Browser.open()) {
+            IdePages ide = tryNow(student, email);
+            ide.typeInTerminal("echo open\n");
+            ide.awaitTerminalLine("open"::equals, "the shell");
+            int open = sandboxd.sandboxes().size();
+
+            PortalPages portal = new PortalPages(console, keycloak.publicUrl());
+            portal.signInForTheFirstTime(admin, PASSWORD);
+            AdminPages pages = new AdminPages(console, portal);
+            pages.openPeople();
+            pages.searchPeople(email);
+            assertThat(pages.offers(admin, "suspend")).as("nobody suspends themselves").isFalse();
+            long asked = System.nanoTime();
+            pages.suspend(email, "shared an exam answer");
+            // The student's page is told, and the sandbox is released.
+            ide.awaitAlert(
+                    text -> text.contains("An administrator ended your session"),
+                    "the suspension announced",
+                    30);
+            long told = System.nanoTime();
+            awaitTrue(
+                    () -> sandboxd.sandboxes().size() < open,
+                    "the workspace's sandbox released",
+                    30);
+            System.out.printf(
+                    "Suspension to the workspace's end on the student's page: %.0f ms%n",
+                    (told - asked) / 1e6);
+            assertThat(pages.peopleRows().get(0)).contains("Suspended since");
+            List<String> findings = new ArrayList<>();
+            Accessibility.check(console, "people, a person suspended", findings);
+            assertThat(findings).isEmpty();
+            assertThat(
+                            Keycloak.json(keycloak.admin("GET", "/users/" + subject, null))
+                                    .asJsonObject()
+                                    .getBoolean("enabled"))
+                    .as("disabled in Keycloak")
+                    .isFalse();
+            assertThat(auditOf(email, "account.suspended"))
+                    .contains("\"detail\":\"shared an exam answer\"")
+                    .contains("\"actorEmail\":\"" + admin + "\"");
+            assertThat(auditOf(email, "session.ended"))
+                    .contains("access ended by an administrator after ");
+
+            // The student's portal session is over: the IDE sends them to sign in again, and
+            // Keycloak refuses the disabled account.
+            student.go(keycloak.publicUrl() + "/try-now");
+            String refusal = new KeycloakPages(student).signInExpectingRefusal(email, PASSWORD);
+            assertThat(refusal).containsAnyOf("disabled", "Invalid");
+            assertThat(student.present(By.id("kc-form-login"))).as("still at Keycloak").isTrue();
+
+            pages.reinstate(email);
+            assertThat(pages.offers(email, "suspend")).isTrue();
+            assertThat(
+                            Keycloak.json(keycloak.admin("GET", "/users/" + subject, null))
+                                    .asJsonObject()
+                                    .getBoolean("enabled"))
+                    .as("enabled in Keycloak again")
+                    .isTrue();
+            auditOf(email, "account.reinstated");
         }
     }
 

@@ -142,6 +142,13 @@ public enum Setting {
             secret(32, null),
             "Secret of the realm's codaipro-setup client (a service account that manages users,"
                     + " the directory connection and mail); the setup wizard needs it."),
+    PEOPLE_CLIENT_SECRET(
+            "codaipro.people.client-secret",
+            "",
+            secret(32, null),
+            "Secret of the realm's codaipro-people client (a service account that may manage users"
+                    + " only); the admin console needs it to suspend accounts in Keycloak, end"
+                    + " their sessions there and send password reset mail."),
     SITE_NAME("codaipro.site.name", "CodaiPro Campus", text(100), "The name shown in the portal."),
     ADMIN_TOKEN(
             "codaipro.admin.token",

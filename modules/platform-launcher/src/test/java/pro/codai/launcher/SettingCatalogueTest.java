@@ -122,7 +122,8 @@ class SettingCatalogueTest {
                         Setting.DB_PASSWORD,
                         Setting.OIDC_CLIENT_SECRET,
                         Setting.ADMIN_TOKEN,
-                        Setting.SETUP_CLIENT_SECRET);
+                        Setting.SETUP_CLIENT_SECRET,
+                        Setting.PEOPLE_CLIENT_SECRET);
     }
 
     /**

@@ -19,6 +19,7 @@
     const QUOTA_USED_UP = 4002;
     const IDLE = 4003;
     const ENDED_BY_ADMINISTRATOR = 4004;
+    const ACCESS_ENDED = 4005;
     const TRY_AGAIN_LATER = 1013;
     const quote = (path) => "'" + path.replace(/'/g, "'\\''") + "'";
     const runners = {
@@ -153,6 +154,11 @@
                 say("Stopped: not used for a while.");
                 alertBar("Your workspace was stopped because it was not used (" + event.reason
                     + "). Your files are kept.", true);
+                return;
+            }
+            if (event.code === ACCESS_ENDED) {
+                say("Signed out by an administrator.");
+                alertBar("An administrator ended your session. Your files are kept; sign in again to go on.");
                 return;
             }
             if (event.code === ENDED_BY_ADMINISTRATOR) {

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import pro.codai.api.problem.Problem;
+import pro.codai.platform.account.AccessChanges;
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
 import pro.codai.platform.web.ClientAddress;
@@ -49,6 +51,8 @@ public class ApiAuthentication implements ContainerRequestFilter {
     @Context ResourceInfo resource;
 
     @Inject ApiKeys apiKeys;
+
+    @Inject AccessChanges access;
 
     @Inject AdminTokenLockout lockout;
 
@@ -76,6 +80,19 @@ public class ApiAuthentication implements ContainerRequestFilter {
         Principal principal = request.getSecurityContext().getUserPrincipal();
         if (principal != null) {
             Set<String> groups = token.getGroups() == null ? Set.of() : token.getGroups();
+            // A token's issue time is in whole seconds: one from the second of the decision counts
+            // as issued after it, so that signing in again at once is not refused.
+            Instant issued = Instant.ofEpochSecond(token.getIssuedAtTime() + 1);
+            if (access.ended(token.getSubject(), issued)) {
+                // Keycloak's tokens live a few minutes; an administrator's decision holds now.
+                abort(
+                        request,
+                        Response.Status.UNAUTHORIZED,
+                        access.suspended(token.getSubject())
+                                ? "your account is suspended"
+                                : "an administrator ended your sessions: sign in again");
+                return;
+            }
             if (Arrays.stream(allow.roles()).anyMatch(groups::contains)) {
                 request.setProperty(
                         Caller.REQUEST_PROPERTY, Caller.person(token.getSubject(), groups));

@@ -76,6 +76,21 @@ public class UserProfile {
     @Column(name = "last_sign_in_at")
     private Instant lastSignInAt;
 
+    /** When an administrator suspended the person; null while they may sign in. */
+    @Column(name = "suspended_at")
+    private Instant suspendedAt;
+
+    @Column(name = "suspended_by", length = 255)
+    private String suspendedBy;
+
+    /** When an administrator last ended all the person's sessions. */
+    @Column(name = "sessions_ended_at")
+    private Instant sessionsEndedAt;
+
+    /** Moves with {@link #suspendedAt} and {@link #sessionsEndedAt}: what server nodes watch. */
+    @Column(name = "access_changed_at")
+    private Instant accessChangedAt;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     private Instant createdAt;
 
@@ -162,6 +177,26 @@ public class UserProfile {
         return lastSignInAt;
     }
 
+    public Instant getSuspendedAt() {
+        return suspendedAt;
+    }
+
+    public String getSuspendedBy() {
+        return suspendedBy;
+    }
+
+    public boolean isSuspended() {
+        return suspendedAt != null;
+    }
+
+    public Instant getSessionsEndedAt() {
+        return sessionsEndedAt;
+    }
+
+    public Instant getAccessChangedAt() {
+        return accessChangedAt;
+    }
+
     public Instant getCreatedAt() {
         return createdAt;
     }
@@ -202,6 +237,29 @@ public class UserProfile {
 
     public void markOnboardingDone() {
         this.onboardingDone = true;
+    }
+
+    /**
+     * Refuses the person from {@code at}: sign-in, workspace, API keys. A suspension also ends
+     * every session they have open.
+     */
+    void suspend(String by, Instant at) {
+        suspendedAt = Objects.requireNonNull(at, "at");
+        suspendedBy = requireText(by, "by");
+        sessionsEndedAt = at;
+        accessChangedAt = at;
+    }
+
+    void reinstate(Instant at) {
+        suspendedAt = null;
+        suspendedBy = null;
+        accessChangedAt = Objects.requireNonNull(at, "at");
+    }
+
+    /** Every session the person opened before {@code at} ends (they may sign in again). */
+    void endSessions(Instant at) {
+        sessionsEndedAt = Objects.requireNonNull(at, "at");
+        accessChangedAt = at;
     }
 
     void recordSignIn(String username, Instant at) {

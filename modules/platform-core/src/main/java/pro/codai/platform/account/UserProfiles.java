@@ -30,6 +30,9 @@ public class UserProfiles {
     /** Action recorded at every sign-in (the portal's, after Keycloak checked the person). */
     public static final String SIGNED_IN = "account.signed-in";
 
+    /** Action recorded when Keycloak let a suspended person through and the portal did not. */
+    public static final String SIGN_IN_REFUSED = "account.sign-in-refused";
+
     @PersistenceContext(unitName = "codaipro")
     EntityManager entityManager;
 
@@ -48,7 +51,6 @@ public class UserProfiles {
                 .findFirst();
     }
 
-    /** Number of people who have ever signed in. */
     /**
      * People whose name or e-mail address contains {@code text} (any case; null or blank:
      * everyone), by name, {@code max} of them after skipping {@code first}.
@@ -82,6 +84,7 @@ public class UserProfiles {
         return query;
     }
 
+    /** Number of people who have ever signed in. */
     public long count() {
         return entityManager.createNamedQuery(UserProfile.COUNT_ALL, Long.class).getSingleResult();
     }
@@ -101,7 +104,10 @@ public class UserProfiles {
         return new PlanPolicy(domains);
     }
 
-    /** Provisions (first time) or refreshes the profile of a person who has just signed in. */
+    /**
+     * Provisions (first time) or refreshes the profile of a person who has just signed in. A
+     * suspended person's sign-in is recorded as refused; the caller refuses it.
+     */
     public UserProfile signedIn(SignIn signIn) {
         Plan plan = planPolicy().planFor(signIn);
         String email = signIn.email() == null || signIn.email().isBlank() ? "-" : signIn.email();
@@ -137,9 +143,79 @@ public class UserProfiles {
                     "user:" + signIn.subject(),
                     signIn.role() + ", " + plan);
         }
+        if (profile.isSuspended()) {
+            audit.record(
+                    signIn.subject(), SIGN_IN_REFUSED, "user:" + signIn.subject(), "suspended");
+            return profile;
+        }
         profile.recordSignIn(signIn.username(), Instant.now());
         audit.record(signIn.subject(), SIGNED_IN, "user:" + signIn.subject(), null);
         return profile;
+    }
+
+    /** Audit actions of what administrators do to a person's access. */
+    public static final String SUSPENDED = "account.suspended";
+
+    public static final String REINSTATED = "account.reinstated";
+    public static final String SESSIONS_ENDED = "account.sessions-ended";
+
+    /**
+     * Suspends the person (see {@link UserProfile#suspend}); recorded as done by {@code by}. False
+     * when they were suspended already.
+     */
+    public boolean suspend(String subject, String by, String reason) {
+        UserProfile profile = require(subject);
+        if (profile.isSuspended()) {
+            return false;
+        }
+        profile.suspend(by, Instant.now());
+        audit.record(by, SUSPENDED, "user:" + subject, reason);
+        return true;
+    }
+
+    /** Lifts the person's suspension. False when they were not suspended. */
+    public boolean reinstate(String subject, String by) {
+        UserProfile profile = require(subject);
+        if (!profile.isSuspended()) {
+            return false;
+        }
+        profile.reinstate(Instant.now());
+        audit.record(by, REINSTATED, "user:" + subject, null);
+        return true;
+    }
+
+    /** Ends every session the person has open now (workspace, portal, tokens). */
+    public void endSessions(String subject, String by) {
+        require(subject).endSessions(Instant.now());
+        audit.record(by, SESSIONS_ENDED, "user:" + subject, null);
+    }
+
+    /** A person's access as administrators last set it. */
+    public record AccessState(
+            String subject, Instant suspendedAt, Instant sessionsEndedAt, Instant changedAt) {}
+
+    /**
+     * The people whose access changed at or after {@code since} (null: ever), oldest change first.
+     */
+    public List<AccessState> accessChangedSince(Instant since) {
+        TypedQuery<UserProfile> query =
+                entityManager.createQuery(
+                        "SELECT p FROM UserProfile p WHERE p.accessChangedAt "
+                                + (since == null ? "IS NOT NULL" : ">= :since")
+                                + " ORDER BY p.accessChangedAt",
+                        UserProfile.class);
+        if (since != null) {
+            query.setParameter("since", since);
+        }
+        return query.getResultList().stream()
+                .map(
+                        profile ->
+                                new AccessState(
+                                        profile.getSubject(),
+                                        profile.getSuspendedAt(),
+                                        profile.getSessionsEndedAt(),
+                                        profile.getAccessChangedAt()))
+                .toList();
     }
 
     /** Saves what the person tells about themselves; their first profile completion. */
@@ -159,7 +235,6 @@ public class UserProfiles {
     }
 
     private UserProfile require(String subject) {
-        return findBySubject(subject)
-                .orElseThrow(() -> new IllegalStateException("no profile for " + subject));
+        return findBySubject(subject).orElseThrow(() -> new UnknownPersonException(subject));
     }
 }

@@ -110,7 +110,11 @@ public class ApiKeys {
         return new Issued(key, secret);
     }
 
-    /** The live (not revoked) key with this secret, if any. */
+    /**
+     * The live key with this secret, if any: not revoked, and not a personal key of a person an
+     * administrator suspended (read from the database on every call, so a suspension holds on every
+     * node at once).
+     */
     @Transactional
     public Optional<ApiKey> verify(String secret) {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
@@ -121,7 +125,19 @@ public class ApiKeys {
                 .setParameter("digest", digest(secret))
                 .getResultStream()
                 .filter(key -> !key.isRevoked())
+                .filter(key -> key.ownerSubject() == null || !ownerSuspended(key.ownerSubject()))
                 .findFirst();
+    }
+
+    private boolean ownerSuspended(String owner) {
+        return !entityManager
+                .createQuery(
+                        "SELECT p.id FROM UserProfile p WHERE p.subject = :owner"
+                                + " AND p.suspendedAt IS NOT NULL",
+                        Long.class)
+                .setParameter("owner", owner)
+                .getResultList()
+                .isEmpty();
     }
 
     @Transactional

@@ -151,4 +151,81 @@ public final class AdminPages {
         browser.await(By.id("audit-title"));
         awaitTable();
     }
+
+    /**
+     * Suspends the person whose row holds {@code who}, giving {@code reason} in the dialog; waits
+     * until the page says it was done.
+     */
+    public void suspend(String who, String reason) {
+        peopleButton(who, "suspend").click();
+        awaitAjax();
+        browser.await(By.id("suspend-form:reason"));
+        browser.type(By.id("suspend-form:reason"), reason);
+        browser.click(By.id("suspend-form:confirm-suspend"));
+        awaitAjax();
+        browser.awaitText("is suspended");
+        awaitLocalTimes();
+    }
+
+    /** Re-enables the suspended person whose row holds {@code who}. */
+    public void reinstate(String who) {
+        peopleButton(who, "reinstate").click();
+        awaitAjax();
+        browser.awaitText("may sign in again");
+        awaitLocalTimes();
+    }
+
+    /** Ends every session of the person whose row holds {@code who}, confirming the question. */
+    public void endSessionsOf(String who) {
+        peopleButton(who, "end-sessions").click();
+        confirm();
+        browser.awaitText("were ended");
+    }
+
+    /** Sends the person whose row holds {@code who} a password reset mail, confirming. */
+    public void sendPasswordResetTo(String who) {
+        peopleButton(who, "password-reset").click();
+        confirm();
+    }
+
+    /** Whether the person's row offers {@code action} (suspend, reinstate, end-sessions…). */
+    public boolean offers(String who, String action) {
+        return !browser.driver.findElements(peopleButtonLocator(who, action)).isEmpty();
+    }
+
+    /** The people page's messages, one a line. */
+    public String peopleMessages() {
+        return browser.await(By.id("people:messages")).getText();
+    }
+
+    private void confirm() {
+        WebElement yes =
+                new WebDriverWait(browser.driver, Browser.patient(30))
+                        .until(
+                                d ->
+                                        d
+                                                .findElements(
+                                                        By.cssSelector(".ui-confirmdialog-yes"))
+                                                .stream()
+                                                .filter(WebElement::isDisplayed)
+                                                .findFirst()
+                                                .orElse(null));
+        yes.click();
+        awaitAjax();
+    }
+
+    private WebElement peopleButton(String who, String action) {
+        return browser.await(peopleButtonLocator(who, action));
+    }
+
+    private static By peopleButtonLocator(String who, String action) {
+        return By.xpath(
+                "//*[@id='people:table']//tbody/tr[contains(., '"
+                        + who
+                        + "')]//button[substring(@id, string-length(@id) - "
+                        + action.length()
+                        + ") = ':"
+                        + action
+                        + "']");
+    }
 }

@@ -15,11 +15,26 @@ public final class KeycloakPages {
         return browser.present(By.id("kc-form-login"));
     }
 
+    /** Waits for Keycloak's sign-in form (fails when it does not come). */
+    public void awaitSignInPage() {
+        browser.await(By.id("kc-form-login"));
+    }
+
     public void signIn(String email, String password) {
         browser.await(By.id("kc-form-login"));
         browser.type(By.id("username"), email);
         browser.type(By.id("password"), password);
         browser.click(By.id("kc-login"));
+    }
+
+    /**
+     * Signs in where Keycloak is to refuse it (a disabled account, a wrong password); returns
+     * Keycloak's message, shown on the sign-in form again.
+     */
+    public String signInExpectingRefusal(String email, String password) {
+        signIn(email, password);
+        return browser.await(By.cssSelector("#input-error, .alert-error, .pf-v5-c-alert"))
+                .getText();
     }
 
     /**

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.faces.application.FacesMessage;
+import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -13,13 +15,18 @@ import org.primefaces.model.FilterMeta;
 import org.primefaces.model.LazyDataModel;
 import org.primefaces.model.SortMeta;
 
+import pro.codai.platform.account.KeycloakAccounts;
+import pro.codai.platform.account.PeopleAdministration;
+import pro.codai.platform.account.UnknownPersonException;
 import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
+import pro.codai.portal.account.CurrentAccount;
 
 /**
  * People ({@code /admin/people.xhtml}): everyone who has signed in, searched by part of their name
  * or e-mail address, in name order, a page at a time from the database; each with a link to their
- * audit trail.
+ * audit trail, and what an administrator does to their access: suspend (with a reason) and
+ * re-enable, end all their sessions, send a password reset mail.
  */
 @Named
 @ViewScoped
@@ -28,6 +35,8 @@ public class PeoplePage implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Inject transient UserProfiles profiles;
+    @Inject transient PeopleAdministration administration;
+    @Inject transient CurrentAccount account;
 
     /** A person as a row of the table. */
     public record Person(
@@ -38,8 +47,13 @@ public class PeoplePage implements Serializable {
             String plan,
             String institution,
             String programme,
-            Instant lastSignInAt)
+            Instant lastSignInAt,
+            Instant suspendedAt)
             implements Serializable {
+
+        public boolean suspended() {
+            return suspendedAt != null;
+        }
 
         static Person of(UserProfile profile) {
             return new Person(
@@ -50,13 +64,119 @@ public class PeoplePage implements Serializable {
                     profile.getPlan().name(),
                     profile.getInstitution(),
                     profile.getProgramme(),
-                    profile.getLastSignInAt());
+                    profile.getLastSignInAt(),
+                    profile.getSuspendedAt());
         }
     }
 
     private String text;
     private String applied;
     private final People people = new People();
+
+    /** The person the suspension dialog is about, and the reason typed there. */
+    private Person toSuspend;
+
+    private String reason;
+
+    /** Opens the suspension dialog for {@code person}. */
+    public void askToSuspend(Person person) {
+        toSuspend = person;
+        reason = null;
+    }
+
+    public void suspend() {
+        if (toSuspend == null) {
+            return;
+        }
+        Person person = toSuspend;
+        toSuspend = null;
+        try {
+            PeopleAdministration.Result result =
+                    administration.suspend(person.subject(), account.subject(), reason);
+            tell(
+                    result,
+                    result.changed()
+                            ? person.name()
+                                    + " is suspended: their workspace and sessions were ended."
+                            : person.name() + " was suspended already.");
+        } catch (PeopleAdministration.RefusedException e) {
+            say(FacesMessage.SEVERITY_WARN, e.getMessage());
+        } catch (UnknownPersonException e) {
+            say(FacesMessage.SEVERITY_WARN, person.name() + " is not known here any more.");
+        }
+    }
+
+    public void reinstate(Person person) {
+        try {
+            PeopleAdministration.Result result =
+                    administration.reinstate(person.subject(), account.subject());
+            tell(
+                    result,
+                    result.changed()
+                            ? person.name() + " may sign in again."
+                            : person.name() + " was not suspended.");
+        } catch (UnknownPersonException e) {
+            say(FacesMessage.SEVERITY_WARN, person.name() + " is not known here any more.");
+        }
+    }
+
+    public void endSessions(Person person) {
+        try {
+            tell(
+                    administration.endSessions(person.subject(), account.subject()),
+                    "The sessions of " + person.name() + " were ended; they may sign in again.");
+        } catch (UnknownPersonException e) {
+            say(FacesMessage.SEVERITY_WARN, person.name() + " is not known here any more.");
+        }
+    }
+
+    public void sendPasswordReset(Person person) {
+        try {
+            administration.sendPasswordReset(person.subject(), account.subject());
+            say(
+                    FacesMessage.SEVERITY_INFO,
+                    "A password reset mail was sent to " + person.email() + ".");
+        } catch (KeycloakAccounts.KeycloakException e) {
+            say(FacesMessage.SEVERITY_ERROR, "No mail was sent: " + e.getMessage() + ".");
+        } catch (UnknownPersonException e) {
+            say(FacesMessage.SEVERITY_WARN, person.name() + " is not known here any more.");
+        }
+    }
+
+    /** Whether {@code person} is the administrator looking (who may not suspend themselves). */
+    public boolean isMe(Person person) {
+        return person.subject().equals(account.subject());
+    }
+
+    private void tell(PeopleAdministration.Result result, String done) {
+        if (result.keycloakProblem() == null) {
+            say(FacesMessage.SEVERITY_INFO, done);
+        } else {
+            say(
+                    FacesMessage.SEVERITY_WARN,
+                    done
+                            + " Keycloak was not updated ("
+                            + result.keycloakProblem()
+                            + "); the appliance enforces it anyway. Try again later to update"
+                            + " Keycloak.");
+        }
+    }
+
+    private static void say(FacesMessage.Severity severity, String text) {
+        FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(severity, text, null));
+    }
+
+    public Person getToSuspend() {
+        return toSuspend;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
 
     public void search() {
         applied = text == null || text.isBlank() ? null : text.strip();

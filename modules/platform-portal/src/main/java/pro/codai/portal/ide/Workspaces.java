@@ -30,6 +30,7 @@ import jakarta.websocket.CloseReason;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import pro.codai.platform.account.AccessChanges;
 import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
@@ -73,6 +74,12 @@ public class Workspaces {
     /** Close code: ended by an administrator from the console. */
     static final int ENDED_BY_ADMINISTRATOR = 4004;
 
+    /** Close code: an administrator suspended the person or ended all their sessions. */
+    static final int ACCESS_ENDED = 4005;
+
+    /** How often open workspaces are checked against administrators' access changes. */
+    private static final long ACCESS_CHECK_MILLIS = 1000;
+
     /** Action recorded when an administrator ends someone's workspace. */
     public static final String ENDED_BY_ADMINISTRATOR_ACTION = "session.ended-by-admin";
 
@@ -110,6 +117,7 @@ public class Workspaces {
     @Inject UserProfiles profiles;
     @Inject TryNowQuotas quotas;
     @Inject AuditLog audit;
+    @Inject AccessChanges access;
 
     @Resource ManagedScheduledExecutorService scheduler;
 
@@ -121,6 +129,7 @@ public class Workspaces {
 
     private ScheduledFuture<?> culling;
     private ScheduledFuture<?> metering;
+    private ScheduledFuture<?> accessChecking;
     private long meters;
 
     @PostConstruct
@@ -141,6 +150,12 @@ public class Workspaces {
         metering =
                 scheduler.scheduleWithFixedDelay(
                         this::meter, METER_MILLIS, METER_MILLIS, TimeUnit.MILLISECONDS);
+        accessChecking =
+                scheduler.scheduleWithFixedDelay(
+                        this::endRevoked,
+                        ACCESS_CHECK_MILLIS,
+                        ACCESS_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -394,6 +409,37 @@ public class Workspaces {
         }
     }
 
+    /**
+     * Ends the workspaces of people an administrator suspended or whose sessions an administrator
+     * ended since the workspace started (on any node: the decision is read from the database).
+     */
+    void endRevoked() {
+        if (bySubject.isEmpty()) {
+            return;
+        }
+        try {
+            access.look();
+            for (Workspace workspace : List.copyOf(bySubject.values())) {
+                if (access.ended(
+                        workspace.subject(), Instant.ofEpochMilli(workspace.startedMillis()))) {
+                    LOG.info(
+                            () ->
+                                    "Workspace in sandbox "
+                                            + workspace.sandbox()
+                                            + " ended: access ended by an administrator");
+                    end(
+                            workspace,
+                            new CloseReason(
+                                    TerminalHub.closeCode(ACCESS_ENDED),
+                                    "access ended by an administrator"));
+                }
+            }
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again.
+            LOG.warning("could not check workspaces against access changes: " + e);
+        }
+    }
+
     /** Counts Try Now time, saves it now and then, and ends workspaces whose time is used up. */
     void meter() {
         long now = System.currentTimeMillis();
@@ -449,6 +495,7 @@ public class Workspaces {
         if (culling != null) {
             culling.cancel(false);
             metering.cancel(false);
+            accessChecking.cancel(false);
         }
         for (Workspace workspace : List.copyOf(bySubject.values())) {
             end(workspace, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server stopping"));

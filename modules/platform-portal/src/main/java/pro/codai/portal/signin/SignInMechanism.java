@@ -22,6 +22,8 @@ import jakarta.servlet.http.HttpSession;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 
+import pro.codai.platform.account.AccessChanges;
+import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
 import pro.codai.platform.setup.SetupStatus;
 import pro.codai.portal.site.SecurityHeadersFilter;
@@ -59,6 +61,8 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
     @Inject SiteOrigins origins;
 
     @Inject SetupStatus setup;
+
+    @Inject AccessChanges access;
 
     @Override
     public AuthenticationStatus validateRequest(
@@ -104,6 +108,12 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
         HttpSession session = request.getSession(false);
         try {
             SignedInUser user = SignedInUser.in(session);
+            if (user != null && access.ended(user.subject(), user.signedInAt())) {
+                // An administrator suspended the person or ended their sessions: this one too.
+                LOG.log(Level.INFO, "session of {0} ended by an administrator", user);
+                session.removeAttribute(SignedInUser.SESSION_KEY);
+                return null;
+            }
             if (user == null || !user.needsRefresh(Instant.now())) {
                 return user;
             }
@@ -126,7 +136,10 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
         try {
             OidcProvider.Tokens tokens = provider.refresh(user.refreshToken());
             SignedInUser refreshed =
-                    SignedInUser.from(provider.verifyIdToken(tokens.idToken(), null), tokens);
+                    SignedInUser.from(
+                            provider.verifyIdToken(tokens.idToken(), null),
+                            tokens,
+                            user.signedInAt());
             if (!refreshed.subject().equals(user.subject())) {
                 throw new SignInException("the refreshed token names another person");
             }
@@ -195,7 +208,12 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
                     provider.exchangeCode(request.getParameter("code"), pending.codeVerifier());
             JWTClaimsSet claims = provider.verifyIdToken(tokens.idToken(), pending.nonce());
             SignedInUser user = SignedInUser.from(claims, tokens);
-            profiles.signedIn(user.asSignIn());
+            UserProfile profile = profiles.signedIn(user.asSignIn());
+            if (profile.isSuspended()) {
+                // Keycloak refuses a suspended person too, unless it could not be told.
+                LOG.log(Level.INFO, "sign-in of suspended {0} refused", user);
+                return problem(request, context, "suspended");
+            }
             request.changeSessionId(); // no session fixation across the sign-in
             session.setAttribute(SignedInUser.SESSION_KEY, user);
             return context.redirect(request.getContextPath() + pending.returnTo());

@@ -26,7 +26,8 @@ public record SignedInUser(
         Set<String> roles,
         String idToken,
         String refreshToken,
-        Instant refreshAfter)
+        Instant refreshAfter,
+        Instant signedInAt)
         implements Serializable {
 
     /** The session attribute that holds the signed-in person. */
@@ -44,7 +45,14 @@ public record SignedInUser(
         return session == null ? null : (SignedInUser) session.getAttribute(SESSION_KEY);
     }
 
+    /** The person of a sign-in that happens now. */
     static SignedInUser from(JWTClaimsSet idClaims, OidcProvider.Tokens tokens)
+            throws ParseException {
+        return from(idClaims, tokens, Instant.now());
+    }
+
+    /** The person of a session signed in at {@code signedInAt}, with refreshed tokens. */
+    static SignedInUser from(JWTClaimsSet idClaims, OidcProvider.Tokens tokens, Instant signedInAt)
             throws ParseException {
         List<String> groups = idClaims.getStringListClaim("groups");
         Boolean verified = idClaims.getBooleanClaim("email_verified");
@@ -58,7 +66,8 @@ public record SignedInUser(
                 groups == null ? Set.of() : Set.copyOf(groups),
                 tokens.idToken(),
                 tokens.refreshToken(),
-                Instant.now().plusSeconds(lifetime));
+                Instant.now().plusSeconds(lifetime),
+                signedInAt);
     }
 
     boolean needsRefresh(Instant now) {

@@ -1,0 +1,215 @@
+package pro.codai.api.admin;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import pro.codai.api.problem.Problem;
+import pro.codai.api.security.Allow;
+import pro.codai.api.security.Caller;
+import pro.codai.platform.account.KeycloakAccounts;
+import pro.codai.platform.account.PeopleAdministration;
+import pro.codai.platform.account.UnknownPersonException;
+import pro.codai.platform.account.UserProfile;
+import pro.codai.platform.account.UserProfiles;
+
+/**
+ * The people who have signed in, and what an administrator does to their access: suspend and
+ * reinstate, end all their sessions, send a password reset mail. For administrators (role {@code
+ * admin}) or the admin token; every change is recorded in the audit log.
+ */
+@Path("/v1/admin/people")
+@Tag(name = "admin")
+@Allow(roles = "admin", adminToken = true)
+public class PeopleResource {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    @Inject UserProfiles profiles;
+    @Inject PeopleAdministration administration;
+    @Context UriInfo uri;
+    @Context ContainerRequestContext request;
+
+    /** A person as an administrator sees them. */
+    public record PersonView(
+            String subject,
+            String name,
+            String email,
+            String role,
+            String plan,
+            String institution,
+            String programme,
+            Instant lastSignInAt,
+            boolean suspended,
+            Instant suspendedAt,
+            Instant sessionsEndedAt) {
+
+        static PersonView of(UserProfile profile) {
+            return new PersonView(
+                    profile.getSubject(),
+                    profile.getDisplayName(),
+                    profile.getEmail(),
+                    profile.getRole().name(),
+                    profile.getPlan().name(),
+                    profile.getInstitution(),
+                    profile.getProgramme(),
+                    profile.getLastSignInAt(),
+                    profile.isSuspended(),
+                    profile.getSuspendedAt(),
+                    profile.getSessionsEndedAt());
+        }
+    }
+
+    /** A page of people by name, and how many match in all. */
+    public record PeoplePage(List<PersonView> people, long total) {}
+
+    /** What a change did, and what Keycloak could not be made to do (null: all went through). */
+    public record ChangeView(PersonView person, boolean changed, String keycloakProblem) {}
+
+    /** Why a person is suspended (optional; shown in the audit log). */
+    public record SuspensionBody(String reason) {}
+
+    /**
+     * @param search part of a name or e-mail address (any case); absent: everyone
+     * @param offset how many to skip (default 0)
+     * @param limit how many (1–1000, default 100)
+     */
+    @GET
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Search the people who have signed in, by name")
+    public Response search(
+            @QueryParam("search") String search,
+            @QueryParam("offset") String offset,
+            @QueryParam("limit") String limit) {
+        int first;
+        int max;
+        try {
+            first =
+                    offset == null
+                            ? 0
+                            : (int) AuditResource.whole("offset", offset, 0, Integer.MAX_VALUE);
+            max =
+                    limit == null
+                            ? DEFAULT_LIMIT
+                            : (int) AuditResource.whole("limit", limit, 1, MAX_LIMIT);
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+        List<PersonView> people =
+                profiles.search(search, first, max).stream().map(PersonView::of).toList();
+        return Response.ok(new PeoplePage(people, profiles.count(search))).build();
+    }
+
+    @GET
+    @Path("{subject}")
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "One person")
+    public Response get(@PathParam("subject") String subject) {
+        return profiles.findBySubject(subject)
+                .map(profile -> Response.ok(PersonView.of(profile)).build())
+                .orElseGet(() -> unknown(subject));
+    }
+
+    /**
+     * Suspends the person: sign-in refused, open workspace and terminals closed at once, portal
+     * sessions and tokens refused, personal API keys refused. Files and keys are kept.
+     */
+    @PUT
+    @Path("{subject}/suspension")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Suspend a person (their workspace ends at once)")
+    public Response suspend(@PathParam("subject") String subject, SuspensionBody body) {
+        String reason = body == null ? null : body.reason();
+        if (reason != null && reason.length() > 500) {
+            return problem(Response.Status.BAD_REQUEST, "reason must be at most 500 characters");
+        }
+        try {
+            return changed(subject, administration.suspend(subject, actor(), reason));
+        } catch (UnknownPersonException e) {
+            return unknown(subject);
+        } catch (PeopleAdministration.RefusedException e) {
+            return problem(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    @DELETE
+    @Path("{subject}/suspension")
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Lift a person's suspension")
+    public Response reinstate(@PathParam("subject") String subject) {
+        try {
+            return changed(subject, administration.reinstate(subject, actor()));
+        } catch (UnknownPersonException e) {
+            return unknown(subject);
+        }
+    }
+
+    @DELETE
+    @Path("{subject}/sessions")
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "End all of a person's sessions (they may sign in again)")
+    public Response endSessions(@PathParam("subject") String subject) {
+        try {
+            return changed(subject, administration.endSessions(subject, actor()));
+        } catch (UnknownPersonException e) {
+            return unknown(subject);
+        }
+    }
+
+    @POST
+    @Path("{subject}/password-reset")
+    @Produces(Problem.MEDIA_TYPE)
+    @Operation(summary = "Mail the person a link to choose a new password")
+    public Response sendPasswordReset(@PathParam("subject") String subject) {
+        try {
+            administration.sendPasswordReset(subject, actor());
+            return Response.noContent().build();
+        } catch (UnknownPersonException e) {
+            return unknown(subject);
+        } catch (KeycloakAccounts.KeycloakException e) {
+            return problem(Response.Status.BAD_GATEWAY, e.getMessage());
+        }
+    }
+
+    private Response changed(String subject, PeopleAdministration.Result result) {
+        UserProfile profile =
+                profiles.findBySubject(subject)
+                        .orElseThrow(() -> new UnknownPersonException(subject));
+        return Response.ok(
+                        new ChangeView(
+                                PersonView.of(profile), result.changed(), result.keycloakProblem()))
+                .build();
+    }
+
+    private Response unknown(String subject) {
+        return problem(Response.Status.NOT_FOUND, "no one with the subject " + subject + " here");
+    }
+
+    private String actor() {
+        return Caller.of(request).actor();
+    }
+
+    private Response problem(Response.Status status, String detail) {
+        return Problem.of(status, detail, uri.getPath()).toResponse();
+    }
+}

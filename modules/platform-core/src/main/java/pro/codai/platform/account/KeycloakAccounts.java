@@ -1,0 +1,199 @@
+package pro.codai.platform.account;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * People's accounts in Keycloak, through its admin REST API as the realm's {@code codaipro-people}
+ * service account (client credentials, {@code codaipro.people.client-secret}; it may manage users
+ * and nothing else). Keycloak's user id is the subject the portal knows people by. Every operation
+ * can be repeated.
+ */
+@ApplicationScoped
+public class KeycloakAccounts {
+
+    static final String CLIENT_ID = "codaipro-people";
+
+    /** Keycloak's user ids: UUIDs, or what an imported realm named them; never a path. */
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** How long the password reset mail's link works. */
+    static final Duration RESET_LINK_LIFESPAN = Duration.ofHours(24);
+
+    @Inject
+    @ConfigProperty(
+            name = "codaipro.oidc.issuer",
+            defaultValue = "http://localhost:8180/realms/codaipro")
+    String issuer;
+
+    // Optional: MicroProfile Config treats an empty default as no value at all.
+    @Inject
+    @ConfigProperty(name = "codaipro.people.client-secret")
+    Optional<String> clientSecret;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Keycloak refused or could not be asked; the message says which, for an administrator. */
+    public static class KeycloakException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        KeycloakException(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether the server may manage accounts in Keycloak at all (a secret is configured). */
+    public boolean configured() {
+        return clientSecret.filter(secret -> !secret.isBlank()).isPresent();
+    }
+
+    /** Lets the person sign in at Keycloak, or refuses them there. */
+    public void setEnabled(String subject, boolean enabled) throws KeycloakException {
+        JsonObject change = Json.createObjectBuilder().add("enabled", enabled).build();
+        expect(
+                send("PUT", user(subject), change),
+                enabled ? "enabling the account" : "disabling the account");
+    }
+
+    /** Ends every Keycloak session of the person (their tokens can no longer be refreshed). */
+    public void logout(String subject) throws KeycloakException {
+        expect(send("POST", user(subject) + "/logout", null), "ending the person's sessions");
+    }
+
+    /**
+     * Mails the person a link to choose a new password (Keycloak's own mail, with the realm's mail
+     * settings); the link works for {@link #RESET_LINK_LIFESPAN}.
+     */
+    public void sendPasswordReset(String subject) throws KeycloakException {
+        expect(
+                send(
+                        "PUT",
+                        user(subject)
+                                + "/execute-actions-email?lifespan="
+                                + RESET_LINK_LIFESPAN.toSeconds(),
+                        Json.createArrayBuilder().add("UPDATE_PASSWORD").build()),
+                "sending the password reset mail");
+    }
+
+    private static String user(String subject) throws KeycloakException {
+        if (subject == null || !USER_ID.matcher(subject).matches()) {
+            throw new KeycloakException("'" + subject + "' is not a Keycloak account");
+        }
+        return "/users/" + subject;
+    }
+
+    private HttpResponse<String> send(String method, String path, JsonValue body)
+            throws KeycloakException {
+        int realms = issuer.indexOf("/realms/");
+        if (realms < 0) {
+            throw new KeycloakException("codaipro.oidc.issuer does not name a Keycloak realm");
+        }
+        URI uri =
+                URI.create(
+                        issuer.substring(0, realms) + "/admin" + issuer.substring(realms) + path);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token());
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        }
+        return exchange(request);
+    }
+
+    private String token() throws KeycloakException {
+        if (!configured()) {
+            throw new KeycloakException(
+                    "the server has no codaipro.people.client-secret, so it cannot manage"
+                            + " accounts in Keycloak");
+        }
+        String form =
+                "grant_type=client_credentials&client_id="
+                        + CLIENT_ID
+                        + "&client_secret="
+                        + URLEncoder.encode(clientSecret.get(), StandardCharsets.UTF_8);
+        HttpResponse<String> answer =
+                exchange(
+                        HttpRequest.newBuilder(
+                                        URI.create(issuer + "/protocol/openid-connect/token"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(form)));
+        if (answer.statusCode() != 200) {
+            throw new KeycloakException(
+                    "Keycloak refused the "
+                            + CLIENT_ID
+                            + " client's credentials (HTTP "
+                            + answer.statusCode()
+                            + "): check codaipro.people.client-secret against the realm");
+        }
+        return json(answer).asJsonObject().getString("access_token");
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request) throws KeycloakException {
+        try {
+            return http.send(
+                    request.timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new KeycloakException("Keycloak is not reachable at " + issuer + " (" + e + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeycloakException("interrupted while asking Keycloak");
+        }
+    }
+
+    private static void expect(HttpResponse<String> answer, String what) throws KeycloakException {
+        int status = answer.statusCode();
+        if (status == 200 || status == 204) {
+            return;
+        }
+        if (status == 404) {
+            throw new KeycloakException(
+                    "Keycloak has no such account (" + what + "): it was removed there");
+        }
+        String reason = answer.body();
+        try {
+            JsonObject body = json(answer).asJsonObject();
+            for (String key : new String[] {"errorMessage", "error_description", "error"}) {
+                if (body.get(key) instanceof JsonString text) {
+                    reason = text.getString();
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            // not JSON: the body as it is
+        }
+        if (reason.length() > 300) {
+            reason = reason.substring(0, 300) + "…";
+        }
+        throw new KeycloakException(
+                "Keycloak refused " + what + " (HTTP " + status + "): " + reason);
+    }
+
+    private static JsonValue json(HttpResponse<String> answer) {
+        try (JsonReader reader = Json.createReader(new StringReader(answer.body()))) {
+            return reader.readValue();
+        }
+    }
+}

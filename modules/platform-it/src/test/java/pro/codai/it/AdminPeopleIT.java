@@ -1,0 +1,335 @@
+package pro.codai.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+
+import pro.codai.it.browser.Accessibility;
+import pro.codai.it.browser.AdminPages;
+import pro.codai.it.browser.Browser;
+import pro.codai.it.browser.KeycloakPages;
+import pro.codai.it.browser.PortalPages;
+
+/**
+ * What an administrator does to people's access, through the admin API and the console's people
+ * page, against the real Keycloak (its accounts disabled, its sessions ended, its mail sent to a
+ * real SMTP capture): suspension refuses tokens, keys and sign-in until it is lifted; ending
+ * sessions refuses what was open before; bad requests change nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminPeopleIT {
+
+    static final String PASSWORD = "Correct-Horse-42-battery";
+    static final String API = "/api/v1/admin/people";
+
+    Keycloak keycloak;
+    RunningServer server;
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    void start() throws Exception {
+        if (!Boolean.getBoolean("codaipro.it.require-all")) {
+            assumeTrue(Browser.available(), "no chromium and chromedriver");
+        }
+        keycloak = Keycloak.shared();
+        Path workDir = Files.createTempDirectory(Path.of("target"), "AdminPeopleIT-");
+        Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
+        settings.put("CODAIPRO_ADMIN_TOKEN", ReliabilityIT.ADMIN_TOKEN);
+        settings.put(
+                "CODAIPRO_SANDBOXD_SOCKET",
+                workDir.toAbsolutePath().resolve("no-sandboxd.sock").toString());
+        server = RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aSuspensionRefusesTheirTokensKeysAndSignInUntilItIsLifted() throws Exception {
+        String email = "nadia-" + run + "@mail.example";
+        String subject = keycloak.createUser(email, email, PASSWORD, true, "pro");
+        String token = keycloak.accessToken(email, PASSWORD);
+        assertThat(bearer("GET", "/api/v1/me", null, token).statusCode()).isEqualTo(200);
+        HttpResponse<String> issued =
+                bearer("POST", "/api/v1/me/api-keys", "{\"name\":\"laptop\"}", token);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        String key = json(issued).getString("secret");
+        assertThat(withKey(key).statusCode()).isEqualTo(200);
+
+        JsonObject suspended =
+                json(
+                        admin(
+                                "PUT",
+                                "/" + subject + "/suspension",
+                                "{\"reason\":\"shared keys\"}",
+                                200));
+        assertThat(suspended.getBoolean("changed")).isTrue();
+        assertThat(suspended.containsKey("keycloakProblem")).as(suspended.toString()).isFalse();
+        assertThat(suspended.getJsonObject("person").getBoolean("suspended")).isTrue();
+        assertThat(
+                        json(admin("PUT", "/" + subject + "/suspension", "{}", 200))
+                                .getBoolean("changed"))
+                .as("suspended already")
+                .isFalse();
+
+        assertThat(withKey(key).statusCode()).as("their key").isEqualTo(401);
+        HttpResponse<String> refused = bearer("GET", "/api/v1/me", null, token);
+        assertThat(refused.statusCode()).as("their token").isEqualTo(401);
+        assertThat(json(refused).getString("detail")).isEqualTo("your account is suspended");
+        assertThatThrownBy(() -> keycloak.accessToken(email, PASSWORD))
+                .as("Keycloak refuses a new sign-in")
+                .hasMessageContaining("disabled");
+        assertThat(enabledInKeycloak(subject)).isFalse();
+
+        JsonObject reinstated = json(admin("DELETE", "/" + subject + "/suspension", null, 200));
+        assertThat(reinstated.getBoolean("changed")).isTrue();
+        assertThat(reinstated.getJsonObject("person").getBoolean("suspended")).isFalse();
+        assertThat(enabledInKeycloak(subject)).isTrue();
+        assertThat(withKey(key).statusCode()).as("their key again").isEqualTo(200);
+        assertThat(bearer("GET", "/api/v1/me", null, token).statusCode())
+                .as("a token from before the suspension stays refused")
+                .isEqualTo(401);
+        awaitAcceptedNewToken(email);
+
+        String trail = audit(email);
+        assertThat(trail)
+                .contains("\"action\":\"account.suspended\"")
+                .contains("\"detail\":\"shared keys\"")
+                .contains("\"action\":\"account.reinstated\"")
+                .contains("\"actor\":\"admin-token\"");
+    }
+
+    @Test
+    void endingSessionsRefusesWhatWasOpenBeforeAndNothingAfter() throws Exception {
+        String email = "omar-" + run + "@mail.example";
+        String subject = keycloak.createUser(email, email, PASSWORD, true);
+        String token = keycloak.accessToken(email, PASSWORD);
+        assertThat(bearer("GET", "/api/v1/me", null, token).statusCode()).isEqualTo(200);
+
+        JsonObject ended = json(admin("DELETE", "/" + subject + "/sessions", null, 200));
+        assertThat(ended.containsKey("keycloakProblem")).as(ended.toString()).isFalse();
+        assertThat(ended.getJsonObject("person").getBoolean("suspended")).isFalse();
+
+        HttpResponse<String> refused = bearer("GET", "/api/v1/me", null, token);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(json(refused).getString("detail"))
+                .isEqualTo("an administrator ended your sessions: sign in again");
+        awaitAcceptedNewToken(email);
+        assertThat(audit(email)).contains("\"action\":\"account.sessions-ended\"");
+    }
+
+    @Test
+    void aPasswordResetMailReachesThePersonAndIsRecorded() throws Exception {
+        String email = "pia-" + run + "@mail.example";
+        String subject = keycloak.createUser(email, email, PASSWORD, true);
+        String token = keycloak.accessToken(email, PASSWORD);
+        assertThat(bearer("GET", "/api/v1/me", null, token).statusCode()).isEqualTo(200);
+
+        admin("POST", "/" + subject + "/password-reset", null, 204);
+
+        MimeMessage mail = keycloak.mail.awaitMailTo(email, Duration.ofSeconds(60));
+        assertThat(MailCapture.linkIn(mail, "action-token")).contains("/realms/codaipro/");
+        assertThat(audit(email))
+                .contains("\"action\":\"account.password-reset-sent\"")
+                .contains("\"actor\":\"admin-token\"");
+    }
+
+    @Test
+    void peopleAreListedAndSearchedByName() throws Exception {
+        String email = "quentin-" + run + "@mail.example";
+        String subject = keycloak.createUser(email, email, PASSWORD, true);
+        bearer("GET", "/api/v1/me", null, keycloak.accessToken(email, PASSWORD));
+
+        JsonObject page = json(admin("GET", "?search=QUENTIN-" + run, null, 200));
+        assertThat(page.getInt("total")).isEqualTo(1);
+        JsonObject person = page.getJsonArray("people").getJsonObject(0);
+        assertThat(person.getString("subject")).isEqualTo(subject);
+        assertThat(person.getString("email")).isEqualTo(email);
+        assertThat(person.getString("role")).isEqualTo("STUDENT");
+        assertThat(person.getBoolean("suspended")).isFalse();
+        assertThat(json(admin("GET", "/" + subject, null, 200)).getString("name"))
+                .isEqualTo("Test " + email);
+    }
+
+    @Test
+    void badRequestsAreRefusedWithProblemDetailsAndChangeNothing() throws Exception {
+        String email = "rosa-" + run + "@mail.example";
+        String subject = keycloak.createUser(email, email, PASSWORD, true);
+        bearer("GET", "/api/v1/me", null, keycloak.accessToken(email, PASSWORD));
+
+        String nobody = UUID.randomUUID().toString();
+        for (String[] call :
+                List.of(
+                        new String[] {"GET", "/" + nobody},
+                        new String[] {"PUT", "/" + nobody + "/suspension"},
+                        new String[] {"DELETE", "/" + nobody + "/suspension"},
+                        new String[] {"DELETE", "/" + nobody + "/sessions"},
+                        new String[] {"POST", "/" + nobody + "/password-reset"})) {
+            HttpResponse<String> answer =
+                    admin(call[0], call[1], call[0].equals("PUT") ? "{}" : null, 404);
+            assertThat(answer.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/problem+json");
+        }
+        assertThat(
+                        json(admin(
+                                        "PUT",
+                                        "/" + subject + "/suspension",
+                                        "{\"reason\":\"" + "x".repeat(501) + "\"}",
+                                        400))
+                                .getString("detail"))
+                .isEqualTo("reason must be at most 500 characters");
+        admin("PUT", "/" + subject + "/suspension", "{\"reason\":", 400);
+        admin("GET", "?limit=0", null, 400);
+        admin("GET", "?offset=-1", null, 400);
+        assertThat(json(admin("GET", "/" + subject, null, 200)).getBoolean("suspended"))
+                .as("nothing changed")
+                .isFalse();
+
+        // An administrator cannot suspend themselves; a student may not use this API at all.
+        String adminEmail = "keeper-" + run + "@mail.example";
+        String adminSubject =
+                keycloak.createUser(adminEmail, adminEmail, PASSWORD, true, "administrators");
+        String adminToken = keycloak.accessToken(adminEmail, PASSWORD);
+        HttpResponse<String> self =
+                bearer("PUT", API + "/" + adminSubject + "/suspension", "{}", adminToken);
+        assertThat(self.statusCode()).as(self.body()).isEqualTo(409);
+        assertThat(json(self).getString("detail"))
+                .isEqualTo("You cannot suspend your own account.");
+        String studentToken = keycloak.accessToken(email, PASSWORD);
+        assertThat(bearer("GET", API, null, studentToken).statusCode()).isEqualTo(403);
+        assertThat(
+                        bearer("PUT", API + "/" + subject + "/suspension", "{}", studentToken)
+                                .statusCode())
+                .isEqualTo(403);
+        assertThat(Http.get(server.uri(API)).statusCode()).isEqualTo(401);
+        assertThat(audit(email)).doesNotContain("account.suspended");
+    }
+
+    @Test
+    void anAdministratorEndsSessionsAndSendsAResetFromThePeoplePage() throws Exception {
+        String email = "sami-" + run + "@mail.example";
+        keycloak.createUser(email, email, PASSWORD, true);
+        String admin = "console-" + run + "@mail.example";
+        keycloak.createUser(admin, admin, PASSWORD, true, "administrators");
+        try (Browser student = Browser.open();
+                Browser console = Browser.open()) {
+            PortalPages studentPortal = new PortalPages(student, keycloak.publicUrl());
+            studentPortal.signInForTheFirstTime(email, PASSWORD);
+
+            PortalPages portal = new PortalPages(console, keycloak.publicUrl());
+            portal.signInForTheFirstTime(admin, PASSWORD);
+            AdminPages pages = new AdminPages(console, portal);
+            pages.openPeople();
+            pages.searchPeople(email);
+            List<String> findings = new ArrayList<>();
+            Accessibility.check(console, "people with access buttons", findings);
+
+            pages.sendPasswordResetTo(email);
+            console.awaitText("A password reset mail was sent to " + email);
+            keycloak.mail.awaitMailTo(email, Duration.ofSeconds(60));
+
+            pages.endSessionsOf(email);
+            // The student's next page needs a new sign-in: Keycloak's session ended too.
+            studentPortal.open("/app/dashboard.xhtml");
+            new KeycloakPages(student).awaitSignInPage();
+            assertThat(student.url()).startsWith(keycloak.issuer());
+
+            Accessibility.check(console, "people after ending sessions", findings);
+            assertThat(findings).isEmpty();
+            assertThat(console.present(By.id("people:messages"))).isTrue();
+        }
+        assertThat(audit(email))
+                .contains("\"action\":\"account.sessions-ended\"")
+                .contains("\"action\":\"account.password-reset-sent\"");
+    }
+
+    /** A new token is accepted once issued in a later second than the decision. */
+    private void awaitAcceptedNewToken(String email) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int status = 0;
+        while (System.nanoTime() < deadline) {
+            status =
+                    bearer("GET", "/api/v1/me", null, keycloak.accessToken(email, PASSWORD))
+                            .statusCode();
+            if (status == 200) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("a new token was still refused: " + status);
+    }
+
+    private boolean enabledInKeycloak(String subject) throws Exception {
+        return Keycloak.json(keycloak.admin("GET", "/users/" + subject, null))
+                .asJsonObject()
+                .getBoolean("enabled");
+    }
+
+    private HttpResponse<String> admin(String method, String path, String body, int status)
+            throws Exception {
+        HttpResponse<String> answer =
+                Http.json(
+                        method,
+                        server.uri(API + path),
+                        body,
+                        "X-Admin-Token",
+                        ReliabilityIT.ADMIN_TOKEN);
+        assertThat(answer.statusCode())
+                .as(method + " " + path + ": " + answer.body())
+                .isEqualTo(status);
+        return answer;
+    }
+
+    private HttpResponse<String> bearer(String method, String path, String body, String token)
+            throws Exception {
+        return Http.json(method, server.uri(path), body, "Authorization", "Bearer " + token);
+    }
+
+    private HttpResponse<String> withKey(String key) throws Exception {
+        return Http.get(server.uri("/api/v1/runs/languages"), "X-API-Key", key);
+    }
+
+    private String audit(String email) throws Exception {
+        HttpResponse<String> answer =
+                Http.get(
+                        server.uri(
+                                "/api/v1/admin/audit?limit=1000&person="
+                                        + java.net.URLEncoder.encode(
+                                                email, java.nio.charset.StandardCharsets.UTF_8)),
+                        "X-Admin-Token",
+                        ReliabilityIT.ADMIN_TOKEN);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return answer.body();
+    }
+
+    private static JsonObject json(HttpResponse<String> answer) {
+        try (var reader = Json.createReader(new StringReader(answer.body()))) {
+            return reader.readObject();
+        }
+    }
+}
