@@ -92,7 +92,7 @@ class AdminPeopleIT {
         assertThat(suspended.containsKey("keycloakProblem")).as(suspended.toString()).isFalse();
         assertThat(suspended.getJsonObject("person").getBoolean("suspended")).isTrue();
         assertThat(
-                        json(admin("PUT", "/" + subject + "/suspension", "{}", 200))
+                        json(admin("PUT", "/" + subject + "/suspension", null, 200))
                                 .getBoolean("changed"))
                 .as("suspended already")
                 .isFalse();
@@ -157,6 +157,57 @@ class AdminPeopleIT {
         assertThat(audit(email))
                 .contains("\"action\":\"account.password-reset-sent\"")
                 .contains("\"actor\":\"admin-token\"");
+    }
+
+    @Test
+    void aRoleAndPlanSetByAnAdministratorHoldAtOnceForTheirTokenAndUntilCleared() throws Exception {
+        String email = "tara-" + run + "@mail.example";
+        String subject = keycloak.createUser(email, email, PASSWORD, true);
+        String token = keycloak.accessToken(email, PASSWORD);
+        assertThat(bearer("GET", "/api/v1/me", null, token).statusCode()).isEqualTo(200);
+        assertThat(bearer("GET", API, null, token).statusCode()).isEqualTo(403);
+        assertThat(bearer("POST", "/api/v1/me/api-keys", "{\"name\":\"x\"}", token).statusCode())
+                .as("API keys need the Pro plan")
+                .isEqualTo(403);
+
+        JsonObject promoted =
+                json(admin("PUT", "/" + subject + "/role", "{\"role\":\"admin\"}", 200));
+        assertThat(promoted.getJsonObject("person").getString("role")).isEqualTo("ADMIN");
+        assertThat(promoted.getJsonObject("person").getString("roleOverride")).isEqualTo("ADMIN");
+        admin("PUT", "/" + subject + "/plan", "{\"plan\":\"PRO\"}", 200);
+        // The same token, minted before: the appliance's roles count, not only the token's.
+        assertThat(bearer("GET", API, null, token).statusCode()).isEqualTo(200);
+        assertThat(bearer("POST", "/api/v1/me/api-keys", "{\"name\":\"x\"}", token).statusCode())
+                .isEqualTo(201);
+
+        JsonObject cleared = json(admin("PUT", "/" + subject + "/role", "{\"role\":null}", 200));
+        assertThat(cleared.getJsonObject("person").containsKey("roleOverride")).isFalse();
+        assertThat(bearer("GET", API, null, token).statusCode()).isEqualTo(403);
+        assertThat(audit(email))
+                .contains("STUDENT -> ADMIN, set by an administrator")
+                .contains("FREE -> PRO, set by an administrator")
+                .contains("ADMIN -> the directory's, from the next sign-in");
+
+        for (String[] bad :
+                List.of(
+                        new String[] {"/role", "{\"role\":\"dean\"}"},
+                        new String[] {"/plan", "{\"plan\":\"CAMPUS\"}"},
+                        new String[] {"/plan", "{\"plan\":7}"},
+                        new String[] {"/role", ""})) {
+            admin("PUT", "/" + subject + bad[0], bad[1], 400);
+        }
+        String keeper = "warden-" + run + "@mail.example";
+        String keeperSubject =
+                keycloak.createUser(keeper, keeper, PASSWORD, true, "administrators");
+        HttpResponse<String> self =
+                bearer(
+                        "PUT",
+                        API + "/" + keeperSubject + "/role",
+                        "{\"role\":\"STUDENT\"}",
+                        keycloak.accessToken(keeper, PASSWORD));
+        assertThat(self.statusCode()).as(self.body()).isEqualTo(409);
+        assertThat(json(self).getString("detail"))
+                .isEqualTo("You cannot take away your own administrator role.");
     }
 
     @Test
@@ -249,6 +300,12 @@ class AdminPeopleIT {
             List<String> findings = new ArrayList<>();
             Accessibility.check(console, "people with access buttons", findings);
 
+            pages.setRoleAndPlan(email, "INSTRUCTOR", "PRO");
+            assertThat(pages.peopleRows().get(0))
+                    .contains("INSTRUCTOR (set here)")
+                    .contains("PRO (set here)");
+            Accessibility.check(console, "people, role and plan set", findings);
+
             pages.sendPasswordResetTo(email);
             console.awaitText("A password reset mail was sent to " + email);
             keycloak.mail.awaitMailTo(email, Duration.ofSeconds(60));
@@ -266,6 +323,56 @@ class AdminPeopleIT {
         assertThat(audit(email))
                 .contains("\"action\":\"account.sessions-ended\"")
                 .contains("\"action\":\"account.password-reset-sent\"");
+    }
+
+    @Test
+    void whenKeycloakRefusesTheConsoleClientTheSuspensionHoldsAndSaysSo() throws Exception {
+        Path workDir = Files.createTempDirectory(Path.of("target"), "AdminPeopleIT-wrong-secret-");
+        Map<String, String> settings = new HashMap<>(keycloak.serverSettings());
+        settings.put("CODAIPRO_ADMIN_TOKEN", ReliabilityIT.ADMIN_TOKEN);
+        settings.put(
+                "CODAIPRO_SANDBOXD_SOCKET",
+                workDir.toAbsolutePath().resolve("no-sandboxd.sock").toString());
+        settings.put("CODAIPRO_PEOPLE_CLIENT_SECRET", "not-the-realm-secret-" + "x".repeat(20));
+        // Beside the class's server: a port of its own (nobody signs in here through a browser).
+        settings.remove("CODAIPRO_HTTP_PORT");
+        try (RunningServer other =
+                RunningServer.start(workDir.toAbsolutePath().resolve("data"), settings)) {
+            String email = "uma-" + run + "@mail.example";
+            String subject = keycloak.createUser(email, email, PASSWORD, true);
+            String token = keycloak.accessToken(email, PASSWORD);
+            assertThat(bearer(other, "/api/v1/me", token).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> suspended =
+                    Http.json(
+                            "PUT",
+                            other.uri(API + "/" + subject + "/suspension"),
+                            null,
+                            "X-Admin-Token",
+                            ReliabilityIT.ADMIN_TOKEN);
+            assertThat(suspended.statusCode()).as(suspended.body()).isEqualTo(200);
+            assertThat(json(suspended).getString("keycloakProblem", suspended.body()))
+                    .contains("refused the codaipro-people client's credentials");
+            assertThat(enabledInKeycloak(subject)).as("Keycloak was not told").isTrue();
+            HttpResponse<String> refused = bearer(other, "/api/v1/me", token);
+            assertThat(refused.statusCode()).as("the appliance refuses anyway").isEqualTo(401);
+
+            HttpResponse<String> reset =
+                    Http.json(
+                            "POST",
+                            other.uri(API + "/" + subject + "/password-reset"),
+                            null,
+                            "X-Admin-Token",
+                            ReliabilityIT.ADMIN_TOKEN);
+            assertThat(reset.statusCode()).isEqualTo(502);
+            assertThat(reset.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/problem+json");
+        }
+    }
+
+    private static HttpResponse<String> bearer(RunningServer on, String path, String token)
+            throws Exception {
+        return Http.get(on.uri(path), "Authorization", "Bearer " + token);
     }
 
     /** A new token is accepted once issued in a later second than the decision. */

@@ -1,9 +1,16 @@
 package pro.codai.api.admin;
 
+import java.io.StringReader;
 import java.time.Instant;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,14 +34,17 @@ import pro.codai.api.security.Allow;
 import pro.codai.api.security.Caller;
 import pro.codai.platform.account.KeycloakAccounts;
 import pro.codai.platform.account.PeopleAdministration;
+import pro.codai.platform.account.Plan;
+import pro.codai.platform.account.Role;
 import pro.codai.platform.account.UnknownPersonException;
 import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
 
 /**
- * The people who have signed in, and what an administrator does to their access: suspend and
- * reinstate, end all their sessions, send a password reset mail. For administrators (role {@code
- * admin}) or the admin token; every change is recorded in the audit log.
+ * The people who have signed in, and what an administrator does to their access: set their role and
+ * plan, suspend and reinstate, end all their sessions, send a password reset mail. For
+ * administrators (role {@code admin}) or the admin token; every change is recorded in the audit
+ * log.
  */
 @Path("/v1/admin/people")
 @Tag(name = "admin")
@@ -46,6 +56,7 @@ public class PeopleResource {
 
     @Inject UserProfiles profiles;
     @Inject PeopleAdministration administration;
+    @Inject KeycloakAccounts keycloak;
     @Context UriInfo uri;
     @Context ContainerRequestContext request;
 
@@ -56,6 +67,8 @@ public class PeopleResource {
             String email,
             String role,
             String plan,
+            String roleOverride,
+            String planOverride,
             String institution,
             String programme,
             Instant lastSignInAt,
@@ -70,6 +83,8 @@ public class PeopleResource {
                     profile.getEmail(),
                     profile.getRole().name(),
                     profile.getPlan().name(),
+                    profile.getRoleOverride() == null ? null : profile.getRoleOverride().name(),
+                    profile.getPlanOverride() == null ? null : profile.getPlanOverride().name(),
                     profile.getInstitution(),
                     profile.getProgramme(),
                     profile.getLastSignInAt(),
@@ -85,8 +100,11 @@ public class PeopleResource {
     /** What a change did, and what Keycloak could not be made to do (null: all went through). */
     public record ChangeView(PersonView person, boolean changed, String keycloakProblem) {}
 
-    /** Why a person is suspended (optional; shown in the audit log). */
-    public record SuspensionBody(String reason) {}
+    /** A role set by an administrator: STUDENT, INSTRUCTOR or ADMIN; null: the directory's. */
+    public record RoleBody(String role) {}
+
+    /** A plan set by an administrator: FREE, STUDENT or PRO; null: the directory's. */
+    public record PlanBody(String plan) {}
 
     /**
      * @param search part of a name or e-mail address (any case); absent: everyone
@@ -135,11 +153,16 @@ public class PeopleResource {
      */
     @PUT
     @Path("{subject}/suspension")
-    @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Suspend a person (their workspace ends at once)")
-    public Response suspend(@PathParam("subject") String subject, SuspensionBody body) {
-        String reason = body == null ? null : body.reason();
+    public Response suspend(@PathParam("subject") String subject, String body) {
+        // The body is optional: none, {} or {"reason":"…"}.
+        String reason;
+        try {
+            reason = reasonIn(body);
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
         if (reason != null && reason.length() > 500) {
             return problem(Response.Status.BAD_REQUEST, "reason must be at most 500 characters");
         }
@@ -164,6 +187,69 @@ public class PeopleResource {
         }
     }
 
+    /**
+     * Sets the person's role, which wins over the directory's at once and at every sign-in; {@code
+     * {"role":null}} gives the decision back to the directory (from their next sign-in).
+     */
+    @PUT
+    @Path("{subject}/role")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Set a person's role (null: the directory's)")
+    public Response setRole(@PathParam("subject") String subject, RoleBody body) {
+        if (body == null) {
+            return problem(Response.Status.BAD_REQUEST, "a JSON body is required");
+        }
+        Role role;
+        try {
+            role =
+                    body.role() == null
+                            ? null
+                            : Role.valueOf(body.role().strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return problem(
+                    Response.Status.BAD_REQUEST,
+                    "role must be STUDENT, INSTRUCTOR or ADMIN, or null for the directory's");
+        }
+        try {
+            return changed(subject, administration.setRole(subject, role, actor()));
+        } catch (UnknownPersonException e) {
+            return unknown(subject);
+        } catch (PeopleAdministration.RefusedException e) {
+            return problem(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    /** As {@link #setRole}, for the plan: FREE, STUDENT or PRO, or null. */
+    @PUT
+    @Path("{subject}/plan")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Set a person's plan (null: the directory's)")
+    public Response setPlan(@PathParam("subject") String subject, PlanBody body) {
+        if (body == null) {
+            return problem(Response.Status.BAD_REQUEST, "a JSON body is required");
+        }
+        Plan plan = null;
+        if (body.plan() != null) {
+            plan =
+                    PeopleAdministration.ASSIGNABLE_PLANS.stream()
+                            .filter(p -> p.name().equalsIgnoreCase(body.plan().strip()))
+                            .findFirst()
+                            .orElse(null);
+            if (plan == null) {
+                return problem(
+                        Response.Status.BAD_REQUEST,
+                        "plan must be FREE, STUDENT or PRO, or null for the directory's");
+            }
+        }
+        try {
+            return changed(subject, administration.setPlan(subject, plan, actor()));
+        } catch (UnknownPersonException e) {
+            return unknown(subject);
+        }
+    }
+
     @DELETE
     @Path("{subject}/sessions")
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -178,7 +264,7 @@ public class PeopleResource {
 
     @POST
     @Path("{subject}/password-reset")
-    @Produces(Problem.MEDIA_TYPE)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Mail the person a link to choose a new password")
     public Response sendPasswordReset(@PathParam("subject") String subject) {
         try {
@@ -187,7 +273,39 @@ public class PeopleResource {
         } catch (UnknownPersonException e) {
             return unknown(subject);
         } catch (KeycloakAccounts.KeycloakException e) {
-            return problem(Response.Status.BAD_GATEWAY, e.getMessage());
+            // Not set up to reach Keycloak: this server's settings; otherwise Keycloak's answer.
+            return problem(
+                    keycloak.configured()
+                            ? Response.Status.BAD_GATEWAY
+                            : Response.Status.SERVICE_UNAVAILABLE,
+                    e.getMessage());
+        }
+    }
+
+    /** The reason of a suspension's body (null: none given). */
+    static String reasonIn(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try (JsonParser parser = Json.createParser(new StringReader(body))) {
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
+                throw new IllegalStateException("not an object");
+            }
+            JsonObject object = parser.getObject();
+            if (parser.hasNext()) {
+                throw new IllegalStateException("more after the object");
+            }
+            JsonValue reason = object.get("reason");
+            if (reason == null || reason.getValueType() == JsonValue.ValueType.NULL) {
+                return null;
+            }
+            if (reason instanceof JsonString text) {
+                return text.getString();
+            }
+            throw new IllegalArgumentException("reason must be text");
+        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+            throw new IllegalArgumentException(
+                    "the body must be a JSON object such as {\"reason\":\"…\"}, or none");
         }
     }
 

@@ -79,10 +79,14 @@ public class ApiAuthentication implements ContainerRequestFilter {
         }
         Principal principal = request.getSecurityContext().getUserPrincipal();
         if (principal != null) {
-            Set<String> groups = token.getGroups() == null ? Set.of() : token.getGroups();
+            Set<String> groups =
+                    access.roles(
+                            token.getSubject(),
+                            token.getGroups() == null ? Set.of() : token.getGroups());
             // A token's issue time is in whole seconds: one from the second of the decision counts
-            // as issued after it, so that signing in again at once is not refused.
-            Instant issued = Instant.ofEpochSecond(token.getIssuedAtTime() + 1);
+            // as issued before it (refused), so that none minted before the decision slips through;
+            // a token asked for a second later is accepted.
+            Instant issued = Instant.ofEpochSecond(token.getIssuedAtTime());
             if (access.ended(token.getSubject(), issued)) {
                 // Keycloak's tokens live a few minutes; an administrator's decision holds now.
                 abort(

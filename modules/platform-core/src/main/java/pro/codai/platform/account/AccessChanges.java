@@ -2,7 +2,9 @@ package pro.codai.platform.account;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -12,10 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * The suspensions and ended sessions administrators decided, as this server node knows them: what
- * the portal's sessions, the workspaces and the API's tokens are checked against on every request.
- * The database is the record; each node reads what changed since its last look at most once a
- * second, so a decision made on any node holds on all of them within about a second.
+ * The suspensions, ended sessions and roles and plans administrators decided, as this server node
+ * knows them: what the portal's sessions, the workspaces and the API's tokens are checked against
+ * on every request. The database is the record; each node reads what changed since its last look at
+ * most once a second, so a decision made on any node holds on all of them within about a second.
  */
 @ApplicationScoped
 public class AccessChanges {
@@ -31,13 +33,22 @@ public class AccessChanges {
      */
     static final Duration OVERLAP = Duration.ofSeconds(60);
 
-    private record Access(Instant suspendedAt, Instant sessionsEndedAt) {}
+    private record Access(
+            Instant suspendedAt, Instant sessionsEndedAt, Role roleOverride, Plan planOverride) {}
+
+    /** The realm roles that name a person's role and plan (Keycloak's, in tokens). */
+    private static final Set<String> ROLE_NAMES = Set.of("student", "instructor", "admin");
+
+    private static final Set<String> PLAN_NAMES = Set.of("plan-student", "plan-pro");
 
     private final Map<String, Access> bySubject = new ConcurrentHashMap<>();
     private final ReentrantLock looking = new ReentrantLock();
     private volatile Instant newestSeen;
     private volatile long lastLookNanos;
     private volatile boolean attempted;
+    private volatile long lastWarningNanos;
+
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
     @Inject UserProfiles profiles;
 
@@ -52,6 +63,39 @@ public class AccessChanges {
                 && (access.suspendedAt() != null
                         || (access.sessionsEndedAt() != null
                                 && openedAt.isBefore(access.sessionsEndedAt())));
+    }
+
+    /**
+     * The person's roles as the appliance grants them: those of their token or sign-in ({@code
+     * directoryRoles}, Keycloak realm roles), with the role and plan an administrator set in their
+     * place.
+     */
+    public Set<String> roles(String subject, Set<String> directoryRoles) {
+        lookIfDue();
+        Access access = bySubject.get(subject);
+        if (access == null || (access.roleOverride() == null && access.planOverride() == null)) {
+            return directoryRoles;
+        }
+        Set<String> roles = new HashSet<>(directoryRoles);
+        if (access.roleOverride() != null) {
+            roles.removeAll(ROLE_NAMES);
+            roles.add("student");
+            if (access.roleOverride() != Role.STUDENT) {
+                roles.add("instructor");
+            }
+            if (access.roleOverride() == Role.ADMIN) {
+                roles.add("admin");
+            }
+        }
+        if (access.planOverride() != null) {
+            roles.removeAll(PLAN_NAMES);
+            if (access.planOverride() == Plan.PRO || access.planOverride() == Plan.CAMPUS) {
+                roles.add("plan-pro");
+            } else if (access.planOverride() == Plan.STUDENT) {
+                roles.add("plan-student");
+            }
+        }
+        return Set.copyOf(roles);
     }
 
     /** True when the person is suspended. */
@@ -96,14 +140,28 @@ public class AccessChanges {
             for (UserProfiles.AccessState change : profiles.accessChangedSince(since)) {
                 bySubject.put(
                         change.subject(),
-                        new Access(change.suspendedAt(), change.sessionsEndedAt()));
+                        new Access(
+                                change.suspendedAt(),
+                                change.sessionsEndedAt(),
+                                change.roleOverride(),
+                                change.planOverride()));
                 if (newestSeen == null || change.changedAt().isAfter(newestSeen)) {
                     newestSeen = change.changedAt();
                 }
             }
         } catch (RuntimeException e) {
             // The database is away: what is known stays in force; the next look tries again.
-            LOG.log(Level.FINE, "could not read access changes: {0}", e.getMessage());
+            // Said once a minute at most: this runs every second while it lasts.
+            long now = System.nanoTime();
+            if (now - lastWarningNanos > WARN_EVERY.toNanos() || lastWarningNanos == 0) {
+                lastWarningNanos = now;
+                LOG.log(
+                        Level.WARNING,
+                        "could not read administrators'' access changes (suspensions, ended"
+                                + " sessions) from the database; the last ones read stay in"
+                                + " force: {0}",
+                        e.toString());
+            }
         } finally {
             lastLookNanos = System.nanoTime();
             attempted = true;

@@ -33,7 +33,10 @@ public class PeopleAdministration {
      */
     public record Result(boolean changed, String keycloakProblem) {}
 
-    /** An administrator may not suspend themselves (nobody would be left to undo it). */
+    /**
+     * An administrator may not suspend themselves nor take away their own administrator role
+     * (nobody might be left to undo it).
+     */
     public static class RefusedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -47,27 +50,44 @@ public class PeopleAdministration {
      * and tokens no longer accepted, personal API keys refused; their files and keys are kept.
      */
     public Result suspend(String subject, String by, String reason) {
+        return suspend(subject, by, reason, () -> {});
+    }
+
+    /**
+     * As {@link #suspend(String, String, String)}, running {@code inForce} once the suspension is
+     * recorded and before Keycloak is asked (which takes a while): a caller with the person's
+     * workspaces at hand ends them at once instead of at the next check.
+     */
+    public Result suspend(String subject, String by, String reason, Runnable inForce) {
         if (subject.equals(by)) {
             throw new RefusedException("You cannot suspend your own account.");
         }
         boolean changed = profiles.suspend(subject, by, blankToNull(reason));
         access.look();
+        inForce.run();
+        // Each step on its own: a failed disable must not spare the person's Keycloak sessions.
+        String disabling =
+                inKeycloak("Suspended " + subject, () -> keycloak.setEnabled(subject, false));
+        String loggingOut = inKeycloak("Suspended " + subject, () -> keycloak.logout(subject));
         return new Result(
                 changed,
-                inKeycloak(
-                        "Suspended " + subject,
-                        () -> {
-                            keycloak.setEnabled(subject, false);
-                            keycloak.logout(subject);
-                        }));
+                disabling == null
+                        ? loggingOut
+                        : loggingOut == null || loggingOut.equals(disabling)
+                                ? disabling
+                                : disabling + "; " + loggingOut);
     }
 
     /** Lifts a suspension: the person may sign in again; their keys work again. */
     public Result reinstate(String subject, String by) {
         boolean changed = profiles.reinstate(subject, by);
         access.look();
+        if (!changed) {
+            // Not suspended here: an account disabled in Keycloak by someone else stays so.
+            return new Result(false, null);
+        }
         return new Result(
-                changed,
+                true,
                 inKeycloak("Reinstated " + subject, () -> keycloak.setEnabled(subject, true)));
     }
 
@@ -76,11 +96,48 @@ public class PeopleAdministration {
      * Keycloak's sign-in. They may sign in again.
      */
     public Result endSessions(String subject, String by) {
+        return endSessions(subject, by, () -> {});
+    }
+
+    /** As {@link #endSessions(String, String)}, running {@code inForce} as for a suspension. */
+    public Result endSessions(String subject, String by, Runnable inForce) {
         profiles.endSessions(subject, by);
         access.look();
+        inForce.run();
         return new Result(
                 true,
                 inKeycloak("Ended the sessions of " + subject, () -> keycloak.logout(subject)));
+    }
+
+    /**
+     * The plans an administrator may give a person (Campus is the institution's, not a person's).
+     */
+    public static final java.util.List<Plan> ASSIGNABLE_PLANS =
+            java.util.List.of(Plan.FREE, Plan.STUDENT, Plan.PRO);
+
+    /**
+     * Gives the person a role that wins over the directory's, in force at once on every node and at
+     * every sign-in ({@code null}: the directory decides again, from their next sign-in). Keycloak
+     * is not changed: the directory keeps its own view.
+     */
+    public Result setRole(String subject, Role role, String by) {
+        if (subject.equals(by) && role != Role.ADMIN) {
+            throw new RefusedException("You cannot take away your own administrator role.");
+        }
+        boolean changed = profiles.overrideRole(subject, role, by);
+        access.look();
+        return new Result(changed, null);
+    }
+
+    /** As {@link #setRole}, for the plan (one of {@link #ASSIGNABLE_PLANS}, or null). */
+    public Result setPlan(String subject, Plan plan, String by) {
+        if (plan != null && !ASSIGNABLE_PLANS.contains(plan)) {
+            throw new IllegalArgumentException(
+                    "plan must be one of " + ASSIGNABLE_PLANS + ", or null for the directory's");
+        }
+        boolean changed = profiles.overridePlan(subject, plan, by);
+        access.look();
+        return new Result(changed, null);
     }
 
     /** Mails the person a link to choose a new password; recorded once Keycloak has sent it. */

@@ -76,6 +76,16 @@ public class UserProfile {
     @Column(name = "last_sign_in_at")
     private Instant lastSignInAt;
 
+    /** The role an administrator set, which wins over the directory's; null: the directory's. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "role_override", length = 20)
+    private Role roleOverride;
+
+    /** The plan an administrator set, which wins over the directory's; null: the directory's. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "plan_override", length = 20)
+    private Plan planOverride;
+
     /** When an administrator suspended the person; null while they may sign in. */
     @Column(name = "suspended_at")
     private Instant suspendedAt;
@@ -177,6 +187,14 @@ public class UserProfile {
         return lastSignInAt;
     }
 
+    public Role getRoleOverride() {
+        return roleOverride;
+    }
+
+    public Plan getPlanOverride() {
+        return planOverride;
+    }
+
     public Instant getSuspendedAt() {
         return suspendedAt;
     }
@@ -253,6 +271,27 @@ public class UserProfile {
     void reinstate(Instant at) {
         suspendedAt = null;
         suspendedBy = null;
+        accessChangedAt = Objects.requireNonNull(at, "at");
+    }
+
+    /**
+     * An administrator's role for the person, in force at once and at every sign-in until cleared
+     * (null: the directory decides again, from the next sign-in).
+     */
+    void overrideRole(Role role, Instant at) {
+        roleOverride = role;
+        if (role != null) {
+            this.role = role;
+        }
+        accessChangedAt = Objects.requireNonNull(at, "at");
+    }
+
+    /** As {@link #overrideRole}, for the plan. */
+    void overridePlan(Plan plan, Instant at) {
+        planOverride = plan;
+        if (plan != null) {
+            this.plan = plan;
+        }
         accessChangedAt = Objects.requireNonNull(at, "at");
     }
 

@@ -109,25 +109,30 @@ public class UserProfiles {
      * suspended person's sign-in is recorded as refused; the caller refuses it.
      */
     public UserProfile signedIn(SignIn signIn) {
-        Plan plan = planPolicy().planFor(signIn);
+        Plan directoryPlan = planPolicy().planFor(signIn);
         String email = signIn.email() == null || signIn.email().isBlank() ? "-" : signIn.email();
         Optional<UserProfile> existing = findBySubject(signIn.subject());
         UserProfile profile;
         if (existing.isPresent()) {
             profile = existing.get();
             profile.updateIdentity(email, signIn.shownName());
-            if (profile.getRole() != signIn.role()) {
+            // What an administrator set wins over the directory until they clear it.
+            Role role =
+                    profile.getRoleOverride() != null ? profile.getRoleOverride() : signIn.role();
+            Plan plan =
+                    profile.getPlanOverride() != null ? profile.getPlanOverride() : directoryPlan;
+            if (profile.getRole() != role) {
                 audit.record(
                         "directory",
-                        "account.role-changed",
+                        ROLE_CHANGED,
                         "user:" + signIn.subject(),
-                        profile.getRole() + " -> " + signIn.role());
-                profile.changeRole(signIn.role());
+                        profile.getRole() + " -> " + role);
+                profile.changeRole(role);
             }
             if (profile.getPlan() != plan) {
                 audit.record(
                         "directory",
-                        "account.plan-changed",
+                        PLAN_CHANGED,
                         "user:" + signIn.subject(),
                         profile.getPlan() + " -> " + plan);
                 profile.changePlan(plan);
@@ -135,13 +140,17 @@ public class UserProfiles {
         } else {
             profile =
                     new UserProfile(
-                            signIn.subject(), email, signIn.shownName(), signIn.role(), plan);
+                            signIn.subject(),
+                            email,
+                            signIn.shownName(),
+                            signIn.role(),
+                            directoryPlan);
             entityManager.persist(profile);
             audit.record(
                     signIn.subject(),
                     "account.provisioned",
                     "user:" + signIn.subject(),
-                    signIn.role() + ", " + plan);
+                    signIn.role() + ", " + directoryPlan);
         }
         if (profile.isSuspended()) {
             audit.record(
@@ -157,6 +166,8 @@ public class UserProfiles {
     public static final String SUSPENDED = "account.suspended";
 
     public static final String REINSTATED = "account.reinstated";
+    public static final String ROLE_CHANGED = "account.role-changed";
+    public static final String PLAN_CHANGED = "account.plan-changed";
     public static final String SESSIONS_ENDED = "account.sessions-ended";
 
     /**
@@ -184,6 +195,45 @@ public class UserProfiles {
         return true;
     }
 
+    /**
+     * Sets the person's role as an administrator decides ({@code null}: the directory's again, from
+     * their next sign-in). False when it was so already.
+     */
+    public boolean overrideRole(String subject, Role role, String by) {
+        UserProfile profile = require(subject);
+        if (profile.getRoleOverride() == role) {
+            return false;
+        }
+        String before = profile.getRole().name();
+        profile.overrideRole(role, Instant.now());
+        audit.record(
+                by,
+                ROLE_CHANGED,
+                "user:" + subject,
+                role == null
+                        ? before + " -> the directory's, from the next sign-in"
+                        : before + " -> " + role + ", set by an administrator");
+        return true;
+    }
+
+    /** As {@link #overrideRole}, for the plan. */
+    public boolean overridePlan(String subject, Plan plan, String by) {
+        UserProfile profile = require(subject);
+        if (profile.getPlanOverride() == plan) {
+            return false;
+        }
+        String before = profile.getPlan().name();
+        profile.overridePlan(plan, Instant.now());
+        audit.record(
+                by,
+                PLAN_CHANGED,
+                "user:" + subject,
+                plan == null
+                        ? before + " -> the directory's, from the next sign-in"
+                        : before + " -> " + plan + ", set by an administrator");
+        return true;
+    }
+
     /** Ends every session the person has open now (workspace, portal, tokens). */
     public void endSessions(String subject, String by) {
         require(subject).endSessions(Instant.now());
@@ -192,7 +242,12 @@ public class UserProfiles {
 
     /** A person's access as administrators last set it. */
     public record AccessState(
-            String subject, Instant suspendedAt, Instant sessionsEndedAt, Instant changedAt) {}
+            String subject,
+            Instant suspendedAt,
+            Instant sessionsEndedAt,
+            Role roleOverride,
+            Plan planOverride,
+            Instant changedAt) {}
 
     /**
      * The people whose access changed at or after {@code since} (null: ever), oldest change first.
@@ -214,6 +269,8 @@ public class UserProfiles {
                                         profile.getSubject(),
                                         profile.getSuspendedAt(),
                                         profile.getSessionsEndedAt(),
+                                        profile.getRoleOverride(),
+                                        profile.getPlanOverride(),
                                         profile.getAccessChangedAt()))
                 .toList();
     }

@@ -154,6 +154,69 @@ class AccessChangesIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aRoleAndPlanSetByAnAdministratorWinOverTheDirectoryUntilCleared(TestDatabase.Kind kind)
+            throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            people(factory);
+            EntityManager reading = factory.createEntityManager();
+            AccessChanges node = accessChanges(reading);
+            Set<String> directory = Set.of("student", "plan-student", "offline_access");
+            assertThat(node.roles("kc-ada", directory)).isEqualTo(directory);
+
+            assertThat((boolean) in(factory, p -> p.overrideRole("kc-ada", Role.INSTRUCTOR, "a")))
+                    .isTrue();
+            assertThat((boolean) in(factory, p -> p.overridePlan("kc-ada", Plan.PRO, "a")))
+                    .isTrue();
+            assertThat((boolean) in(factory, p -> p.overridePlan("kc-ada", Plan.PRO, "a")))
+                    .as("so already")
+                    .isFalse();
+            node.look();
+            assertThat(node.roles("kc-ada", directory))
+                    .containsExactlyInAnyOrder(
+                            "student", "instructor", "plan-pro", "offline_access");
+            assertThat(node.roles("kc-grace", directory)).isEqualTo(directory);
+
+            // At a sign-in the directory says student and a student address: the override holds.
+            SignIn signIn =
+                    new SignIn(
+                            "kc-ada",
+                            "ada",
+                            "ada@uni.example",
+                            true,
+                            "Ada Lovelace",
+                            Set.of("student", "plan-student"));
+            UserProfile signedIn = in(factory, p -> p.signedIn(signIn));
+            assertThat(signedIn.getRole()).isEqualTo(Role.INSTRUCTOR);
+            assertThat(signedIn.getPlan()).isEqualTo(Plan.PRO);
+            assertThat(signedIn.getRoleOverride()).isEqualTo(Role.INSTRUCTOR);
+
+            // Cleared: the directory decides again, at the next sign-in.
+            in(factory, p -> p.overrideRole("kc-ada", null, "a"));
+            in(factory, p -> p.overridePlan("kc-ada", null, "a"));
+            reading.clear();
+            node.look();
+            assertThat(node.roles("kc-ada", directory)).isEqualTo(directory);
+            UserProfile again = in(factory, p -> p.signedIn(signIn));
+            assertThat(again.getRole()).isEqualTo(Role.STUDENT);
+            assertThat(again.getPlan()).isEqualTo(Plan.STUDENT);
+            assertThat(audit(factory, "kc-ada"))
+                    .extracting(AuditEntry::action, AuditEntry::detail)
+                    .contains(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    UserProfiles.ROLE_CHANGED,
+                                    "STUDENT -> INSTRUCTOR, set by an administrator"),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    UserProfiles.PLAN_CHANGED,
+                                    "PRO -> the directory's, from the next sign-in"),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    UserProfiles.ROLE_CHANGED, "INSTRUCTOR -> STUDENT"));
+            reading.close();
+        }
+    }
+
     private static void people(EntityManagerFactory factory) {
         inTransaction(
                 factory,

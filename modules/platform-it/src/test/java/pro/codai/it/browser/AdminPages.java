@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The admin console's pages, as an administrator uses them. */
@@ -164,6 +165,22 @@ public final class AdminPages {
         browser.click(By.id("suspend-form:confirm-suspend"));
         awaitAjax();
         browser.awaitText("is suspended");
+        awaitLocalTimes();
+    }
+
+    /**
+     * Sets the role and plan of the person whose row holds {@code who} in the dialog ("" for the
+     * directory's); waits until the page says it was saved.
+     */
+    public void setRoleAndPlan(String who, String role, String plan) {
+        peopleButton(who, "change").click();
+        awaitAjax();
+        browser.await(By.id("role-plan-form:role"));
+        new Select(browser.driver.findElement(By.id("role-plan-form:role"))).selectByValue(role);
+        new Select(browser.driver.findElement(By.id("role-plan-form:plan"))).selectByValue(plan);
+        browser.click(By.id("role-plan-form:save-role-plan"));
+        awaitAjax();
+        browser.awaitText("were saved");
         awaitLocalTimes();
     }
 

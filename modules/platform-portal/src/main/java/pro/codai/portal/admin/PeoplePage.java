@@ -17,10 +17,13 @@ import org.primefaces.model.SortMeta;
 
 import pro.codai.platform.account.KeycloakAccounts;
 import pro.codai.platform.account.PeopleAdministration;
+import pro.codai.platform.account.Plan;
+import pro.codai.platform.account.Role;
 import pro.codai.platform.account.UnknownPersonException;
 import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
 import pro.codai.portal.account.CurrentAccount;
+import pro.codai.portal.ide.Workspaces;
 
 /**
  * People ({@code /admin/people.xhtml}): everyone who has signed in, searched by part of their name
@@ -37,6 +40,7 @@ public class PeoplePage implements Serializable {
     @Inject transient UserProfiles profiles;
     @Inject transient PeopleAdministration administration;
     @Inject transient CurrentAccount account;
+    @Inject transient Workspaces workspaces;
 
     /** A person as a row of the table. */
     public record Person(
@@ -45,6 +49,8 @@ public class PeoplePage implements Serializable {
             String email,
             String role,
             String plan,
+            String roleOverride,
+            String planOverride,
             String institution,
             String programme,
             Instant lastSignInAt,
@@ -62,6 +68,8 @@ public class PeoplePage implements Serializable {
                     profile.getEmail(),
                     profile.getRole().name(),
                     profile.getPlan().name(),
+                    profile.getRoleOverride() == null ? "" : profile.getRoleOverride().name(),
+                    profile.getPlanOverride() == null ? "" : profile.getPlanOverride().name(),
                     profile.getInstitution(),
                     profile.getProgramme(),
                     profile.getLastSignInAt(),
@@ -78,8 +86,83 @@ public class PeoplePage implements Serializable {
 
     private String reason;
 
+    /** The person the role and plan dialog is about, and what is chosen there ("": directory). */
+    private Person toChange;
+
+    private String newRole;
+    private String newPlan;
+
+    /** Opens the role and plan dialog for {@code person}. */
+    public void askToChange() {
+        Person person = chosen();
+        if (person == null) {
+            return;
+        }
+        toChange = person;
+        newRole = person.roleOverride();
+        newPlan = person.planOverride();
+    }
+
+    public void saveRoleAndPlan() {
+        if (toChange == null) {
+            return;
+        }
+        Person person = toChange;
+        toChange = null;
+        try {
+            Role role = newRole == null || newRole.isEmpty() ? null : Role.valueOf(newRole);
+            Plan plan = newPlan == null || newPlan.isEmpty() ? null : Plan.valueOf(newPlan);
+            boolean roleChanged =
+                    administration.setRole(person.subject(), role, account.subject()).changed();
+            boolean planChanged =
+                    administration.setPlan(person.subject(), plan, account.subject()).changed();
+            say(
+                    FacesMessage.SEVERITY_INFO,
+                    roleChanged || planChanged
+                            ? "The role and plan of " + person.name() + " were saved."
+                            : "Nothing changed for " + person.name() + ".");
+        } catch (PeopleAdministration.RefusedException | IllegalArgumentException e) {
+            say(FacesMessage.SEVERITY_WARN, e.getMessage());
+        } catch (UnknownPersonException e) {
+            say(FacesMessage.SEVERITY_WARN, person.name() + " is not known here any more.");
+        }
+    }
+
+    /** The roles to choose from, with the directory's first. */
+    public List<Role> getRoles() {
+        return List.of(Role.values());
+    }
+
+    public List<Plan> getPlans() {
+        return PeopleAdministration.ASSIGNABLE_PLANS;
+    }
+
+    public Person getToChange() {
+        return toChange;
+    }
+
+    public String getNewRole() {
+        return newRole;
+    }
+
+    public void setNewRole(String newRole) {
+        this.newRole = newRole;
+    }
+
+    public String getNewPlan() {
+        return newPlan;
+    }
+
+    public void setNewPlan(String newPlan) {
+        this.newPlan = newPlan;
+    }
+
     /** Opens the suspension dialog for {@code person}. */
-    public void askToSuspend(Person person) {
+    public void askToSuspend() {
+        Person person = chosen();
+        if (person == null) {
+            return;
+        }
         toSuspend = person;
         reason = null;
     }
@@ -92,13 +175,16 @@ public class PeoplePage implements Serializable {
         toSuspend = null;
         try {
             PeopleAdministration.Result result =
-                    administration.suspend(person.subject(), account.subject(), reason);
+                    administration.suspend(
+                            person.subject(), account.subject(), reason, workspaces::endRevoked);
             tell(
                     result,
                     result.changed()
                             ? person.name()
                                     + " is suspended: their workspace and sessions were ended."
-                            : person.name() + " was suspended already.");
+                            : person.name() + " was suspended already.",
+                    "Keycloak could not be told; the appliance refuses them anyway. Suspending"
+                            + " them again through the admin API brings Keycloak in line.");
         } catch (PeopleAdministration.RefusedException e) {
             say(FacesMessage.SEVERITY_WARN, e.getMessage());
         } catch (UnknownPersonException e) {
@@ -106,7 +192,11 @@ public class PeoplePage implements Serializable {
         }
     }
 
-    public void reinstate(Person person) {
+    public void reinstate() {
+        Person person = chosen();
+        if (person == null) {
+            return;
+        }
         try {
             PeopleAdministration.Result result =
                     administration.reinstate(person.subject(), account.subject());
@@ -114,23 +204,36 @@ public class PeoplePage implements Serializable {
                     result,
                     result.changed()
                             ? person.name() + " may sign in again."
-                            : person.name() + " was not suspended.");
+                            : person.name() + " was not suspended.",
+                    "But Keycloak still refuses them: enable their account in Keycloak's"
+                            + " console.");
         } catch (UnknownPersonException e) {
             say(FacesMessage.SEVERITY_WARN, person.name() + " is not known here any more.");
         }
     }
 
-    public void endSessions(Person person) {
+    public void endSessions() {
+        Person person = chosen();
+        if (person == null) {
+            return;
+        }
         try {
             tell(
-                    administration.endSessions(person.subject(), account.subject()),
-                    "The sessions of " + person.name() + " were ended; they may sign in again.");
+                    administration.endSessions(
+                            person.subject(), account.subject(), workspaces::endRevoked),
+                    "The sessions of " + person.name() + " were ended; they may sign in again.",
+                    "But their Keycloak sign-in was not ended, so it may sign them back in"
+                            + " without a password: try again.");
         } catch (UnknownPersonException e) {
             say(FacesMessage.SEVERITY_WARN, person.name() + " is not known here any more.");
         }
     }
 
-    public void sendPasswordReset(Person person) {
+    public void sendPasswordReset() {
+        Person person = chosen();
+        if (person == null) {
+            return;
+        }
         try {
             administration.sendPasswordReset(person.subject(), account.subject());
             say(
@@ -143,22 +246,47 @@ public class PeoplePage implements Serializable {
         }
     }
 
+    /**
+     * The person a row's button names (its {@code subject} parameter, as the page showed it), read
+     * afresh: the lazy table's rows may have moved since the page was drawn.
+     */
+    private Person chosen() {
+        String subject =
+                FacesContext.getCurrentInstance()
+                        .getExternalContext()
+                        .getRequestParameterMap()
+                        .get("subject");
+        Person person =
+                subject == null
+                        ? null
+                        : profiles.findBySubject(subject).map(Person::of).orElse(null);
+        if (person == null) {
+            say(FacesMessage.SEVERITY_WARN, "That person is not known here any more.");
+        }
+        return person;
+    }
+
     /** Whether {@code person} is the administrator looking (who may not suspend themselves). */
     public boolean isMe(Person person) {
         return person.subject().equals(account.subject());
     }
 
-    private void tell(PeopleAdministration.Result result, String done) {
+    /**
+     * Says what was done; when Keycloak could not be told, also what that means ({@code
+     * ifKeycloakFailed}) and why.
+     */
+    private void tell(PeopleAdministration.Result result, String done, String ifKeycloakFailed) {
         if (result.keycloakProblem() == null) {
             say(FacesMessage.SEVERITY_INFO, done);
         } else {
             say(
                     FacesMessage.SEVERITY_WARN,
                     done
-                            + " Keycloak was not updated ("
+                            + " "
+                            + ifKeycloakFailed
+                            + " (Keycloak: "
                             + result.keycloakProblem()
-                            + "); the appliance enforces it anyway. Try again later to update"
-                            + " Keycloak.");
+                            + ")");
         }
     }
 

@@ -2,6 +2,7 @@ package pro.codai.portal.ide;
 
 import java.net.URI;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,9 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 
+import pro.codai.platform.account.AccessChanges;
 import pro.codai.portal.signin.OidcSettings;
+import pro.codai.portal.signin.SignedInUser;
 import pro.codai.sandbox.connector.api.SandboxConnectorException;
 
 /**
@@ -58,6 +61,10 @@ public class TerminalEndpoint {
     static final String READY = "{\"ready\":true}";
 
     private static final String HTTP_SESSION = "codaipro.http-session";
+
+    /** When the tab's HTTP session signed in: what an administrator's decisions compare with. */
+    private static final String SIGNED_IN_AT = "codaipro.signed-in-at";
+
     static final String LAST_HEARD = "codaipro.last-heard";
 
     /** The open tabs of each signed-in HTTP session, closed when it ends (sign-out, expiry). */
@@ -80,6 +87,10 @@ public class TerminalEndpoint {
                 ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
             if (request.getHttpSession() instanceof HttpSession session) {
                 config.getUserProperties().put(HTTP_SESSION, session.getId());
+                SignedInUser user = SignedInUser.in(session);
+                if (user != null) {
+                    config.getUserProperties().put(SIGNED_IN_AT, user.signedInAt());
+                }
             }
         }
 
@@ -135,6 +146,20 @@ public class TerminalEndpoint {
         }
         if (!tab.isOpen()) {
             return; // the page went away while it waited
+        }
+        // A tab waiting for its workspace retries here without any HTTP request: it must not
+        // outlive an administrator's suspension or ending of the person's sessions.
+        Instant signedInAt =
+                tab.getUserProperties().get(SIGNED_IN_AT) instanceof Instant at
+                        ? at
+                        : Instant.EPOCH;
+        if (CDI.current().select(AccessChanges.class).get().ended(user.getName(), signedInAt)) {
+            TerminalHub.closeQuietly(
+                    tab,
+                    new CloseReason(
+                            TerminalHub.closeCode(Workspaces.ACCESS_ENDED),
+                            "access ended by an administrator"));
+            return;
         }
         Workspaces workspaces = CDI.current().select(Workspaces.class).get();
         Workspace workspace = null;

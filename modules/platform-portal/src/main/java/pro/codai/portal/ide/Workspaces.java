@@ -413,7 +413,7 @@ public class Workspaces {
      * Ends the workspaces of people an administrator suspended or whose sessions an administrator
      * ended since the workspace started (on any node: the decision is read from the database).
      */
-    void endRevoked() {
+    public void endRevoked() {
         if (bySubject.isEmpty()) {
             return;
         }

@@ -85,8 +85,10 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
         }
         SignedInUser user = currentUser(request);
         if (user != null) {
+            // The token's roles, with the role and plan an administrator set in their place.
             return context.notifyContainerAboutLogin(
-                    new CallerPrincipal(user.subject()), user.roles());
+                    new CallerPrincipal(user.subject()),
+                    access.roles(user.subject(), user.roles()));
         }
         if (context.isProtected()) {
             return startSignIn(request, context, REGISTER_PATH.equals(path));
