@@ -49,6 +49,7 @@ class SettingCatalogueTest {
                     "codaipro.terminal",
                     "codaipro.http-session",
                     "codaipro.last-heard",
+                    "codaipro.signed-in-at",
                     "codaipro.closing");
 
     /**
