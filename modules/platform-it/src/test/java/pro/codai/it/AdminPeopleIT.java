@@ -375,6 +375,43 @@ class AdminPeopleIT {
         return Http.get(on.uri(path), "Authorization", "Bearer " + token);
     }
 
+    @Test
+    void anAdministratorSeesAPersonsKeysAndEventsOnTheirPageAndRevokesAKey() throws Exception {
+        String email = "vera-" + run + "@mail.example";
+        keycloak.createUser(email, email, PASSWORD, true, "pro");
+        String token = keycloak.accessToken(email, PASSWORD);
+        assertThat(bearer("GET", "/api/v1/me", null, token).statusCode()).isEqualTo(200);
+        HttpResponse<String> issued =
+                bearer("POST", "/api/v1/me/api-keys", "{\"name\":\"grader-script\"}", token);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        String key = json(issued).getString("secret");
+        String admin = "keys-" + run + "@mail.example";
+        keycloak.createUser(admin, admin, PASSWORD, true, "administrators");
+        try (Browser console = Browser.open()) {
+            PortalPages portal = new PortalPages(console, keycloak.publicUrl());
+            portal.signInForTheFirstTime(admin, PASSWORD);
+            AdminPages pages = new AdminPages(console, portal);
+            pages.openPeople();
+            pages.searchPeople(email);
+            pages.openPersonPageOf(email);
+            List<String> findings = new ArrayList<>();
+            Accessibility.check(console, "a person's page", findings);
+            assertThat(console.text()).contains("Test " + email, "PRO", "Home: ");
+            assertThat(pages.personKeys())
+                    .singleElement()
+                    .asString()
+                    .contains("grader-script", "In use");
+            assertThat(String.join("\n", pages.personEvents())).contains("account.provisioned");
+
+            pages.revokeKey("grader-script");
+            assertThat(pages.personKeys()).singleElement().asString().contains("Revoked");
+            assertThat(withKey(key).statusCode()).as("the revoked key").isEqualTo(401);
+            Accessibility.check(console, "a person's page, a key revoked", findings);
+            assertThat(findings).isEmpty();
+        }
+        assertThat(audit("\"api-key.revoked\"", "action=api-key.revoked")).contains(admin);
+    }
+
     /** A new token is accepted once issued in a later second than the decision. */
     private void awaitAcceptedNewToken(String email) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -419,6 +456,18 @@ class AdminPeopleIT {
 
     private HttpResponse<String> withKey(String key) throws Exception {
         return Http.get(server.uri("/api/v1/runs/languages"), "X-API-Key", key);
+    }
+
+    /** The audit log's events of one search (a query string), as the admin API answers. */
+    private String audit(String expected, String query) throws Exception {
+        HttpResponse<String> answer =
+                Http.get(
+                        server.uri("/api/v1/admin/audit?limit=1000&" + query),
+                        "X-Admin-Token",
+                        ReliabilityIT.ADMIN_TOKEN);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains(expected);
+        return answer.body();
     }
 
     private String audit(String email) throws Exception {

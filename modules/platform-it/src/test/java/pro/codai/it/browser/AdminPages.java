@@ -245,4 +245,47 @@ public final class AdminPages {
                         + action
                         + "']");
     }
+
+    /** Follows the name of the person whose row holds {@code who} to their page. */
+    public void openPersonPageOf(String who) {
+        browser.driver
+                .findElement(
+                        By.xpath(
+                                "//*[@id='people:table']//tbody/tr[contains(., '"
+                                        + who
+                                        + "')]//a[contains(@href, 'person.xhtml')]"))
+                .click();
+        browser.await(By.id("person-title"));
+        browser.await(By.id("person:keys"));
+        awaitLocalTimes();
+    }
+
+    /** The rows of the person page's API keys table, as shown. */
+    public List<String> personKeys() {
+        return browser.driver.findElements(By.cssSelector("#person\\:keys tbody tr")).stream()
+                .filter(row -> !row.getAttribute("class").contains("ui-datatable-empty-message"))
+                .map(WebElement::getText)
+                .toList();
+    }
+
+    /** The person page's latest events, as shown. */
+    public List<String> personEvents() {
+        return browser.driver.findElements(By.cssSelector("#person\\:events tbody tr")).stream()
+                .map(WebElement::getText)
+                .toList();
+    }
+
+    /** Revokes the key named {@code name} on the person page, confirming the question. */
+    public void revokeKey(String name) {
+        browser.driver
+                .findElement(
+                        By.xpath(
+                                "//*[@id='person:keys']//tbody/tr[contains(., '"
+                                        + name
+                                        + "')]//button"))
+                .click();
+        confirm();
+        browser.awaitText("The key was revoked.");
+        awaitLocalTimes();
+    }
 }

@@ -92,6 +92,11 @@ public class LivePage implements Serializable {
 
     /** Bytes as people read them: "512 KB", "1.5 MB", "2.0 GB"; "—" when unknown. */
     public String bytes(long bytes) {
+        return size(bytes);
+    }
+
+    /** A size as people read it (KB, MB, GB); a dash when unknown (negative). */
+    static String size(long bytes) {
         if (bytes < 0) {
             return "—";
         }

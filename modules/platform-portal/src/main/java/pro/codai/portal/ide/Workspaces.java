@@ -346,7 +346,7 @@ public class Workspaces {
     }
 
     /** How full the person's home is (their volume, running workspace or not). */
-    VolumeStats home(String subject) throws SandboxConnectorException {
+    public VolumeStats home(String subject) throws SandboxConnectorException {
         try (SandboxConnection connection = sandboxes.getConnection()) {
             return connection.volumeStats(volumeOf(subject));
         }
