@@ -169,45 +169,102 @@ class AdminPeopleIT {
         assertThat(bearer("POST", "/api/v1/me/api-keys", "{\"name\":\"x\"}", token).statusCode())
                 .as("API keys need the Pro plan")
                 .isEqualTo(403);
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            portal.signInForTheFirstTime(email, PASSWORD);
 
-        JsonObject promoted =
-                json(admin("PUT", "/" + subject + "/role", "{\"role\":\"admin\"}", 200));
-        assertThat(promoted.getJsonObject("person").getString("role")).isEqualTo("ADMIN");
-        assertThat(promoted.getJsonObject("person").getString("roleOverride")).isEqualTo("ADMIN");
-        admin("PUT", "/" + subject + "/plan", "{\"plan\":\"PRO\"}", 200);
-        // The same token, minted before: the appliance's roles count, not only the token's.
-        assertThat(bearer("GET", API, null, token).statusCode()).isEqualTo(200);
-        assertThat(bearer("POST", "/api/v1/me/api-keys", "{\"name\":\"x\"}", token).statusCode())
-                .isEqualTo(201);
+            JsonObject promoted =
+                    json(admin("PUT", "/" + subject + "/role", "{\"role\":\"admin\"}", 200));
+            assertThat(promoted.getJsonObject("person").getString("role")).isEqualTo("ADMIN");
+            assertThat(promoted.getJsonObject("person").getString("roleOverride"))
+                    .isEqualTo("ADMIN");
+            admin("PUT", "/" + subject + "/plan", "{\"plan\":\"PRO\"}", 200);
+            // The same token, minted before: the appliance's roles count, not only the token's.
+            assertThat(bearer("GET", API, null, token).statusCode()).isEqualTo(200);
+            assertThat(
+                            bearer("POST", "/api/v1/me/api-keys", "{\"name\":\"x\"}", token)
+                                    .statusCode())
+                    .isEqualTo(201);
+            // The same portal session too (within a second: another node's look).
+            awaitConsoleOpens(portal, browser, true);
 
-        JsonObject cleared = json(admin("PUT", "/" + subject + "/role", "{\"role\":null}", 200));
-        assertThat(cleared.getJsonObject("person").containsKey("roleOverride")).isFalse();
-        assertThat(bearer("GET", API, null, token).statusCode()).isEqualTo(403);
+            JsonObject cleared =
+                    json(admin("PUT", "/" + subject + "/role", "{\"role\":null}", 200));
+            assertThat(cleared.getJsonObject("person").containsKey("roleOverride")).isFalse();
+            assertThat(cleared.getJsonObject("person").getString("role"))
+                    .as("the directory's, at once")
+                    .isEqualTo("STUDENT");
+            assertThat(bearer("GET", API, null, token).statusCode()).isEqualTo(403);
+            awaitConsoleOpens(portal, browser, false);
+        }
         assertThat(audit(email))
                 .contains("STUDENT -> ADMIN, set by an administrator")
                 .contains("FREE -> PRO, set by an administrator")
-                .contains("ADMIN -> the directory's, from the next sign-in");
+                .contains("ADMIN -> STUDENT, the directory's");
 
         for (String[] bad :
                 List.of(
                         new String[] {"/role", "{\"role\":\"dean\"}"},
+                        new String[] {"/role", "{}"},
+                        new String[] {"/role", "{\"rol\":\"STUDENT\"}"},
                         new String[] {"/plan", "{\"plan\":\"CAMPUS\"}"},
                         new String[] {"/plan", "{\"plan\":7}"},
                         new String[] {"/role", ""})) {
             admin("PUT", "/" + subject + bad[0], bad[1], 400);
         }
-        String keeper = "warden-" + run + "@mail.example";
-        String keeperSubject =
-                keycloak.createUser(keeper, keeper, PASSWORD, true, "administrators");
+        assertThat(json(admin("GET", "/" + subject, null, 200)).getString("plan"))
+                .as("nothing changed by the bad bodies")
+                .isEqualTo("PRO");
+    }
+
+    @Test
+    void aDirectoryAdministratorIsDemotedAtOnceButCannotDemoteThemselves() throws Exception {
+        String email = "warden-" + run + "@mail.example";
+        String subject = keycloak.createUser(email, email, PASSWORD, true, "administrators");
+        String token = keycloak.accessToken(email, PASSWORD);
+        assertThat(bearer("GET", "/api/v1/me", null, token).statusCode()).isEqualTo(200);
+        assertThat(bearer("GET", API, null, token).statusCode()).isEqualTo(200);
+
+        // Their own role: refused when it would take away their administrator role; clearing
+        // what is not set changes nothing.
         HttpResponse<String> self =
-                bearer(
-                        "PUT",
-                        API + "/" + keeperSubject + "/role",
-                        "{\"role\":\"STUDENT\"}",
-                        keycloak.accessToken(keeper, PASSWORD));
+                bearer("PUT", API + "/" + subject + "/role", "{\"role\":\"STUDENT\"}", token);
         assertThat(self.statusCode()).as(self.body()).isEqualTo(409);
         assertThat(json(self).getString("detail"))
                 .isEqualTo("You cannot take away your own administrator role.");
+        HttpResponse<String> clear =
+                bearer("PUT", API + "/" + subject + "/role", "{\"role\":null}", token);
+        assertThat(clear.statusCode()).as(clear.body()).isEqualTo(200);
+        assertThat(json(clear).getBoolean("changed")).isFalse();
+
+        admin("PUT", "/" + subject + "/role", "{\"role\":\"STUDENT\"}", 200);
+        admin("PUT", "/" + subject + "/plan", "{\"plan\":\"FREE\"}", 200);
+        assertThat(bearer("GET", API, null, token).statusCode())
+                .as("the directory's admin, demoted here")
+                .isEqualTo(403);
+        assertThat(bearer("POST", "/api/v1/me/api-keys", "{\"name\":\"x\"}", token).statusCode())
+                .as("the directory's Pro plan, taken away here")
+                .isEqualTo(403);
+        assertThat(json(admin("GET", "/" + subject, null, 200)).getString("role"))
+                .isEqualTo("STUDENT");
+    }
+
+    /** Opens the console's People page as this browser's person: shown, or refused (403). */
+    private static void awaitConsoleOpens(PortalPages portal, Browser browser, boolean shown)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            portal.open("/admin/people.xhtml");
+            browser.await(By.cssSelector("#people-title, #error-title"));
+            if (browser.present(By.id("people-title")) == shown) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "the console was " + (shown ? "still refused" : "still shown"));
+            }
+            Thread.sleep(250);
+        }
     }
 
     @Test
@@ -402,6 +459,13 @@ class AdminPeopleIT {
                     .asString()
                     .contains("grader-script", "In use");
             assertThat(String.join("\n", pages.personEvents())).contains("account.provisioned");
+
+            pages.suspendOnPersonPage("leaked key");
+            assertThat(pages.personState()).startsWith("Suspended since");
+            assertThat(withKey(key).statusCode()).as("the suspended owner's key").isEqualTo(401);
+            pages.reinstateOnPersonPage();
+            assertThat(pages.personState()).isEqualTo("Active");
+            assertThat(withKey(key).statusCode()).as("re-enabled: the key works").isEqualTo(200);
 
             pages.revokeKey("grader-script");
             assertThat(pages.personKeys()).singleElement().asString().contains("Revoked");

@@ -1,8 +1,8 @@
 package pro.codai.api.admin;
 
 import java.io.StringReader;
-import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -34,6 +34,7 @@ import pro.codai.api.security.Allow;
 import pro.codai.api.security.Caller;
 import pro.codai.platform.account.KeycloakAccounts;
 import pro.codai.platform.account.PeopleAdministration;
+import pro.codai.platform.account.PersonSummary;
 import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.Role;
 import pro.codai.platform.account.UnknownPersonException;
@@ -60,51 +61,11 @@ public class PeopleResource {
     @Context UriInfo uri;
     @Context ContainerRequestContext request;
 
-    /** A person as an administrator sees them. */
-    public record PersonView(
-            String subject,
-            String name,
-            String email,
-            String role,
-            String plan,
-            String roleOverride,
-            String planOverride,
-            String institution,
-            String programme,
-            Instant lastSignInAt,
-            boolean suspended,
-            Instant suspendedAt,
-            Instant sessionsEndedAt) {
-
-        static PersonView of(UserProfile profile) {
-            return new PersonView(
-                    profile.getSubject(),
-                    profile.getDisplayName(),
-                    profile.getEmail(),
-                    profile.getRole().name(),
-                    profile.getPlan().name(),
-                    profile.getRoleOverride() == null ? null : profile.getRoleOverride().name(),
-                    profile.getPlanOverride() == null ? null : profile.getPlanOverride().name(),
-                    profile.getInstitution(),
-                    profile.getProgramme(),
-                    profile.getLastSignInAt(),
-                    profile.isSuspended(),
-                    profile.getSuspendedAt(),
-                    profile.getSessionsEndedAt());
-        }
-    }
-
     /** A page of people by name, and how many match in all. */
-    public record PeoplePage(List<PersonView> people, long total) {}
+    public record PeoplePage(List<PersonSummary> people, long total) {}
 
     /** What a change did, and what Keycloak could not be made to do (null: all went through). */
-    public record ChangeView(PersonView person, boolean changed, String keycloakProblem) {}
-
-    /** A role set by an administrator: STUDENT, INSTRUCTOR or ADMIN; null: the directory's. */
-    public record RoleBody(String role) {}
-
-    /** A plan set by an administrator: FREE, STUDENT or PRO; null: the directory's. */
-    public record PlanBody(String plan) {}
+    public record ChangeView(PersonSummary person, boolean changed, String keycloakProblem) {}
 
     /**
      * @param search part of a name or e-mail address (any case); absent: everyone
@@ -132,8 +93,8 @@ public class PeopleResource {
         } catch (IllegalArgumentException e) {
             return problem(Response.Status.BAD_REQUEST, e.getMessage());
         }
-        List<PersonView> people =
-                profiles.search(search, first, max).stream().map(PersonView::of).toList();
+        List<PersonSummary> people =
+                profiles.search(search, first, max).stream().map(PersonSummary::of).toList();
         return Response.ok(new PeoplePage(people, profiles.count(search))).build();
     }
 
@@ -143,7 +104,7 @@ public class PeopleResource {
     @Operation(summary = "One person")
     public Response get(@PathParam("subject") String subject) {
         return profiles.findBySubject(subject)
-                .map(profile -> Response.ok(PersonView.of(profile)).build())
+                .map(profile -> Response.ok(PersonSummary.of(profile)).build())
                 .orElseGet(() -> unknown(subject));
     }
 
@@ -189,27 +150,23 @@ public class PeopleResource {
 
     /**
      * Sets the person's role, which wins over the directory's at once and at every sign-in; {@code
-     * {"role":null}} gives the decision back to the directory (from their next sign-in).
+     * {"role":null}} gives the decision back to the directory (the role of their last sign-in).
      */
     @PUT
     @Path("{subject}/role")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Set a person's role (null: the directory's)")
-    public Response setRole(@PathParam("subject") String subject, RoleBody body) {
-        if (body == null) {
-            return problem(Response.Status.BAD_REQUEST, "a JSON body is required");
-        }
+    public Response setRole(@PathParam("subject") String subject, String body) {
         Role role;
         try {
-            role =
-                    body.role() == null
-                            ? null
-                            : Role.valueOf(body.role().strip().toUpperCase(java.util.Locale.ROOT));
+            String chosen = choiceIn(body, "role");
+            role = chosen == null ? null : Role.valueOf(chosen.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return problem(
                     Response.Status.BAD_REQUEST,
-                    "role must be STUDENT, INSTRUCTOR or ADMIN, or null for the directory's");
+                    "the body must be {\"role\":\"STUDENT\"}, \"INSTRUCTOR\" or \"ADMIN\", or"
+                            + " {\"role\":null} for the directory's");
         }
         try {
             return changed(subject, administration.setRole(subject, role, actor()));
@@ -226,22 +183,22 @@ public class PeopleResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Set a person's plan (null: the directory's)")
-    public Response setPlan(@PathParam("subject") String subject, PlanBody body) {
-        if (body == null) {
-            return problem(Response.Status.BAD_REQUEST, "a JSON body is required");
-        }
+    public Response setPlan(@PathParam("subject") String subject, String body) {
         Plan plan = null;
-        if (body.plan() != null) {
-            plan =
-                    PeopleAdministration.ASSIGNABLE_PLANS.stream()
-                            .filter(p -> p.name().equalsIgnoreCase(body.plan().strip()))
-                            .findFirst()
-                            .orElse(null);
-            if (plan == null) {
-                return problem(
-                        Response.Status.BAD_REQUEST,
-                        "plan must be FREE, STUDENT or PRO, or null for the directory's");
+        try {
+            String chosen = choiceIn(body, "plan");
+            if (chosen != null) {
+                plan =
+                        PeopleAdministration.ASSIGNABLE_PLANS.stream()
+                                .filter(p -> p.name().equalsIgnoreCase(chosen.strip()))
+                                .findFirst()
+                                .orElseThrow(IllegalArgumentException::new);
             }
+        } catch (IllegalArgumentException e) {
+            return problem(
+                    Response.Status.BAD_REQUEST,
+                    "the body must be {\"plan\":\"FREE\"}, \"STUDENT\" or \"PRO\", or"
+                            + " {\"plan\":null} for the directory's");
         }
         try {
             return changed(subject, administration.setPlan(subject, plan, actor()));
@@ -282,8 +239,43 @@ public class PeopleResource {
         }
     }
 
+    /**
+     * The text of {@code key} in a body that must name it: null for an explicit {@code null}; a
+     * body without the key (a misspelt one, say) is refused rather than read as "clear".
+     */
+    static String choiceIn(String body, String key) {
+        JsonObject object = objectIn(body);
+        if (object == null || !object.containsKey(key)) {
+            throw new IllegalArgumentException("no " + key);
+        }
+        JsonValue value = object.get(key);
+        if (value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value instanceof JsonString text) {
+            return text.getString();
+        }
+        throw new IllegalArgumentException(key + " must be text or null");
+    }
+
     /** The reason of a suspension's body (null: none given). */
     static String reasonIn(String body) {
+        JsonObject object = objectIn(body);
+        if (object == null) {
+            return null;
+        }
+        JsonValue reason = object.get("reason");
+        if (reason == null || reason.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (reason instanceof JsonString text) {
+            return text.getString();
+        }
+        throw new IllegalArgumentException("reason must be text");
+    }
+
+    /** The body's JSON object; null for no body. */
+    private static JsonObject objectIn(String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
@@ -295,14 +287,7 @@ public class PeopleResource {
             if (parser.hasNext()) {
                 throw new IllegalStateException("more after the object");
             }
-            JsonValue reason = object.get("reason");
-            if (reason == null || reason.getValueType() == JsonValue.ValueType.NULL) {
-                return null;
-            }
-            if (reason instanceof JsonString text) {
-                return text.getString();
-            }
-            throw new IllegalArgumentException("reason must be text");
+            return object;
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             throw new IllegalArgumentException(
                     "the body must be a JSON object such as {\"reason\":\"…\"}, or none");
@@ -315,7 +300,9 @@ public class PeopleResource {
                         .orElseThrow(() -> new UnknownPersonException(subject));
         return Response.ok(
                         new ChangeView(
-                                PersonView.of(profile), result.changed(), result.keycloakProblem()))
+                                PersonSummary.of(profile),
+                                result.changed(),
+                                result.keycloakProblem()))
                 .build();
     }
 

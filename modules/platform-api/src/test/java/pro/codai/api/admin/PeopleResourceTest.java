@@ -25,4 +25,15 @@ class PeopleResourceTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void aRoleOrPlanBodyMustNameItsKey() {
+        assertThat(PeopleResource.choiceIn("{\"role\":\"ADMIN\"}", "role")).isEqualTo("ADMIN");
+        assertThat(PeopleResource.choiceIn("{\"role\":null}", "role")).isNull();
+        for (String bad : new String[] {null, "", "{}", "{\"rol\":\"STUDENT\"}", "{\"role\":1}"}) {
+            assertThatThrownBy(() -> PeopleResource.choiceIn(bad, "role"))
+                    .as(String.valueOf(bad))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

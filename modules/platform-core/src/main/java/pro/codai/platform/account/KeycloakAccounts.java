@@ -172,11 +172,22 @@ public class KeycloakAccounts {
             throw new KeycloakException(
                     "Keycloak has no such account (" + what + "): it was removed there");
         }
-        String reason = answer.body();
-        try {
-            JsonObject body = json(answer).asJsonObject();
+        String reason = reasonIn(answer.body());
+        throw new KeycloakException(
+                "Keycloak refused " + what + " (HTTP " + status + "): " + reason);
+    }
+
+    /**
+     * Keycloak's own words in an error answer ({@code errorMessage}, {@code error_description} or
+     * {@code error}), which name the problem; the body as it is when it is not JSON; at most 300
+     * characters.
+     */
+    public static String reasonIn(String body) {
+        String reason = body == null ? "" : body;
+        try (JsonReader reader = Json.createReader(new StringReader(reason))) {
+            JsonObject object = reader.readObject();
             for (String key : new String[] {"errorMessage", "error_description", "error"}) {
-                if (body.get(key) instanceof JsonString text) {
+                if (object.get(key) instanceof JsonString text) {
                     reason = text.getString();
                     break;
                 }
@@ -184,11 +195,7 @@ public class KeycloakAccounts {
         } catch (RuntimeException e) {
             // not JSON: the body as it is
         }
-        if (reason.length() > 300) {
-            reason = reason.substring(0, 300) + "…";
-        }
-        throw new KeycloakException(
-                "Keycloak refused " + what + " (HTTP " + status + "): " + reason);
+        return reason.length() > 300 ? reason.substring(0, 300) + "…" : reason;
     }
 
     private static JsonValue json(HttpResponse<String> answer) {

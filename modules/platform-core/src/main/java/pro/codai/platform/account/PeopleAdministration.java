@@ -117,11 +117,18 @@ public class PeopleAdministration {
 
     /**
      * Gives the person a role that wins over the directory's, in force at once on every node and at
-     * every sign-in ({@code null}: the directory decides again, from their next sign-in). Keycloak
+     * every sign-in ({@code null}: the directory's again, the one of their last sign-in). Keycloak
      * is not changed: the directory keeps its own view.
      */
     public Result setRole(String subject, Role role, String by) {
-        if (subject.equals(by) && role != Role.ADMIN) {
+        UserProfile profile =
+                profiles.findBySubject(subject)
+                        .orElseThrow(() -> new UnknownPersonException(subject));
+        if (profile.getRoleOverride() == role) {
+            return new Result(false, null);
+        }
+        Role after = role != null ? role : profile.getDirectoryRole();
+        if (subject.equals(by) && after != Role.ADMIN) {
             throw new RefusedException("You cannot take away your own administrator role.");
         }
         boolean changed = profiles.overrideRole(subject, role, by);

@@ -86,6 +86,15 @@ public class UserProfile {
     @Column(name = "plan_override", length = 20)
     private Plan planOverride;
 
+    /** The role the directory gave at the last sign-in (null: none since this was recorded). */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "directory_role", length = 20)
+    private Role directoryRole;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "directory_plan", length = 20)
+    private Plan directoryPlan;
+
     /** When an administrator suspended the person; null while they may sign in. */
     @Column(name = "suspended_at")
     private Instant suspendedAt;
@@ -276,12 +285,14 @@ public class UserProfile {
 
     /**
      * An administrator's role for the person, in force at once and at every sign-in until cleared
-     * (null: the directory decides again, from the next sign-in).
+     * (null: the directory's again — the one of their last sign-in now, and at every sign-in).
      */
     void overrideRole(Role role, Instant at) {
         roleOverride = role;
         if (role != null) {
             this.role = role;
+        } else if (directoryRole != null) {
+            this.role = directoryRole;
         }
         accessChangedAt = Objects.requireNonNull(at, "at");
     }
@@ -291,8 +302,21 @@ public class UserProfile {
         planOverride = plan;
         if (plan != null) {
             this.plan = plan;
+        } else if (directoryPlan != null) {
+            this.plan = directoryPlan;
         }
         accessChangedAt = Objects.requireNonNull(at, "at");
+    }
+
+    /** What the directory says at a sign-in, kept for when an administrator's choice is cleared. */
+    void recordDirectoryView(Role role, Plan plan) {
+        directoryRole = role;
+        directoryPlan = plan;
+    }
+
+    /** The role the directory gave at the last sign-in; null when not known. */
+    public Role getDirectoryRole() {
+        return directoryRole;
     }
 
     /** Every session the person opened before {@code at} ends (they may sign in again). */

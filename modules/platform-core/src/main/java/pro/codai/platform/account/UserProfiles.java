@@ -121,6 +121,7 @@ public class UserProfiles {
                     profile.getRoleOverride() != null ? profile.getRoleOverride() : signIn.role();
             Plan plan =
                     profile.getPlanOverride() != null ? profile.getPlanOverride() : directoryPlan;
+            profile.recordDirectoryView(signIn.role(), directoryPlan);
             if (profile.getRole() != role) {
                 audit.record(
                         "directory",
@@ -145,6 +146,7 @@ public class UserProfiles {
                             signIn.shownName(),
                             signIn.role(),
                             directoryPlan);
+            profile.recordDirectoryView(signIn.role(), directoryPlan);
             entityManager.persist(profile);
             audit.record(
                     signIn.subject(),
@@ -196,8 +198,8 @@ public class UserProfiles {
     }
 
     /**
-     * Sets the person's role as an administrator decides ({@code null}: the directory's again, from
-     * their next sign-in). False when it was so already.
+     * Sets the person's role as an administrator decides ({@code null}: the directory's again, as
+     * of their last sign-in). False when it was so already.
      */
     public boolean overrideRole(String subject, Role role, String by) {
         UserProfile profile = require(subject);
@@ -211,7 +213,7 @@ public class UserProfiles {
                 ROLE_CHANGED,
                 "user:" + subject,
                 role == null
-                        ? before + " -> the directory's, from the next sign-in"
+                        ? before + " -> " + profile.getRole() + ", the directory's"
                         : before + " -> " + role + ", set by an administrator");
         return true;
     }
@@ -229,7 +231,7 @@ public class UserProfiles {
                 PLAN_CHANGED,
                 "user:" + subject,
                 plan == null
-                        ? before + " -> the directory's, from the next sign-in"
+                        ? before + " -> " + profile.getPlan() + ", the directory's"
                         : before + " -> " + plan + ", set by an administrator");
         return true;
     }

@@ -193,9 +193,13 @@ class AccessChangesIT {
             assertThat(signedIn.getPlan()).isEqualTo(Plan.PRO);
             assertThat(signedIn.getRoleOverride()).isEqualTo(Role.INSTRUCTOR);
 
-            // Cleared: the directory decides again, at the next sign-in.
+            // Cleared: the directory's again at once — the role and plan of the last sign-in.
             in(factory, p -> p.overrideRole("kc-ada", null, "a"));
             in(factory, p -> p.overridePlan("kc-ada", null, "a"));
+            UserProfile cleared = in(factory, p -> p.findBySubject("kc-ada").orElseThrow());
+            assertThat(cleared.getRole()).isEqualTo(Role.STUDENT);
+            assertThat(cleared.getPlan()).isEqualTo(Plan.STUDENT);
+            assertThat(cleared.getRoleOverride()).isNull();
             reading.clear();
             node.look();
             assertThat(node.roles("kc-ada", directory)).isEqualTo(directory);
@@ -209,10 +213,22 @@ class AccessChangesIT {
                                     UserProfiles.ROLE_CHANGED,
                                     "STUDENT -> INSTRUCTOR, set by an administrator"),
                             org.assertj.core.groups.Tuple.tuple(
-                                    UserProfiles.PLAN_CHANGED,
-                                    "PRO -> the directory's, from the next sign-in"),
+                                    UserProfiles.ROLE_CHANGED,
+                                    "INSTRUCTOR -> STUDENT, the directory's"),
                             org.assertj.core.groups.Tuple.tuple(
-                                    UserProfiles.ROLE_CHANGED, "INSTRUCTOR -> STUDENT"));
+                                    UserProfiles.PLAN_CHANGED, "PRO -> STUDENT, the directory's"));
+
+            // An administrator's role brings the instructor's with it; a demotion takes both away.
+            in(factory, p -> p.overrideRole("kc-grace", Role.ADMIN, "a"));
+            node.look();
+            assertThat(node.roles("kc-grace", Set.of("student")))
+                    .containsExactlyInAnyOrder("student", "instructor", "admin");
+            in(factory, p -> p.overrideRole("kc-grace", Role.STUDENT, "a"));
+            in(factory, p -> p.overridePlan("kc-grace", Plan.FREE, "a"));
+            reading.clear();
+            node.look();
+            assertThat(node.roles("kc-grace", Set.of("student", "instructor", "admin", "plan-pro")))
+                    .containsExactly("student");
             reading.close();
         }
     }

@@ -184,6 +184,31 @@ public final class AdminPages {
         awaitLocalTimes();
     }
 
+    /** On a person's page: suspends them with {@code reason}; waits for the page to say so. */
+    public void suspendOnPersonPage(String reason) {
+        browser.click(By.cssSelector("#person\\:details button[id$=':suspend']"));
+        awaitAjax();
+        browser.await(By.id("suspend-form:reason"));
+        browser.type(By.id("suspend-form:reason"), reason);
+        browser.click(By.id("suspend-form:confirm-suspend"));
+        awaitAjax();
+        browser.awaitText("is suspended");
+        awaitLocalTimes();
+    }
+
+    /** On a person's page: re-enables them; waits for the page to say so. */
+    public void reinstateOnPersonPage() {
+        browser.click(By.cssSelector("#person\\:details button[id$=':reinstate']"));
+        awaitAjax();
+        browser.awaitText("may sign in again");
+        awaitLocalTimes();
+    }
+
+    /** On a person's page: their status as shown (Active, Suspended since …). */
+    public String personState() {
+        return browser.await(By.id("person-state")).getText();
+    }
+
     /** Re-enables the suspended person whose row holds {@code who}. */
     public void reinstate(String who) {
         peopleButton(who, "reinstate").click();

@@ -17,10 +17,10 @@ import org.primefaces.model.SortMeta;
 
 import pro.codai.platform.account.KeycloakAccounts;
 import pro.codai.platform.account.PeopleAdministration;
+import pro.codai.platform.account.PersonSummary;
 import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.Role;
 import pro.codai.platform.account.UnknownPersonException;
-import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
 import pro.codai.portal.account.CurrentAccount;
 import pro.codai.portal.ide.Workspaces;
@@ -42,80 +42,52 @@ public class PeoplePage implements Serializable {
     @Inject transient CurrentAccount account;
     @Inject transient Workspaces workspaces;
 
-    /** A person as a row of the table. */
-    public record Person(
-            String subject,
-            String name,
-            String email,
-            String role,
-            String plan,
-            String roleOverride,
-            String planOverride,
-            String institution,
-            String programme,
-            Instant lastSignInAt,
-            Instant suspendedAt)
-            implements Serializable {
-
-        public boolean suspended() {
-            return suspendedAt != null;
-        }
-
-        static Person of(UserProfile profile) {
-            return new Person(
-                    profile.getSubject(),
-                    profile.getDisplayName(),
-                    profile.getEmail(),
-                    profile.getRole().name(),
-                    profile.getPlan().name(),
-                    profile.getRoleOverride() == null ? "" : profile.getRoleOverride().name(),
-                    profile.getPlanOverride() == null ? "" : profile.getPlanOverride().name(),
-                    profile.getInstitution(),
-                    profile.getProgramme(),
-                    profile.getLastSignInAt(),
-                    profile.getSuspendedAt());
-        }
-    }
-
     private String text;
     private String applied;
     private final People people = new People();
 
     /** The person the suspension dialog is about, and the reason typed there. */
-    private Person toSuspend;
+    private PersonSummary toSuspend;
 
     private String reason;
 
     /** The person the role and plan dialog is about, and what is chosen there ("": directory). */
-    private Person toChange;
+    private PersonSummary toChange;
 
     private String newRole;
     private String newPlan;
 
     /** Opens the role and plan dialog for {@code person}. */
     public void askToChange() {
-        Person person = chosen();
+        PersonSummary person = chosen();
         if (person == null) {
             return;
         }
         toChange = person;
-        newRole = person.roleOverride();
-        newPlan = person.planOverride();
+        newRole = person.roleOverride() == null ? "" : person.roleOverride().name();
+        newPlan = person.planOverride() == null ? "" : person.planOverride().name();
     }
 
     public void saveRoleAndPlan() {
         if (toChange == null) {
             return;
         }
-        Person person = toChange;
+        PersonSummary person = toChange;
         toChange = null;
         try {
             Role role = newRole == null || newRole.isEmpty() ? null : Role.valueOf(newRole);
             Plan plan = newPlan == null || newPlan.isEmpty() ? null : Plan.valueOf(newPlan);
+            // Only what was changed in the dialog: an administrator may change their own plan.
             boolean roleChanged =
-                    administration.setRole(person.subject(), role, account.subject()).changed();
+                    role != person.roleOverride()
+                            && administration
+                                    .setRole(person.subject(), role, account.subject())
+                                    .changed();
             boolean planChanged =
-                    administration.setPlan(person.subject(), plan, account.subject()).changed();
+                    plan != person.planOverride()
+                            && administration
+                                    .setPlan(person.subject(), plan, account.subject())
+                                    .changed();
             say(
                     FacesMessage.SEVERITY_INFO,
                     roleChanged || planChanged
@@ -137,7 +109,7 @@ public class PeoplePage implements Serializable {
         return PeopleAdministration.ASSIGNABLE_PLANS;
     }
 
-    public Person getToChange() {
+    public PersonSummary getToChange() {
         return toChange;
     }
 
@@ -159,7 +131,7 @@ public class PeoplePage implements Serializable {
 
     /** Opens the suspension dialog for {@code person}. */
     public void askToSuspend() {
-        Person person = chosen();
+        PersonSummary person = chosen();
         if (person == null) {
             return;
         }
@@ -171,7 +143,7 @@ public class PeoplePage implements Serializable {
         if (toSuspend == null) {
             return;
         }
-        Person person = toSuspend;
+        PersonSummary person = toSuspend;
         toSuspend = null;
         try {
             PeopleAdministration.Result result =
@@ -193,7 +165,7 @@ public class PeoplePage implements Serializable {
     }
 
     public void reinstate() {
-        Person person = chosen();
+        PersonSummary person = chosen();
         if (person == null) {
             return;
         }
@@ -213,7 +185,7 @@ public class PeoplePage implements Serializable {
     }
 
     public void endSessions() {
-        Person person = chosen();
+        PersonSummary person = chosen();
         if (person == null) {
             return;
         }
@@ -230,7 +202,7 @@ public class PeoplePage implements Serializable {
     }
 
     public void sendPasswordReset() {
-        Person person = chosen();
+        PersonSummary person = chosen();
         if (person == null) {
             return;
         }
@@ -250,16 +222,16 @@ public class PeoplePage implements Serializable {
      * The person a row's button names (its {@code subject} parameter, as the page showed it), read
      * afresh: the lazy table's rows may have moved since the page was drawn.
      */
-    private Person chosen() {
+    private PersonSummary chosen() {
         String subject =
                 FacesContext.getCurrentInstance()
                         .getExternalContext()
                         .getRequestParameterMap()
                         .get("subject");
-        Person person =
+        PersonSummary person =
                 subject == null
                         ? null
-                        : profiles.findBySubject(subject).map(Person::of).orElse(null);
+                        : profiles.findBySubject(subject).map(PersonSummary::of).orElse(null);
         if (person == null) {
             say(FacesMessage.SEVERITY_WARN, "That person is not known here any more.");
         }
@@ -267,7 +239,7 @@ public class PeoplePage implements Serializable {
     }
 
     /** Whether {@code person} is the administrator looking (who may not suspend themselves). */
-    public boolean isMe(Person person) {
+    public boolean isMe(PersonSummary person) {
         return person.subject().equals(account.subject());
     }
 
@@ -294,7 +266,7 @@ public class PeoplePage implements Serializable {
         FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(severity, text, null));
     }
 
-    public Person getToSuspend() {
+    public PersonSummary getToSuspend() {
         return toSuspend;
     }
 
@@ -310,7 +282,7 @@ public class PeoplePage implements Serializable {
         applied = text == null || text.isBlank() ? null : text.strip();
     }
 
-    public LazyDataModel<Person> getPeople() {
+    public LazyDataModel<PersonSummary> getPeople() {
         return people;
     }
 
@@ -327,7 +299,7 @@ public class PeoplePage implements Serializable {
     }
 
     /** The people of the applied search, a page at a time. */
-    private final class People extends LazyDataModel<Person> {
+    private final class People extends LazyDataModel<PersonSummary> {
 
         private static final long serialVersionUID = 1L;
 
@@ -337,21 +309,23 @@ public class PeoplePage implements Serializable {
         }
 
         @Override
-        public List<Person> load(
+        public List<PersonSummary> load(
                 int first,
                 int pageSize,
                 Map<String, SortMeta> sortBy,
                 Map<String, FilterMeta> filterBy) {
-            return profiles.search(applied, first, pageSize).stream().map(Person::of).toList();
+            return profiles.search(applied, first, pageSize).stream()
+                    .map(PersonSummary::of)
+                    .toList();
         }
 
         @Override
-        public String getRowKey(Person person) {
+        public String getRowKey(PersonSummary person) {
             return person.subject();
         }
 
         @Override
-        public Person getRowData(String rowKey) {
+        public PersonSummary getRowData(String rowKey) {
             return null; // rows are not selectable
         }
     }

@@ -9,10 +9,12 @@ import java.util.Set;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
+import jakarta.faces.event.PhaseId;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import pro.codai.platform.account.PersonSummary;
 import pro.codai.platform.account.UserProfiles;
 import pro.codai.platform.apikey.ApiKey;
 import pro.codai.platform.apikey.ApiKeys;
@@ -86,9 +88,17 @@ public class PersonPage implements Serializable {
         return subject;
     }
 
-    /** The person, read afresh for each request (an action may just have changed them). */
-    public PeoplePage.Person getPerson() {
+    /**
+     * The person, read afresh for each request; kept for the drawing of the page only (an action of
+     * this request may just have changed them).
+     */
+    public PersonSummary getPerson() {
         FacesContext context = FacesContext.getCurrentInstance();
+        if (context.getCurrentPhaseId() != PhaseId.RENDER_RESPONSE) {
+            return subject == null
+                    ? null
+                    : profiles.findBySubject(subject).map(PersonSummary::of).orElse(null);
+        }
         String key = PersonPage.class.getName() + ".person";
         if (!context.getAttributes().containsKey(key)) {
             context.getAttributes()
@@ -97,10 +107,10 @@ public class PersonPage implements Serializable {
                             subject == null
                                     ? null
                                     : profiles.findBySubject(subject)
-                                            .map(PeoplePage.Person::of)
+                                            .map(PersonSummary::of)
                                             .orElse(null));
         }
-        return (PeoplePage.Person) context.getAttributes().get(key);
+        return (PersonSummary) context.getAttributes().get(key);
     }
 
     public List<Key> getKeys() {

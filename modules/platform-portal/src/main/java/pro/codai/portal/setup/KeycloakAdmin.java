@@ -29,6 +29,7 @@ import jakarta.json.JsonValue;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import pro.codai.platform.account.KeycloakAccounts;
 import pro.codai.portal.signin.OidcSettings;
 
 /**
@@ -458,23 +459,13 @@ public class KeycloakAdmin {
 
     /** Keycloak's own words ({@code errorMessage} / {@code error}), which name the problem. */
     private static SetupFailure refused(String what, HttpResponse<String> answer) {
-        String reason = answer.body();
-        try {
-            JsonObject body = json(answer).asJsonObject();
-            for (String key : new String[] {"errorMessage", "error_description", "error"}) {
-                if (body.get(key) instanceof JsonString text) {
-                    reason = text.getString();
-                    break;
-                }
-            }
-        } catch (RuntimeException e) {
-            // not JSON: the body as it is
-        }
-        if (reason.length() > 300) {
-            reason = reason.substring(0, 300) + "…";
-        }
         return new SetupFailure(
-                "Keycloak refused " + what + " (HTTP " + answer.statusCode() + "): " + reason);
+                "Keycloak refused "
+                        + what
+                        + " (HTTP "
+                        + answer.statusCode()
+                        + "): "
+                        + KeycloakAccounts.reasonIn(answer.body()));
     }
 
     private static JsonValue json(HttpResponse<String> answer) {
