@@ -282,6 +282,17 @@ class AdminPeopleIT {
         assertThat(person.getBoolean("suspended")).isFalse();
         assertThat(json(admin("GET", "/" + subject, null, 200)).getString("name"))
                 .isEqualTo("Test " + email);
+        String search = "?search=QUENTIN-" + run;
+        assertThat(
+                        json(admin("GET", search + "&status=active&role=student", null, 200))
+                                .getInt("total"))
+                .isEqualTo(1);
+        assertThat(json(admin("GET", search + "&status=suspended", null, 200)).getInt("total"))
+                .isZero();
+        assertThat(json(admin("GET", search + "&plan=PRO", null, 200)).getInt("total")).isZero();
+        for (String bad : List.of("&role=dean", "&plan=gold", "&status=gone")) {
+            admin("GET", search + bad, null, 400);
+        }
     }
 
     @Test
@@ -357,6 +368,10 @@ class AdminPeopleIT {
             List<String> findings = new ArrayList<>();
             Accessibility.check(console, "people with access buttons", findings);
 
+            pages.searchPeople(email, "suspended");
+            assertThat(pages.peopleRows()).as("nobody suspended by that name").isEmpty();
+            pages.searchPeople(email, "active");
+            assertThat(pages.peopleRows()).hasSize(1);
             pages.setRoleAndPlan(email, "INSTRUCTOR", "PRO");
             assertThat(pages.peopleRows().get(0))
                     .contains("INSTRUCTOR (set here)")

@@ -34,6 +34,7 @@ import pro.codai.api.security.Allow;
 import pro.codai.api.security.Caller;
 import pro.codai.platform.account.KeycloakAccounts;
 import pro.codai.platform.account.PeopleAdministration;
+import pro.codai.platform.account.PeopleFilter;
 import pro.codai.platform.account.PersonSummary;
 import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.Role;
@@ -69,6 +70,9 @@ public class PeopleResource {
 
     /**
      * @param search part of a name or e-mail address (any case); absent: everyone
+     * @param role STUDENT, INSTRUCTOR or ADMIN; absent: any
+     * @param plan FREE, STUDENT, PRO or CAMPUS; absent: any
+     * @param status active or suspended; absent: both
      * @param offset how many to skip (default 0)
      * @param limit how many (1–1000, default 100)
      */
@@ -77,11 +81,21 @@ public class PeopleResource {
     @Operation(summary = "Search the people who have signed in, by name")
     public Response search(
             @QueryParam("search") String search,
+            @QueryParam("role") String role,
+            @QueryParam("plan") String plan,
+            @QueryParam("status") String status,
             @QueryParam("offset") String offset,
             @QueryParam("limit") String limit) {
         int first;
         int max;
+        PeopleFilter filter;
         try {
+            filter =
+                    new PeopleFilter(
+                            search,
+                            role == null ? null : named(Role.class, "role", role),
+                            plan == null ? null : named(Plan.class, "plan", plan),
+                            status == null ? null : suspendedIn(status));
             first =
                     offset == null
                             ? 0
@@ -94,8 +108,28 @@ public class PeopleResource {
             return problem(Response.Status.BAD_REQUEST, e.getMessage());
         }
         List<PersonSummary> people =
-                profiles.search(search, first, max).stream().map(PersonSummary::of).toList();
-        return Response.ok(new PeoplePage(people, profiles.count(search))).build();
+                profiles.search(filter, first, max).stream().map(PersonSummary::of).toList();
+        return Response.ok(new PeoplePage(people, profiles.count(filter))).build();
+    }
+
+    /** The constant of {@code type} named {@code value} (any case). */
+    static <E extends Enum<E>> E named(Class<E> type, String name, String value) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value.strip())) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException(
+                name + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
+
+    /** {@code active} or {@code suspended}. */
+    static boolean suspendedIn(String status) {
+        return switch (status.strip().toLowerCase(Locale.ROOT)) {
+            case "active" -> false;
+            case "suspended" -> true;
+            default -> throw new IllegalArgumentException("status must be active or suspended");
+        };
     }
 
     @GET

@@ -52,34 +52,51 @@ public class UserProfiles {
     }
 
     /**
-     * People whose name or e-mail address contains {@code text} (any case; null or blank:
-     * everyone), by name, {@code max} of them after skipping {@code first}.
+     * The people {@code filter} finds, by name, {@code max} of them after skipping {@code first}.
      */
-    public List<UserProfile> search(String text, int first, int max) {
-        return matching("SELECT p", text, UserProfile.class)
+    public List<UserProfile> search(PeopleFilter filter, int first, int max) {
+        return matching("SELECT p", filter, UserProfile.class)
                 .setFirstResult(Math.max(0, first))
                 .setMaxResults(Math.max(1, Math.min(max, 1000)))
                 .getResultList();
     }
 
-    /** How many people {@link #search} finds for {@code text}. */
-    public long count(String text) {
-        return matching("SELECT COUNT(p)", text, Long.class).getSingleResult();
+    /** How many people {@code filter} finds. */
+    public long count(PeopleFilter filter) {
+        return matching("SELECT COUNT(p)", filter, Long.class).getSingleResult();
     }
 
-    private <T> TypedQuery<T> matching(String select, String text, Class<T> type) {
-        boolean all = text == null || text.isBlank();
+    private <T> TypedQuery<T> matching(String select, PeopleFilter filter, Class<T> type) {
+        List<String> conditions = new ArrayList<>();
+        if (filter.text() != null) {
+            conditions.add(
+                    "(LOWER(p.email) LIKE :like ESCAPE '!'"
+                            + " OR LOWER(p.displayName) LIKE :like ESCAPE '!')");
+        }
+        if (filter.role() != null) {
+            conditions.add("p.role = :role");
+        }
+        if (filter.plan() != null) {
+            conditions.add("p.plan = :plan");
+        }
+        if (filter.suspended() != null) {
+            conditions.add(
+                    filter.suspended() ? "p.suspendedAt IS NOT NULL" : "p.suspendedAt IS NULL");
+        }
         String jpql =
                 select
                         + " FROM UserProfile p"
-                        + (all
-                                ? ""
-                                : " WHERE LOWER(p.email) LIKE :like ESCAPE '!'"
-                                        + " OR LOWER(p.displayName) LIKE :like ESCAPE '!'")
+                        + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                         + (type == UserProfile.class ? " ORDER BY p.displayName, p.id" : "");
         TypedQuery<T> query = entityManager.createQuery(jpql, type);
-        if (!all) {
-            query.setParameter("like", Like.containing(text.strip()));
+        if (filter.text() != null) {
+            query.setParameter("like", Like.containing(filter.text()));
+        }
+        if (filter.role() != null) {
+            query.setParameter("role", filter.role());
+        }
+        if (filter.plan() != null) {
+            query.setParameter("plan", filter.plan());
         }
         return query;
     }

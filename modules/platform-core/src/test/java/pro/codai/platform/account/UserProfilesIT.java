@@ -87,25 +87,79 @@ class UserProfilesIT {
             UserProfiles profiles = new UserProfiles();
             profiles.entityManager = em;
 
-            assertThat(profiles.search(null, 0, 10))
+            assertThat(profiles.search(PeopleFilter.containing(null), 0, 10))
                     .extracting(UserProfile::getDisplayName)
                     .containsExactly("Ada Lovelace", "Grace Hopper", "Zoe Adams");
-            assertThat(profiles.search("  ADA ", 0, 10))
+            assertThat(profiles.search(PeopleFilter.containing("  ADA "), 0, 10))
                     .extracting(UserProfile::getSubject)
                     .containsExactly("kc-1", "kc-3");
-            assertThat(profiles.search("navy.example", 0, 10))
+            assertThat(profiles.search(PeopleFilter.containing("navy.example"), 0, 10))
                     .extracting(UserProfile::getSubject)
                     .containsExactly("kc-2");
             // The search's own wildcards are literal: "_l" is in Ada's address only.
-            assertThat(profiles.search("_l", 0, 10))
+            assertThat(profiles.search(PeopleFilter.containing("_l"), 0, 10))
                     .extracting(UserProfile::getSubject)
                     .containsExactly("kc-1");
-            assertThat(profiles.search("%", 0, 10)).isEmpty();
-            assertThat(profiles.search(null, 1, 1))
+            assertThat(profiles.search(PeopleFilter.containing("%"), 0, 10)).isEmpty();
+            assertThat(profiles.search(PeopleFilter.containing(null), 1, 1))
                     .extracting(UserProfile::getSubject)
                     .containsExactly("kc-2");
-            assertThat(profiles.count("ada")).isEqualTo(2);
-            assertThat(profiles.count("")).isEqualTo(3);
+            assertThat(profiles.count(PeopleFilter.containing("ada"))).isEqualTo(2);
+            assertThat(profiles.count(PeopleFilter.containing(""))).isEqualTo(3);
+            em.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void peopleAreFilteredByRolePlanAndSuspensionTogetherWithText(TestDatabase.Kind kind)
+            throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            inTransaction(
+                    factory,
+                    em -> {
+                        em.persist(
+                                new UserProfile(
+                                        "kc-1", "ada@uni.example", "Ada", Role.STUDENT, Plan.FREE));
+                        em.persist(
+                                new UserProfile(
+                                        "kc-2",
+                                        "alan@uni.example",
+                                        "Alan",
+                                        Role.STUDENT,
+                                        Plan.STUDENT));
+                        UserProfile grace =
+                                new UserProfile(
+                                        "kc-3",
+                                        "grace@navy.example",
+                                        "Grace",
+                                        Role.INSTRUCTOR,
+                                        Plan.PRO);
+                        grace.suspend("kc-admin", java.time.Instant.now());
+                        em.persist(grace);
+                    });
+            EntityManager em = factory.createEntityManager();
+            UserProfiles profiles = new UserProfiles();
+            profiles.entityManager = em;
+
+            assertThat(profiles.search(new PeopleFilter(null, Role.STUDENT, null, null), 0, 10))
+                    .extracting(UserProfile::getSubject)
+                    .containsExactly("kc-1", "kc-2");
+            assertThat(profiles.search(new PeopleFilter(null, null, Plan.PRO, null), 0, 10))
+                    .extracting(UserProfile::getSubject)
+                    .containsExactly("kc-3");
+            assertThat(profiles.search(new PeopleFilter(null, null, null, true), 0, 10))
+                    .extracting(UserProfile::getSubject)
+                    .containsExactly("kc-3");
+            assertThat(profiles.search(new PeopleFilter("UNI.example", null, null, false), 0, 10))
+                    .extracting(UserProfile::getSubject)
+                    .containsExactly("kc-1", "kc-2");
+            assertThat(profiles.count(new PeopleFilter("a", Role.STUDENT, Plan.STUDENT, false)))
+                    .isEqualTo(1);
+            assertThat(profiles.count(PeopleFilter.ALL)).isEqualTo(3);
+            assertThatThrownBy(() -> new PeopleFilter("x".repeat(256), null, null, null))
+                    .isInstanceOf(IllegalArgumentException.class);
             em.close();
         }
     }

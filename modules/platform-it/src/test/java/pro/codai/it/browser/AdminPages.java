@@ -132,6 +132,15 @@ public final class AdminPages {
         awaitLocalTimes();
     }
 
+    /**
+     * Searches people by part of a name or address and a status ("": any, "active", "suspended");
+     * waits until the table is updated.
+     */
+    public void searchPeople(String text, String status) {
+        new Select(browser.driver.findElement(By.id("people:status-filter"))).selectByValue(status);
+        searchPeople(text);
+    }
+
     /** The text of each row of the people table as shown. */
     public List<String> peopleRows() {
         return browser.driver.findElements(By.cssSelector("#people\\:table tbody tr")).stream()

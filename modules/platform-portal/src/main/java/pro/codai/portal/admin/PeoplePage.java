@@ -17,6 +17,7 @@ import org.primefaces.model.SortMeta;
 
 import pro.codai.platform.account.KeycloakAccounts;
 import pro.codai.platform.account.PeopleAdministration;
+import pro.codai.platform.account.PeopleFilter;
 import pro.codai.platform.account.PersonSummary;
 import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.Role;
@@ -43,7 +44,10 @@ public class PeoplePage implements Serializable {
     @Inject transient Workspaces workspaces;
 
     private String text;
-    private String applied;
+    private String role = "";
+    private String plan = "";
+    private String status = "";
+    private PeopleFilter applied = PeopleFilter.ALL;
     private final People people = new People();
 
     /** The person the suspension dialog is about, and the reason typed there. */
@@ -279,7 +283,45 @@ public class PeoplePage implements Serializable {
     }
 
     public void search() {
-        applied = text == null || text.isBlank() ? null : text.strip();
+        try {
+            applied =
+                    new PeopleFilter(
+                            text,
+                            role.isEmpty() ? null : Role.valueOf(role),
+                            plan.isEmpty() ? null : Plan.valueOf(plan),
+                            status.isEmpty() ? null : "suspended".equals(status));
+        } catch (IllegalArgumentException e) {
+            say(FacesMessage.SEVERITY_WARN, e.getMessage());
+        }
+    }
+
+    public String getRole() {
+        return role;
+    }
+
+    public void setRole(String role) {
+        this.role = role == null ? "" : role;
+    }
+
+    public String getPlan() {
+        return plan;
+    }
+
+    public void setPlan(String plan) {
+        this.plan = plan == null ? "" : plan;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    public void setStatus(String status) {
+        this.status = status == null ? "" : status;
+    }
+
+    /** Every plan, for the filter (people may be on any, Campus included). */
+    public List<Plan> getAllPlans() {
+        return List.of(Plan.values());
     }
 
     public LazyDataModel<PersonSummary> getPeople() {
