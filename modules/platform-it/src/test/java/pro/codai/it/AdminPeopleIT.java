@@ -491,6 +491,105 @@ class AdminPeopleIT {
         assertThat(audit("\"api-key.revoked\"", "action=api-key.revoked")).contains(admin);
     }
 
+    @Test
+    void bulkOperationsChangeEachAndSkipTheUnknown() throws Exception {
+        List<String> subjects = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (String name : List.of("xena", "yuri")) {
+            String email = name + "-" + run + "@mail.example";
+            subjects.add(keycloak.createUser(email, email, PASSWORD, true));
+            tokens.add(keycloak.accessToken(email, PASSWORD));
+            assertThat(
+                            bearer("GET", "/api/v1/me", null, tokens.get(tokens.size() - 1))
+                                    .statusCode())
+                    .isEqualTo(200);
+        }
+        String nobody = UUID.randomUUID().toString();
+        String list =
+                "[\"" + subjects.get(0) + "\",\"" + subjects.get(1) + "\",\"" + nobody + "\"]";
+
+        JsonObject plans =
+                json(admin("POST", "/plans", "{\"subjects\":" + list + ",\"plan\":\"PRO\"}", 200));
+        assertThat(plans.getInt("changed")).isEqualTo(2);
+        assertThat(plans.getJsonArray("skipped").getString(0)).isEqualTo(nobody);
+        JsonObject suspended =
+                json(
+                        admin(
+                                "POST",
+                                "/suspensions",
+                                "{\"subjects\":" + list + ",\"reason\":\"exam\"}",
+                                200));
+        assertThat(suspended.getInt("changed")).isEqualTo(2);
+        assertThat(suspended.getInt("keycloakProblems")).isZero();
+        for (String token : tokens) {
+            assertThat(bearer("GET", "/api/v1/me", null, token).statusCode()).isEqualTo(401);
+        }
+        JsonObject again = json(admin("POST", "/suspensions", "{\"subjects\":" + list + "}", 200));
+        assertThat(again.getInt("changed")).isZero();
+        assertThat(again.getInt("unchanged")).isEqualTo(2);
+        assertThat(
+                        json(admin("POST", "/reinstatements", "{\"subjects\":" + list + "}", 200))
+                                .getInt("changed"))
+                .isEqualTo(2);
+        assertThat(json(admin("GET", "/" + subjects.get(1), null, 200)).getString("plan"))
+                .isEqualTo("PRO");
+
+        String tooMany =
+                "{\"subjects\":["
+                        + String.join(",", java.util.Collections.nCopies(1001, "\"x\""))
+                        + "]}";
+        for (String[] bad :
+                List.of(
+                        new String[] {"/suspensions", "{\"subjects\":[]}"},
+                        new String[] {"/suspensions", tooMany},
+                        new String[] {"/suspensions", "{\"subjects\":\"x\"}"},
+                        new String[] {"/suspensions", "{\"subjects\":[1]}"},
+                        new String[] {"/plans", "{\"subjects\":" + list + "}"},
+                        new String[] {"/plans", "{\"subjects\":" + list + ",\"plan\":\"GOLD\"}"},
+                        new String[] {"/reinstatements", "nonsense"})) {
+            admin("POST", bad[0], bad[1], 400);
+        }
+    }
+
+    @Test
+    void anAdministratorTicksPeopleAndSetsTheirPlanSuspendsAndReEnablesThem() throws Exception {
+        for (String name : List.of("bulka", "bulkb")) {
+            String email = name + "-" + run + "@mail.example";
+            keycloak.createUser(email, email, PASSWORD, true);
+            bearer("GET", "/api/v1/me", null, keycloak.accessToken(email, PASSWORD));
+        }
+        String admin = "ticker-" + run + "@mail.example";
+        keycloak.createUser(admin, admin, PASSWORD, true, "administrators");
+        try (Browser console = Browser.open()) {
+            PortalPages portal = new PortalPages(console, keycloak.publicUrl());
+            portal.signInForTheFirstTime(admin, PASSWORD);
+            AdminPages pages = new AdminPages(console, portal);
+            pages.openPeople();
+            pages.searchPeople("bulk");
+            assertThat(pages.peopleRows()).hasSize(2);
+
+            pages.tickAllPeople();
+            pages.setPlanOfTicked("PRO");
+            console.awaitText("2 people put on the PRO plan");
+            assertThat(pages.peopleRows())
+                    .allSatisfy(row -> assertThat(row).contains("PRO (set here)"));
+
+            pages.tickAllPeople();
+            pages.suspendTicked("exam week");
+            console.awaitText("2 people suspended");
+            assertThat(pages.peopleRows())
+                    .allSatisfy(row -> assertThat(row).contains("Suspended since"));
+            List<String> findings = new ArrayList<>();
+            Accessibility.check(console, "people, ticked and suspended", findings);
+            assertThat(findings).isEmpty();
+
+            pages.tickAllPeople();
+            pages.reinstateTicked();
+            console.awaitText("2 people re-enabled");
+            assertThat(pages.peopleRows()).allSatisfy(row -> assertThat(row).contains("Active"));
+        }
+    }
+
     /** A new token is accepted once issued in a later second than the decision. */
     private void awaitAcceptedNewToken(String email) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -183,6 +183,95 @@ public class PeopleResource {
     }
 
     /**
+     * Suspends each of the people named: {@code {"subjects":["…",…],"reason":"…"}} (at most 1,000;
+     * the reason is optional). Oneself and unknown subjects are skipped and listed.
+     */
+    @POST
+    @Path("suspensions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Suspend many people at once")
+    public Response suspendEach(String body) {
+        try {
+            List<String> subjects = subjectsIn(body);
+            String reason = reasonIn(body);
+            if (reason != null && reason.length() > 500) {
+                return problem(
+                        Response.Status.BAD_REQUEST, "reason must be at most 500 characters");
+            }
+            return Response.ok(administration.suspendEach(subjects, actor(), reason, () -> {}))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** Re-enables each of the people named: {@code {"subjects":["…",…]}}. */
+    @POST
+    @Path("reinstatements")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Re-enable many people at once")
+    public Response reinstateEach(String body) {
+        try {
+            return Response.ok(administration.reinstateEach(subjectsIn(body), actor())).build();
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /**
+     * Sets the plan of each of the people named: {@code {"subjects":[…],"plan":"PRO"}} ({@code
+     * null}: the directory's).
+     */
+    @POST
+    @Path("plans")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Set the plan of many people at once")
+    public Response setPlanOfEach(String body) {
+        try {
+            List<String> subjects = subjectsIn(body);
+            String chosen = choiceIn(body, "plan");
+            Plan plan =
+                    chosen == null
+                            ? null
+                            : PeopleAdministration.ASSIGNABLE_PLANS.stream()
+                                    .filter(p -> p.name().equalsIgnoreCase(chosen.strip()))
+                                    .findFirst()
+                                    .orElseThrow(
+                                            () ->
+                                                    new IllegalArgumentException(
+                                                            "plan must be FREE, STUDENT or PRO,"
+                                                                    + " or null for the"
+                                                                    + " directory's"));
+            return Response.ok(administration.setPlanOfEach(subjects, plan, actor())).build();
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** The body's {@code subjects}: a list of 1 to 1,000 texts. */
+    static List<String> subjectsIn(String body) {
+        JsonObject object = objectIn(body);
+        if (object == null || !(object.get("subjects") instanceof jakarta.json.JsonArray array)) {
+            throw new IllegalArgumentException("subjects must be a list of subjects");
+        }
+        if (array.isEmpty() || array.size() > PeopleAdministration.MAX_BULK) {
+            throw new IllegalArgumentException(
+                    "subjects must name 1 to " + PeopleAdministration.MAX_BULK + " people");
+        }
+        List<String> subjects = new java.util.ArrayList<>();
+        for (JsonValue value : array) {
+            if (!(value instanceof JsonString text) || text.getString().isBlank()) {
+                throw new IllegalArgumentException("subjects must be a list of subjects");
+            }
+            subjects.add(text.getString().strip());
+        }
+        return subjects;
+    }
+
+    /**
      * Sets the person's role, which wins over the directory's at once and at every sign-in; {@code
      * {"role":null}} gives the decision back to the directory (the role of their last sign-in).
      */

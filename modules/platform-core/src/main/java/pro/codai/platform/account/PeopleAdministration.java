@@ -1,5 +1,6 @@
 package pro.codai.platform.account;
 
+import java.util.List;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -112,8 +113,7 @@ public class PeopleAdministration {
     /**
      * The plans an administrator may give a person (Campus is the institution's, not a person's).
      */
-    public static final java.util.List<Plan> ASSIGNABLE_PLANS =
-            java.util.List.of(Plan.FREE, Plan.STUDENT, Plan.PRO);
+    public static final List<Plan> ASSIGNABLE_PLANS = List.of(Plan.FREE, Plan.STUDENT, Plan.PRO);
 
     /**
      * Gives the person a role that wins over the directory's, in force at once on every node and at
@@ -145,6 +145,72 @@ public class PeopleAdministration {
         boolean changed = profiles.overridePlan(subject, plan, by);
         access.look();
         return new Result(changed, null);
+    }
+
+    /** Most people one bulk operation takes. */
+    public static final int MAX_BULK = 1000;
+
+    /**
+     * What a bulk operation did: how many it changed, how many were so already, who it skipped
+     * (oneself, or no one with that subject) and for how many Keycloak could not be told.
+     */
+    public record BulkResult(
+            int changed, int unchanged, List<String> skipped, int keycloakProblems) {
+
+        public BulkResult {
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
+     * Suspends each of {@code subjects} as {@link #suspend(String, String, String, Runnable)} does,
+     * skipping oneself and unknown subjects; {@code inForce} runs once, after all are recorded.
+     */
+    public BulkResult suspendEach(
+            List<String> subjects, String by, String reason, Runnable inForce) {
+        return each(subjects, by, subject -> suspend(subject, by, reason), inForce);
+    }
+
+    /** Re-enables each of {@code subjects}, as {@link #reinstate} does. */
+    public BulkResult reinstateEach(List<String> subjects, String by) {
+        return each(subjects, by, subject -> reinstate(subject, by), () -> {});
+    }
+
+    /** Sets the plan of each of {@code subjects}, as {@link #setPlan} does. */
+    public BulkResult setPlanOfEach(List<String> subjects, Plan plan, String by) {
+        return each(subjects, by, subject -> setPlan(subject, plan, by), () -> {});
+    }
+
+    private BulkResult each(
+            List<String> subjects,
+            String by,
+            java.util.function.Function<String, Result> operation,
+            Runnable inForce) {
+        if (subjects.size() > MAX_BULK) {
+            throw new IllegalArgumentException(
+                    "at most " + MAX_BULK + " people at a time, not " + subjects.size());
+        }
+        int changed = 0;
+        int unchanged = 0;
+        int keycloakProblems = 0;
+        List<String> skipped = new java.util.ArrayList<>();
+        for (String subject : new java.util.LinkedHashSet<>(subjects)) {
+            try {
+                Result result = operation.apply(subject);
+                if (result.changed()) {
+                    changed++;
+                } else {
+                    unchanged++;
+                }
+                if (result.keycloakProblem() != null) {
+                    keycloakProblems++;
+                }
+            } catch (RefusedException | UnknownPersonException e) {
+                skipped.add(subject);
+            }
+        }
+        inForce.run();
+        return new BulkResult(changed, unchanged, skipped, keycloakProblems);
     }
 
     /** Mails the person a link to choose a new password; recorded once Keycloak has sent it. */

@@ -141,6 +141,37 @@ public final class AdminPages {
         searchPeople(text);
     }
 
+    /** Ticks every person the table shows (its header's box). */
+    public void tickAllPeople() {
+        browser.click(By.cssSelector("#people\\:table thead .ui-chkbox-box"));
+        awaitAjax();
+    }
+
+    /** Suspends the ticked people with {@code reason}, confirming; waits for the page to say so. */
+    public void suspendTicked(String reason) {
+        browser.type(By.id("people:bulk-reason"), reason);
+        browser.click(By.id("people:bulk-suspend"));
+        confirm();
+        browser.awaitText("suspended");
+        awaitLocalTimes();
+    }
+
+    /** Re-enables the ticked people; waits for the page to say so. */
+    public void reinstateTicked() {
+        browser.click(By.id("people:bulk-reinstate"));
+        awaitAjax();
+        browser.awaitText("re-enabled");
+        awaitLocalTimes();
+    }
+
+    /** Sets the plan of the ticked people ("" for the directory's), confirming. */
+    public void setPlanOfTicked(String plan) {
+        new Select(browser.driver.findElement(By.id("people:bulk-plan"))).selectByValue(plan);
+        browser.click(By.id("people:bulk-set-plan"));
+        confirm();
+        awaitLocalTimes();
+    }
+
     /** The text of each row of the people table as shown. */
     public List<String> peopleRows() {
         return browser.driver.findElements(By.cssSelector("#people\\:table tbody tr")).stream()

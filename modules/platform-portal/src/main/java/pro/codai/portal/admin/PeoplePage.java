@@ -242,6 +242,92 @@ public class PeoplePage implements Serializable {
         return person;
     }
 
+    /** The people ticked in the table (any page), and what the bulk actions use. */
+    private List<PersonSummary> selected = new java.util.ArrayList<>();
+
+    private String bulkReason;
+    private String bulkPlan = "";
+
+    public void suspendSelected() {
+        tellBulk(
+                "suspended",
+                administration.suspendEach(
+                        subjects(), account.subject(), bulkReason, workspaces::endRevoked));
+        bulkReason = null;
+    }
+
+    public void reinstateSelected() {
+        tellBulk("re-enabled", administration.reinstateEach(subjects(), account.subject()));
+    }
+
+    public void setPlanOfSelected() {
+        Plan plan = bulkPlan.isEmpty() ? null : Plan.valueOf(bulkPlan);
+        tellBulk(
+                plan == null ? "given the directory's plan" : "put on the " + plan + " plan",
+                administration.setPlanOfEach(subjects(), plan, account.subject()));
+    }
+
+    private List<String> subjects() {
+        return selected == null
+                ? List.of()
+                : selected.stream().map(PersonSummary::subject).toList();
+    }
+
+    private void tellBulk(String done, PeopleAdministration.BulkResult result) {
+        if (selected == null || selected.isEmpty()) {
+            say(FacesMessage.SEVERITY_WARN, "Tick the people first.");
+            return;
+        }
+        StringBuilder text =
+                new StringBuilder(
+                        result.changed()
+                                + (result.changed() == 1 ? " person " : " people ")
+                                + done);
+        if (result.unchanged() > 0) {
+            text.append("; ").append(result.unchanged()).append(" already so");
+        }
+        if (!result.skipped().isEmpty()) {
+            text.append("; ")
+                    .append(result.skipped().size())
+                    .append(" skipped (you, or no longer known)");
+        }
+        if (result.keycloakProblems() > 0) {
+            text.append("; Keycloak could not be told for ")
+                    .append(result.keycloakProblems())
+                    .append(" (the appliance holds it anyway)");
+        }
+        say(
+                result.keycloakProblems() > 0 || !result.skipped().isEmpty()
+                        ? FacesMessage.SEVERITY_WARN
+                        : FacesMessage.SEVERITY_INFO,
+                text.append('.').toString());
+        selected = new java.util.ArrayList<>();
+    }
+
+    public List<PersonSummary> getSelected() {
+        return selected;
+    }
+
+    public void setSelected(List<PersonSummary> selected) {
+        this.selected = selected;
+    }
+
+    public String getBulkReason() {
+        return bulkReason;
+    }
+
+    public void setBulkReason(String bulkReason) {
+        this.bulkReason = bulkReason;
+    }
+
+    public String getBulkPlan() {
+        return bulkPlan;
+    }
+
+    public void setBulkPlan(String bulkPlan) {
+        this.bulkPlan = bulkPlan == null ? "" : bulkPlan;
+    }
+
     /** Whether {@code person} is the administrator looking (who may not suspend themselves). */
     public boolean isMe(PersonSummary person) {
         return person.subject().equals(account.subject());
@@ -368,7 +454,7 @@ public class PeoplePage implements Serializable {
 
         @Override
         public PersonSummary getRowData(String rowKey) {
-            return null; // rows are not selectable
+            return profiles.findBySubject(rowKey).map(PersonSummary::of).orElse(null);
         }
     }
 }
