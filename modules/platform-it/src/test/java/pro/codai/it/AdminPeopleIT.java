@@ -590,6 +590,271 @@ class AdminPeopleIT {
         }
     }
 
+    @Test
+    void aThousandLineFileIsPreviewedLineByLineThenAppliedSkippingItsBadLines() throws Exception {
+        String here = "imp-here-" + run + "@mail.example";
+        keycloak.createUser(here, here, PASSWORD, true);
+        bearer("GET", "/api/v1/me", null, keycloak.accessToken(here, PASSWORD));
+        String directory = "imp-dir-" + run + "@mail.example";
+        String directorySubject = keycloak.createUser(directory, directory, PASSWORD, true);
+        StringBuilder csv = new StringBuilder("email,name,role,plan\r\n");
+        csv.append(here).append(",Here Already,instructor,pro\r\n");
+        csv.append(directory).append(",,,\r\n");
+        for (int i = 0; i < 990; i++) {
+            csv.append("imp-new")
+                    .append(i)
+                    .append("-")
+                    .append(run)
+                    .append("@mail.example,Nia Number")
+                    .append(i)
+                    .append(i % 2 == 0 ? ",student," : ",,free")
+                    .append("\r\n");
+        }
+        csv.append("not-an-address,Bad One,,\r\n")
+                .append("imp-bad1-")
+                .append(run)
+                .append("@mail.example,Bad Two,teacher,\r\n")
+                .append("imp-bad2-")
+                .append(run)
+                .append("@mail.example,Bad Three,,CAMPUS\r\n")
+                .append("imp-new0-")
+                .append(run)
+                .append("@mail.example,Twice,,\r\n")
+                .append("imp-bad3-")
+                .append(run)
+                .append("@mail.example,Bad,Four,,\r\n")
+                .append(",No Address,,\r\n")
+                .append("imp-bad4-")
+                .append(run)
+                .append("@mail.example,")
+                .append("x".repeat(201))
+                .append(",,\r\n")
+                .append(here.toUpperCase(java.util.Locale.ROOT))
+                .append(",,,\r\n");
+        assertThat(csv.toString().split("\r\n")).hasSize(1001);
+        long peopleBefore =
+                json(admin("GET", "?limit=1", null, 200)).getJsonNumber("total").longValue();
+
+        long previewing = System.nanoTime();
+        JsonObject preview = json(importing(csv.toString(), "", 200));
+        System.out.printf(
+                "Import preview of 1,000 lines (991 looked up in Keycloak): %.0f ms%n",
+                (System.nanoTime() - previewing) / 1e6);
+        assertThat(preview.getBoolean("applied")).isFalse();
+        JsonObject counts = preview.getJsonObject("counts");
+        assertThat(counts.getInt("NEW_ACCOUNT")).isEqualTo(990);
+        assertThat(counts.getInt("FROM_DIRECTORY")).isEqualTo(1);
+        assertThat(counts.getInt("UPDATE")).isEqualTo(1);
+        assertThat(counts.getInt("ERROR")).isEqualTo(8);
+        List<JsonObject> lines = preview.getJsonArray("lines").getValuesAs(JsonObject.class);
+        assertThat(lines).hasSize(1000);
+        assertThat(lines.get(0).getString("detail"))
+                .isEqualTo("role STUDENT → INSTRUCTOR; plan FREE → PRO");
+        assertThat(lines.get(1).getString("detail")).startsWith("has an account in Keycloak");
+        assertThat(lines.subList(992, 1000))
+                .extracting(line -> line.getInt("line") + ": " + line.getString("detail"))
+                .containsExactly(
+                        "994: 'not-an-address' is not an e-mail address",
+                        "995: role 'teacher' is not STUDENT, INSTRUCTOR or ADMIN",
+                        "996: plan 'CAMPUS' is not FREE, STUDENT or PRO",
+                        "997: the same address as line 4",
+                        "998: 5 fields, but the header names 4 columns (quote a field that holds a"
+                                + " comma)",
+                        "999: no e-mail address",
+                        "1000: the name is longer than 200 characters",
+                        "1001: the same address as line 2");
+        assertThat(json(admin("GET", "?limit=1", null, 200)).getJsonNumber("total").longValue())
+                .as("a preview changes nothing")
+                .isEqualTo(peopleBefore);
+        assertThat(accountsInKeycloak("imp-new0-" + run + "@mail.example")).isZero();
+
+        long applying = System.nanoTime();
+        JsonObject applied = json(importing(csv.toString(), "?apply=true&mail=false", 200));
+        System.out.printf(
+                "Import of 1,000 lines (990 new Keycloak accounts): %.0f ms%n",
+                (System.nanoTime() - applying) / 1e6);
+        assertThat(applied.getBoolean("applied")).isTrue();
+        assertThat(applied.getJsonObject("counts")).isEqualTo(counts);
+        assertThat(json(admin("GET", "?limit=1", null, 200)).getJsonNumber("total").longValue())
+                .isEqualTo(peopleBefore + 991);
+        assertThat(accountsInKeycloak("imp-new7-" + run + "@mail.example")).isEqualTo(1);
+        JsonObject changed = person(here);
+        assertThat(changed.getString("role")).isEqualTo("INSTRUCTOR");
+        assertThat(changed.getString("planOverride")).isEqualTo("PRO");
+        assertThat(person(directory).getString("subject")).isEqualTo(directorySubject);
+        JsonObject newcomer = person("imp-new7-" + run + "@mail.example");
+        assertThat(newcomer.getString("name")).isEqualTo("Nia Number7");
+        assertThat(newcomer.getString("plan")).isEqualTo("FREE");
+        assertThat(newcomer.getString("role")).isEqualTo("STUDENT");
+        assertThat(person("imp-bad1-" + run + "@mail.example")).as("a bad line").isNull();
+        assertThat(audit("people.imported", "action=people.imported"))
+                .contains(
+                        "990 new accounts, 1 added from the directory, 1 changed, 0 unchanged,"
+                                + " 8 lines skipped");
+
+        JsonObject again = json(importing(csv.toString(), "", 200)).getJsonObject("counts");
+        assertThat(again.getInt("NONE")).as("applied already").isEqualTo(992);
+        assertThat(again.getInt("ERROR")).isEqualTo(8);
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsRefusedWholeAndChangesNothing() throws Exception {
+        String student = "imp-student-" + run + "@mail.example";
+        keycloak.createUser(student, student, PASSWORD, true);
+        String token = keycloak.accessToken(student, PASSWORD);
+        assertThat(bearer("GET", "/api/v1/me", null, token).statusCode()).isEqualTo(200);
+        long peopleBefore =
+                json(admin("GET", "?limit=1", null, 200)).getJsonNumber("total").longValue();
+        String newcomer = "imp-never-" + run + "@mail.example";
+        assertThat(problemOf(importing("", "?apply=true", 400))).contains("empty");
+        assertThat(problemOf(importing("name\nAda\n", "?apply=true", 400))).contains("'email'");
+        assertThat(
+                        problemOf(
+                                importing(
+                                        "email,course\n" + newcomer + ",CS101\n",
+                                        "?apply=true",
+                                        400)))
+                .contains("'course' is not one of email, name, role, plan");
+        assertThat(problemOf(importing("email\n\"" + newcomer + "\n", "?apply=true", 400)))
+                .contains("not valid CSV");
+        assertThat(problemOf(importing("email\n" + newcomer + "\n", "?apply=yes", 400)))
+                .contains("true or false");
+        assertThat(
+                        problemOf(
+                                importing(
+                                        "email\n" + "x".repeat(1024 * 1024) + "\n",
+                                        "?apply=true",
+                                        413)))
+                .contains("larger than 1024 KB");
+        HttpResponse<String> asJson =
+                Http.json(
+                        "POST",
+                        server.uri(API + "/imports?apply=true"),
+                        "{\"email\":\"" + newcomer + "\"}",
+                        "X-Admin-Token",
+                        ReliabilityIT.ADMIN_TOKEN);
+        assertThat(asJson.statusCode()).isEqualTo(415);
+        HttpResponse<String> notAdmin =
+                Http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        server.uri(API + "/imports?apply=true"))
+                                .header("Content-Type", "text/csv")
+                                .header("Authorization", "Bearer " + token)
+                                .POST(
+                                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                "email\n" + newcomer + "\n"))
+                                .build());
+        assertThat(notAdmin.statusCode()).isEqualTo(403);
+        assertThat(json(admin("GET", "?limit=1", null, 200)).getJsonNumber("total").longValue())
+                .isEqualTo(peopleBefore);
+        assertThat(accountsInKeycloak(newcomer)).isZero();
+    }
+
+    @Test
+    void anAdministratorImportsAFileFromThePageAndTheNewcomerIsMailed() throws Exception {
+        String here = "imppage-here-" + run + "@mail.example";
+        keycloak.createUser(here, here, PASSWORD, true);
+        bearer("GET", "/api/v1/me", null, keycloak.accessToken(here, PASSWORD));
+        String newcomer = "imppage-new-" + run + "@mail.example";
+        Path file = Files.createTempFile(Path.of("target"), "people-", ".csv");
+        Files.writeString(
+                file,
+                "email,name,role,plan\n"
+                        + newcomer
+                        + ",Noor Newcomer,instructor,\n"
+                        + here
+                        + ",,,pro\n"
+                        + "no-address,Someone,,\n");
+        String admin = "importer-" + run + "@mail.example";
+        keycloak.createUser(admin, admin, PASSWORD, true, "administrators");
+        try (Browser console = Browser.open()) {
+            PortalPages portal = new PortalPages(console, keycloak.publicUrl());
+            portal.signInForTheFirstTime(admin, PASSWORD);
+            AdminPages pages = new AdminPages(console, portal);
+            pages.openPeopleImport();
+            List<String> findings = new ArrayList<>();
+            Accessibility.check(console, "import people", findings);
+
+            pages.previewImport(file);
+            assertThat(pages.importCount("NEW_ACCOUNT")).isEqualTo(1);
+            assertThat(pages.importCount("UPDATE")).isEqualTo(1);
+            assertThat(pages.importCount("ERROR")).isEqualTo(1);
+            assertThat(pages.skippedLines())
+                    .singleElement()
+                    .asString()
+                    .contains("4")
+                    .contains("'no-address' is not an e-mail address");
+            Accessibility.check(console, "import people, previewed", findings);
+            assertThat(person(newcomer)).as("not before it is applied").isNull();
+
+            pages.applyImport(true);
+            assertThat(pages.importMessages())
+                    .contains("Applied: 1 new accounts")
+                    .contains("1 lines skipped");
+            Accessibility.check(console, "import people, applied", findings);
+            assertThat(findings).isEmpty();
+        }
+        MimeMessage mail = keycloak.mail.awaitMailTo(newcomer, Duration.ofSeconds(60));
+        assertThat(MailCapture.linkIn(mail, "action-token")).contains("/realms/codaipro/");
+        assertThat(person(newcomer).getString("role")).isEqualTo("INSTRUCTOR");
+        assertThat(person(here).getString("plan")).isEqualTo("PRO");
+        assertThat(audit(newcomer)).contains("\"action\":\"account.registered\"");
+    }
+
+    /** Sends a CSV file to the import endpoint with the admin token; checks the status. */
+    private HttpResponse<String> importing(String csv, String query, int status) throws Exception {
+        HttpResponse<String> answer =
+                Http.send(
+                        java.net.http.HttpRequest.newBuilder(server.uri(API + "/imports" + query))
+                                .timeout(Duration.ofMinutes(5))
+                                .header("Content-Type", "text/csv; charset=utf-8")
+                                .header("X-Admin-Token", ReliabilityIT.ADMIN_TOKEN)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv))
+                                .build());
+        assertThat(answer.statusCode())
+                .as(
+                        "import "
+                                + query
+                                + ": "
+                                + answer.body().substring(0, Math.min(500, answer.body().length())))
+                .isEqualTo(status);
+        return answer;
+    }
+
+    private static String problemOf(HttpResponse<String> answer) {
+        assertThat(answer.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/problem+json");
+        return json(answer).getString("detail");
+    }
+
+    /** The one person here with this address, as the admin API shows them; null: nobody. */
+    private JsonObject person(String email) throws Exception {
+        List<JsonObject> found =
+                json(admin(
+                                "GET",
+                                "?search="
+                                        + java.net.URLEncoder.encode(
+                                                email, java.nio.charset.StandardCharsets.UTF_8),
+                                null,
+                                200))
+                        .getJsonArray("people")
+                        .getValuesAs(JsonObject.class);
+        assertThat(found.size()).as(email).isLessThanOrEqualTo(1);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    private int accountsInKeycloak(String email) throws Exception {
+        return Keycloak.json(
+                        keycloak.admin(
+                                "GET",
+                                "/users?exact=true&email="
+                                        + java.net.URLEncoder.encode(
+                                                email, java.nio.charset.StandardCharsets.UTF_8),
+                                null))
+                .asJsonArray()
+                .size();
+    }
+
     /** A new token is accepted once issued in a later second than the decision. */
     private void awaitAcceptedNewToken(String email) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -313,6 +313,9 @@ class TryNowIT {
 
             pages.reinstate(email);
             assertThat(pages.offers(email, "suspend")).isTrue();
+            assertThat(pages.peopleRows().get(0))
+                    .as("their Try Now time of the last 7 days, the ended workspace's included")
+                    .containsPattern("\\d+ min");
             assertThat(
                             Keycloak.json(keycloak.admin("GET", "/users/" + subject, null))
                                     .asJsonObject()

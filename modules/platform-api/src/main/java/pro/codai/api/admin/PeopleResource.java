@@ -1,5 +1,7 @@
 package pro.codai.api.admin;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +15,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -35,6 +38,7 @@ import pro.codai.api.security.Caller;
 import pro.codai.platform.account.KeycloakAccounts;
 import pro.codai.platform.account.PeopleAdministration;
 import pro.codai.platform.account.PeopleFilter;
+import pro.codai.platform.account.PeopleImport;
 import pro.codai.platform.account.PersonSummary;
 import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.Role;
@@ -58,6 +62,7 @@ public class PeopleResource {
 
     @Inject UserProfiles profiles;
     @Inject PeopleAdministration administration;
+    @Inject PeopleImport peopleImport;
     @Inject KeycloakAccounts keycloak;
     @Context UriInfo uri;
     @Context ContainerRequestContext request;
@@ -233,22 +238,66 @@ public class PeopleResource {
         try {
             List<String> subjects = subjectsIn(body);
             String chosen = choiceIn(body, "plan");
-            Plan plan =
-                    chosen == null
-                            ? null
-                            : PeopleAdministration.ASSIGNABLE_PLANS.stream()
-                                    .filter(p -> p.name().equalsIgnoreCase(chosen.strip()))
-                                    .findFirst()
-                                    .orElseThrow(
-                                            () ->
-                                                    new IllegalArgumentException(
-                                                            "plan must be FREE, STUDENT or PRO,"
-                                                                    + " or null for the"
-                                                                    + " directory's"));
+            Plan plan;
+            try {
+                plan = chosen == null ? null : PeopleAdministration.assignablePlan(chosen);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "plan must be FREE, STUDENT or PRO, or null for the directory's");
+            }
             return Response.ok(administration.setPlanOfEach(subjects, plan, actor())).build();
         } catch (IllegalArgumentException e) {
             return problem(Response.Status.BAD_REQUEST, e.getMessage());
         }
+    }
+
+    /**
+     * Reads a CSV file of people ({@code email}, {@code name}, {@code role}, {@code plan}; see the
+     * API reference) and says line by line what applying it does; with {@code apply=true} does it
+     * for every line that is right and skips the others. {@code mail=false}: new accounts get no
+     * mail to set their password.
+     */
+    @POST
+    @Path("imports")
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Preview or apply a CSV file of people (role, plan, new accounts)")
+    public Response importPeople(
+            @QueryParam("apply") @DefaultValue("false") String apply,
+            @QueryParam("mail") @DefaultValue("true") String mail,
+            InputStream body) {
+        if (!isBoolean(apply) || !isBoolean(mail)) {
+            return problem(Response.Status.BAD_REQUEST, "apply and mail must be true or false");
+        }
+        byte[] file;
+        try {
+            // Never more than the limit is read, however large the body.
+            file = body.readNBytes(PeopleImport.MAX_CHARS + 1);
+        } catch (IOException e) {
+            return problem(
+                    Response.Status.BAD_REQUEST, "the file could not be read: " + e.getMessage());
+        }
+        if (file.length > PeopleImport.MAX_CHARS) {
+            return problem(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "the file is larger than "
+                            + PeopleImport.MAX_CHARS / 1024
+                            + " KB; split it up");
+        }
+        String csv = PeopleImport.decode(file);
+        try {
+            return Response.ok(
+                            Boolean.parseBoolean(apply)
+                                    ? peopleImport.apply(csv, actor(), Boolean.parseBoolean(mail))
+                                    : peopleImport.preview(csv, actor()))
+                    .build();
+        } catch (PeopleImport.InvalidFileException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private static boolean isBoolean(String value) {
+        return "true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value);
     }
 
     /** The body's {@code subjects}: a list of 1 to 1,000 texts. */
@@ -311,11 +360,7 @@ public class PeopleResource {
         try {
             String chosen = choiceIn(body, "plan");
             if (chosen != null) {
-                plan =
-                        PeopleAdministration.ASSIGNABLE_PLANS.stream()
-                                .filter(p -> p.name().equalsIgnoreCase(chosen.strip()))
-                                .findFirst()
-                                .orElseThrow(IllegalArgumentException::new);
+                plan = PeopleAdministration.assignablePlan(chosen);
             }
         } catch (IllegalArgumentException e) {
             return problem(

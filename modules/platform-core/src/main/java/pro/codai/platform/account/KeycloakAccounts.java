@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -53,6 +54,11 @@ public class KeycloakAccounts {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The service account's last token, reused until shortly before it expires. */
+    private record Token(String value, Instant renewAt) {}
+
+    private volatile Token token;
+
     /** Keycloak refused or could not be asked; the message says which, for an administrator. */
     public static class KeycloakException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -95,6 +101,86 @@ public class KeycloakAccounts {
                 "sending the password reset mail");
     }
 
+    /** A Keycloak account as an import needs it. */
+    public record Account(String subject, String email, String firstName, String lastName) {
+
+        /** The name to show: first and last name, or the e-mail address without either. */
+        public String shownName() {
+            String name =
+                    ((firstName == null ? "" : firstName)
+                                    + " "
+                                    + (lastName == null ? "" : lastName))
+                            .strip();
+            return name.isEmpty() ? email : name;
+        }
+    }
+
+    /**
+     * The account with exactly this e-mail address (any case), from Keycloak's own users or a
+     * federated directory (which Keycloak imports on the way); empty when there is none.
+     */
+    public Optional<Account> findByEmail(String email) throws KeycloakException {
+        HttpResponse<String> answer =
+                send(
+                        "GET",
+                        "/users?exact=true&briefRepresentation=true&max=2&email="
+                                + URLEncoder.encode(email, StandardCharsets.UTF_8),
+                        null);
+        expect(answer, "looking up " + email);
+        for (JsonValue found : json(answer).asJsonArray()) {
+            JsonObject account = found.asJsonObject();
+            if (email.equalsIgnoreCase(account.getString("email", ""))) {
+                return Optional.of(
+                        new Account(
+                                account.getString("id"),
+                                account.getString("email"),
+                                account.getString("firstName", null),
+                                account.getString("lastName", null)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Makes an account signing in with {@code email} (the realm's user name is the address),
+     * without a password: the person sets one through {@link #sendPasswordReset} or the sign-in
+     * page's "forgot password". Returns its subject.
+     */
+    public String createAccount(String email, String firstName, String lastName)
+            throws KeycloakException {
+        var account =
+                Json.createObjectBuilder()
+                        .add("username", email)
+                        .add("email", email)
+                        .add("enabled", true)
+                        .add("requiredActions", Json.createArrayBuilder().add("UPDATE_PASSWORD"));
+        if (firstName != null) {
+            account.add("firstName", firstName);
+        }
+        if (lastName != null) {
+            account.add("lastName", lastName);
+        }
+        HttpResponse<String> answer = send("POST", "/users", account.build());
+        if (answer.statusCode() != 201) {
+            expect(answer, "making an account for " + email);
+            throw new KeycloakException(
+                    "Keycloak did not make an account for "
+                            + email
+                            + " (HTTP "
+                            + answer.statusCode()
+                            + ")");
+        }
+        String location = answer.headers().firstValue("Location").orElse("");
+        String subject = location.substring(location.lastIndexOf('/') + 1);
+        if (!USER_ID.matcher(subject).matches()) {
+            throw new KeycloakException(
+                    "Keycloak made an account for "
+                            + email
+                            + " but did not say its id; import the line again to add them");
+        }
+        return subject;
+    }
+
     private static String user(String subject) throws KeycloakException {
         if (subject == null || !USER_ID.matcher(subject).matches()) {
             throw new KeycloakException("'" + subject + "' is not a Keycloak account");
@@ -123,6 +209,10 @@ public class KeycloakAccounts {
     }
 
     private String token() throws KeycloakException {
+        Token last = token;
+        if (last != null && Instant.now().isBefore(last.renewAt())) {
+            return last.value();
+        }
         if (!configured()) {
             throw new KeycloakException(
                     "the server has no codaipro.people.client-secret, so it cannot manage"
@@ -147,7 +237,16 @@ public class KeycloakAccounts {
                             + answer.statusCode()
                             + "): check codaipro.people.client-secret against the realm");
         }
-        return json(answer).asJsonObject().getString("access_token");
+        JsonObject granted = json(answer).asJsonObject();
+        // Renewed half-way through its life: never used as it runs out, never asked for per call.
+        long lifetime =
+                granted.getJsonNumber("expires_in") == null
+                        ? 0
+                        : granted.getJsonNumber("expires_in").longValue();
+        token =
+                new Token(
+                        granted.getString("access_token"), Instant.now().plusSeconds(lifetime / 2));
+        return token.value();
     }
 
     private HttpResponse<String> exchange(HttpRequest.Builder request) throws KeycloakException {
@@ -163,8 +262,12 @@ public class KeycloakAccounts {
         }
     }
 
-    private static void expect(HttpResponse<String> answer, String what) throws KeycloakException {
+    private void expect(HttpResponse<String> answer, String what) throws KeycloakException {
         int status = answer.statusCode();
+        if (status == 401) {
+            // The token was revoked or the realm's keys changed: ask for a new one next time.
+            token = null;
+        }
         if (status == 200 || status == 204) {
             return;
         }

@@ -115,6 +115,23 @@ public class PeopleAdministration {
      */
     public static final List<Plan> ASSIGNABLE_PLANS = List.of(Plan.FREE, Plan.STUDENT, Plan.PRO);
 
+    private static void requireAssignable(Plan plan) {
+        if (plan != null && !ASSIGNABLE_PLANS.contains(plan)) {
+            throw new IllegalArgumentException(
+                    "plan must be FREE, STUDENT or PRO, or null for the directory's");
+        }
+    }
+
+    /** The assignable plan named (any case), or an exception saying which may be named. */
+    public static Plan assignablePlan(String name) {
+        for (Plan plan : ASSIGNABLE_PLANS) {
+            if (name != null && plan.name().equalsIgnoreCase(name.strip())) {
+                return plan;
+            }
+        }
+        throw new IllegalArgumentException("plan must be FREE, STUDENT or PRO");
+    }
+
     /**
      * Gives the person a role that wins over the directory's, in force at once on every node and at
      * every sign-in ({@code null}: the directory's again, the one of their last sign-in). Keycloak
@@ -138,10 +155,7 @@ public class PeopleAdministration {
 
     /** As {@link #setRole}, for the plan (one of {@link #ASSIGNABLE_PLANS}, or null). */
     public Result setPlan(String subject, Plan plan, String by) {
-        if (plan != null && !ASSIGNABLE_PLANS.contains(plan)) {
-            throw new IllegalArgumentException(
-                    "plan must be one of " + ASSIGNABLE_PLANS + ", or null for the directory's");
-        }
+        requireAssignable(plan);
         boolean changed = profiles.overridePlan(subject, plan, by);
         access.look();
         return new Result(changed, null);
@@ -164,53 +178,109 @@ public class PeopleAdministration {
 
     /**
      * Suspends each of {@code subjects} as {@link #suspend(String, String, String, Runnable)} does,
-     * skipping oneself and unknown subjects; {@code inForce} runs once, after all are recorded.
+     * skipping oneself and unknown subjects: all are recorded first and in force on every node
+     * together ({@code inForce} runs once then), and Keycloak is told after.
      */
     public BulkResult suspendEach(
             List<String> subjects, String by, String reason, Runnable inForce) {
-        return each(subjects, by, subject -> suspend(subject, by, reason), inForce);
+        return each(
+                subjects,
+                subject -> {
+                    if (subject.equals(by)) {
+                        throw new RefusedException("You cannot suspend your own account.");
+                    }
+                    return profiles.suspend(subject, by, blankToNull(reason));
+                },
+                inForce,
+                subject -> keycloak.setEnabled(subject, false),
+                true);
     }
 
     /** Re-enables each of {@code subjects}, as {@link #reinstate} does. */
     public BulkResult reinstateEach(List<String> subjects, String by) {
-        return each(subjects, by, subject -> reinstate(subject, by), () -> {});
+        return each(
+                subjects,
+                subject -> profiles.reinstate(subject, by),
+                () -> {},
+                subject -> keycloak.setEnabled(subject, true),
+                false);
     }
 
     /** Sets the plan of each of {@code subjects}, as {@link #setPlan} does. */
     public BulkResult setPlanOfEach(List<String> subjects, Plan plan, String by) {
-        return each(subjects, by, subject -> setPlan(subject, plan, by), () -> {});
+        requireAssignable(plan);
+        return each(
+                subjects,
+                subject -> profiles.overridePlan(subject, plan, by),
+                () -> {},
+                null,
+                false);
     }
 
+    private interface Recording {
+        boolean record(String subject);
+    }
+
+    /**
+     * Records {@code recording} for each subject (once each, in order), looks at the changes once,
+     * runs {@code inForce}, then tells Keycloak ({@code inKeycloak}, null: nothing to tell) of each
+     * changed person; when {@code suspending}, of each suspended already too (repeating a
+     * suspension brings Keycloak in line, as for one person) and logs them out there.
+     */
     private BulkResult each(
             List<String> subjects,
-            String by,
-            java.util.function.Function<String, Result> operation,
-            Runnable inForce) {
+            Recording recording,
+            Runnable inForce,
+            KeycloakChange inKeycloak,
+            boolean suspending) {
         if (subjects.size() > MAX_BULK) {
             throw new IllegalArgumentException(
                     "at most " + MAX_BULK + " people at a time, not " + subjects.size());
         }
-        int changed = 0;
         int unchanged = 0;
-        int keycloakProblems = 0;
+        List<String> changed = new java.util.ArrayList<>();
+        List<String> toTell = new java.util.ArrayList<>();
         List<String> skipped = new java.util.ArrayList<>();
-        for (String subject : new java.util.LinkedHashSet<>(subjects)) {
-            try {
-                Result result = operation.apply(subject);
-                if (result.changed()) {
-                    changed++;
-                } else {
-                    unchanged++;
+        try {
+            for (String subject : new java.util.LinkedHashSet<>(subjects)) {
+                try {
+                    if (recording.record(subject)) {
+                        changed.add(subject);
+                        toTell.add(subject);
+                    } else {
+                        unchanged++;
+                        if (suspending) {
+                            toTell.add(subject);
+                        }
+                    }
+                } catch (RefusedException | UnknownPersonException e) {
+                    skipped.add(subject);
                 }
-                if (result.keycloakProblem() != null) {
+            }
+        } finally {
+            // Even when the database fails half-way, what was recorded is put in force.
+            access.look();
+            inForce.run();
+        }
+        int keycloakProblems = 0;
+        if (inKeycloak != null) {
+            String done = suspending ? "Suspended " : "Re-enabled ";
+            for (String subject : toTell) {
+                String problem = inKeycloak(done + subject, () -> inKeycloak.apply(subject));
+                String loggingOut =
+                        suspending
+                                ? inKeycloak(done + subject, () -> keycloak.logout(subject))
+                                : null;
+                if (problem != null || loggingOut != null) {
                     keycloakProblems++;
                 }
-            } catch (RefusedException | UnknownPersonException e) {
-                skipped.add(subject);
             }
         }
-        inForce.run();
-        return new BulkResult(changed, unchanged, skipped, keycloakProblems);
+        return new BulkResult(changed.size(), unchanged, skipped, keycloakProblems);
+    }
+
+    private interface KeycloakChange {
+        void apply(String subject) throws KeycloakAccounts.KeycloakException;
     }
 
     /** Mails the person a link to choose a new password; recorded once Keycloak has sent it. */

@@ -3,7 +3,11 @@ package pro.codai.platform.account;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,6 +53,78 @@ public class UserProfiles {
                 .setParameter("subject", subject)
                 .getResultStream()
                 .findFirst();
+    }
+
+    /**
+     * The people with any of these e-mail addresses (any case), keyed by the address in lower case;
+     * an address two people share maps to both.
+     */
+    public Map<String, List<UserProfile>> findByEmails(Collection<String> emails) {
+        Map<String, List<UserProfile>> found = new HashMap<>();
+        List<String> wanted =
+                emails.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().toList();
+        // In slices: a query's IN list stays small enough for every database's planner.
+        for (int from = 0; from < wanted.size(); from += 500) {
+            List<String> slice = wanted.subList(from, Math.min(wanted.size(), from + 500));
+            entityManager
+                    .createQuery(
+                            "SELECT p FROM UserProfile p WHERE LOWER(p.email) IN :emails",
+                            UserProfile.class)
+                    .setParameter("emails", slice)
+                    .getResultStream()
+                    .forEach(
+                            profile ->
+                                    found.computeIfAbsent(
+                                                    profile.getEmail().toLowerCase(Locale.ROOT),
+                                                    email -> new ArrayList<>())
+                                            .add(profile));
+        }
+        return found;
+    }
+
+    /** Action recorded when an administrator adds a person before their first sign-in. */
+    public static final String REGISTERED = "account.registered";
+
+    /**
+     * Adds a person an administrator names before their first sign-in, with the role and plan they
+     * chose (null: {@code STUDENT}, and the plan the address earns, until the directory says at the
+     * first sign-in). A choice made here wins over the directory's, as {@link #overrideRole}.
+     */
+    public UserProfile register(
+            String subject,
+            String email,
+            String name,
+            Role role,
+            Plan plan,
+            String by,
+            String note) {
+        Plan earned = planPolicy().isStudentAddress(email) ? Plan.STUDENT : Plan.FREE;
+        UserProfile profile =
+                new UserProfile(
+                        subject,
+                        email,
+                        name,
+                        role != null ? role : Role.STUDENT,
+                        plan != null ? plan : earned);
+        Instant now = Instant.now();
+        if (role != null) {
+            profile.overrideRole(role, now);
+        }
+        if (plan != null) {
+            profile.overridePlan(plan, now);
+        }
+        entityManager.persist(profile);
+        audit.record(
+                by,
+                REGISTERED,
+                "user:" + subject,
+                email
+                        + ", "
+                        + profile.getRole()
+                        + ", "
+                        + profile.getPlan()
+                        + (note == null ? "" : "; " + note));
+        return profile;
     }
 
     /**

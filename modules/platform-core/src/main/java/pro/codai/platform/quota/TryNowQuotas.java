@@ -1,7 +1,11 @@
 package pro.codai.platform.quota;
 
 import java.time.LocalDate;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -76,6 +80,28 @@ public class TryNowQuotas {
                 .findFirst()
                 .map(TryNowUsage::usedSeconds)
                 .orElse(0L);
+    }
+
+    /**
+     * Seconds of Try Now each of {@code subjects} has used from {@code from} on (those without any
+     * are left out), in one query.
+     */
+    public Map<String, Long> usedSecondsSince(Collection<String> subjects, LocalDate from) {
+        if (subjects.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> used = new HashMap<>();
+        entityManager
+                .createQuery(
+                        "SELECT u.subject, SUM(u.usedSeconds) FROM TryNowUsage u"
+                                + " WHERE u.subject IN :subjects AND u.day >= :from"
+                                + " GROUP BY u.subject",
+                        Object[].class)
+                .setParameter("subjects", List.copyOf(subjects))
+                .setParameter("from", from)
+                .getResultStream()
+                .forEach(row -> used.put((String) row[0], ((Number) row[1]).longValue()));
+        return used;
     }
 
     /** Adds used seconds to the person's day. */

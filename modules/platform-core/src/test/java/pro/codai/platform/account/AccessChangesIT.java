@@ -7,6 +7,8 @@ import static pro.codai.platform.persistence.TestDatabase.inTransaction;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -252,6 +254,58 @@ class AccessChangesIT {
                                     Role.STUDENT,
                                     Plan.FREE));
                 });
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aPersonAddedBeforeSigningInKeepsWhatWasChosenAtTheirFirstSignIn(TestDatabase.Kind kind)
+            throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, tempDir)) {
+            EntityManagerFactory factory = database.migratedEntityManagerFactory();
+            in(
+                    factory,
+                    profiles ->
+                            profiles.register(
+                                    "kc-noor",
+                                    "Noor@Uni.example",
+                                    "Noor Newcomer",
+                                    Role.INSTRUCTOR,
+                                    null,
+                                    "kc-admin",
+                                    "imported"));
+            Map<String, List<UserProfile>> found =
+                    in(
+                            factory,
+                            profiles ->
+                                    profiles.findByEmails(
+                                            List.of("noor@uni.example", "nobody@uni.example")));
+            assertThat(found).containsOnlyKeys("noor@uni.example");
+            UserProfile registered = found.get("noor@uni.example").get(0);
+            assertThat(registered.getRole()).isEqualTo(Role.INSTRUCTOR);
+            assertThat(registered.getRoleOverride()).isEqualTo(Role.INSTRUCTOR);
+            assertThat(registered.getPlan()).isEqualTo(Plan.FREE);
+            assertThat(registered.getPlanOverride()).isNull();
+            assertThat(registered.getLastSignInAt()).isNull();
+
+            UserProfile signedIn =
+                    in(
+                            factory,
+                            profiles ->
+                                    profiles.signedIn(
+                                            new SignIn(
+                                                    "kc-noor",
+                                                    "noor",
+                                                    "noor@uni.example",
+                                                    true,
+                                                    "Noor N.",
+                                                    Set.of("student", "plan-pro"))));
+            assertThat(signedIn.getRole())
+                    .as("the administrator's choice")
+                    .isEqualTo(Role.INSTRUCTOR);
+            assertThat(signedIn.getPlan()).as("the directory's, none chosen").isEqualTo(Plan.PRO);
+            assertThat(signedIn.getDisplayName()).isEqualTo("Noor N.");
+            assertThat(signedIn.getLastSignInAt()).isNotNull();
+        }
     }
 
     /** {@code work} on profiles in a transaction of its own, as the container runs it. */

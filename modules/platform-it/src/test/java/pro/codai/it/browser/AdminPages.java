@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -352,5 +353,76 @@ public final class AdminPages {
         confirm();
         browser.awaitText("The key was revoked.");
         awaitLocalTimes();
+    }
+
+    /** Opens the import page from the people page's link. */
+    public void openPeopleImport() {
+        openPeople();
+        browser.click(By.id("import-people"));
+        browser.await(By.id("import-title"));
+        browser.await(By.id("choose:file"));
+    }
+
+    /** Chooses {@code file} and asks for the preview; waits for it or for the page's error. */
+    public void previewImport(java.nio.file.Path file) {
+        browser.driver.findElement(By.id("choose:file")).sendKeys(file.toAbsolutePath().toString());
+        browser.click(By.id("choose:preview"));
+        new WebDriverWait(browser.driver, Browser.patient(60))
+                .until(
+                        d ->
+                                !d.findElements(By.id("import-counts")).isEmpty()
+                                        || !d.findElements(By.cssSelector("#messages li"))
+                                                .isEmpty());
+    }
+
+    /** How many lines the preview (or what was applied) counts for an outcome, e.g. NEW_ACCOUNT. */
+    public int importCount(String change) {
+        return Integer.parseInt(
+                browser.await(By.cssSelector("#count-" + change + " strong")).getText());
+    }
+
+    /** The skipped lines' table, row by row as shown. */
+    public List<String> skippedLines() {
+        return browser.driver.findElements(By.cssSelector("#skipped\\:errors tbody tr")).stream()
+                .map(WebElement::getText)
+                .toList();
+    }
+
+    /** Applies the previewed file (with or without mails to new accounts); waits for the result. */
+    public void applyImport(boolean mailNewAccounts) {
+        WebElement mail = browser.await(By.id("apply:mail"));
+        if (mail.isSelected() != mailNewAccounts) {
+            mail.click();
+        }
+        browser.click(By.id("apply:applyFile"));
+        new WebDriverWait(browser.driver, Browser.patient(60))
+                .until(d -> !d.findElements(By.id("again")).isEmpty());
+    }
+
+    /** The page's messages (the import page's, outside its forms). */
+    public String importMessages() {
+        return browser.driver.findElements(By.cssSelector("#messages li")).stream()
+                .map(WebElement::getText)
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /** Types a retention (days) on the audit page and saves it; waits for the page's answer. */
+    public void setRetention(String days) {
+        By messages = By.cssSelector("#retention\\:retention-messages li");
+        // The form is drawn anew: an answer from before goes stale first.
+        List<WebElement> before = browser.driver.findElements(messages);
+        browser.type(By.id("retention:days"), days);
+        browser.click(By.id("retention:save"));
+        WebDriverWait wait = new WebDriverWait(browser.driver, Browser.patient(30));
+        if (!before.isEmpty()) {
+            wait.until(ExpectedConditions.stalenessOf(before.get(0)));
+        }
+        wait.until(d -> !d.findElements(messages).isEmpty());
+        awaitLocalTimes();
+    }
+
+    /** The retention form's message and what the page says of the retention now. */
+    public String retentionState() {
+        return browser.await(By.id("retention")).getText();
     }
 }

@@ -2,6 +2,7 @@ package pro.codai.portal.admin;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,7 @@ import pro.codai.platform.account.Plan;
 import pro.codai.platform.account.Role;
 import pro.codai.platform.account.UnknownPersonException;
 import pro.codai.platform.account.UserProfiles;
+import pro.codai.platform.quota.TryNowQuotas;
 import pro.codai.portal.account.CurrentAccount;
 import pro.codai.portal.ide.Workspaces;
 
@@ -42,6 +44,13 @@ public class PeoplePage implements Serializable {
     @Inject transient PeopleAdministration administration;
     @Inject transient CurrentAccount account;
     @Inject transient Workspaces workspaces;
+    @Inject transient TryNowQuotas quotas;
+
+    /** How many days back the Try Now column counts, today included. */
+    static final int TRY_NOW_DAYS = 7;
+
+    /** Try Now seconds of the people on the page shown, over {@link #TRY_NOW_DAYS}. */
+    private Map<String, Long> tryNowSeconds = Map.of();
 
     private String text;
     private String role = "";
@@ -414,6 +423,22 @@ public class PeoplePage implements Serializable {
         return people;
     }
 
+    /** The person's Try Now time over the last {@link #TRY_NOW_DAYS} days, e.g. "1 h 05 min". */
+    public String tryNowOf(PersonSummary person) {
+        return duration(tryNowSeconds.getOrDefault(person.subject(), 0L));
+    }
+
+    /** Seconds as the console shows a length of use: "—", "12 min" or "1 h 05 min". */
+    static String duration(long seconds) {
+        if (seconds <= 0) {
+            return "—";
+        }
+        long minutes = (seconds + 59) / 60;
+        return minutes < 60
+                ? minutes + " min"
+                : minutes / 60 + " h " + String.format("%02d", minutes % 60) + " min";
+    }
+
     public String utc(Instant time) {
         return time == null ? "—" : AuditPage.inUtc(time);
     }
@@ -442,9 +467,16 @@ public class PeoplePage implements Serializable {
                 int pageSize,
                 Map<String, SortMeta> sortBy,
                 Map<String, FilterMeta> filterBy) {
-            return profiles.search(applied, first, pageSize).stream()
-                    .map(PersonSummary::of)
-                    .toList();
+            List<PersonSummary> shown =
+                    profiles.search(applied, first, pageSize).stream()
+                            .map(PersonSummary::of)
+                            .toList();
+            tryNowSeconds =
+                    Map.copyOf(
+                            quotas.usedSecondsSince(
+                                    shown.stream().map(PersonSummary::subject).toList(),
+                                    LocalDate.now().minusDays(TRY_NOW_DAYS - 1)));
+            return shown;
         }
 
         @Override

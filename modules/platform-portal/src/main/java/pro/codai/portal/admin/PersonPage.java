@@ -2,6 +2,7 @@ package pro.codai.portal.admin;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,7 @@ import pro.codai.platform.apikey.ApiKeys;
 import pro.codai.platform.audit.AuditEntry;
 import pro.codai.platform.audit.AuditLog;
 import pro.codai.platform.audit.AuditQuery;
+import pro.codai.platform.quota.TryNowQuotas;
 import pro.codai.portal.account.CurrentAccount;
 import pro.codai.portal.ide.LiveWorkspace;
 import pro.codai.portal.ide.Workspaces;
@@ -46,6 +48,7 @@ public class PersonPage implements Serializable {
     @Inject transient AuditLog auditLog;
     @Inject transient Workspaces workspaces;
     @Inject transient CurrentAccount account;
+    @Inject transient TryNowQuotas quotas;
 
     /** A key as the page lists it: never its secret. */
     public record Key(
@@ -83,6 +86,25 @@ public class PersonPage implements Serializable {
                         .getRequestParameterMap()
                         .get("subject");
     }
+
+    /** The person's Try Now time over the last days, as the People page counts it. */
+    public String getTryNowWeek() {
+        if (tryNowWeek == null) {
+            tryNowWeek =
+                    subject == null
+                            ? "—"
+                            : PeoplePage.duration(
+                                    quotas.usedSecondsSince(
+                                                    List.of(subject),
+                                                    LocalDate.now()
+                                                            .minusDays(PeoplePage.TRY_NOW_DAYS - 1))
+                                            .getOrDefault(subject, 0L));
+        }
+        return tryNowWeek;
+    }
+
+    /** The Try Now figure, read once per view. */
+    private String tryNowWeek;
 
     public String getSubject() {
         return subject;
