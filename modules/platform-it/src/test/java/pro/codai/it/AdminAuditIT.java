@@ -194,7 +194,12 @@ class AdminAuditIT {
             browser.await(By.id("error-title"));
             assertThat(browser.text()).contains("403");
             assertThat(browser.present(By.id("audit-title"))).isFalse();
-            for (String page : List.of("/admin/people.xhtml", "/admin/live.xhtml")) {
+            for (String page :
+                    List.of(
+                            "/admin/people.xhtml",
+                            "/admin/people-import.xhtml",
+                            "/admin/person.xhtml",
+                            "/admin/live.xhtml")) {
                 portal.open(page);
                 browser.await(By.id("error-title"));
                 assertThat(browser.text()).as(page).contains("403");
@@ -295,6 +300,81 @@ class AdminAuditIT {
             assertThat(forbidden.body()).doesNotContain("occurred");
         }
         assertThat(Http.get(server.uri(API)).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anAdministratorSetsHowLongEventsAreKeptAndBadValuesAreRefused() throws Exception {
+        String keeper = user("keeper", "administrators");
+        try (Browser browser = Browser.open()) {
+            PortalPages portal = new PortalPages(browser, keycloak.publicUrl());
+            AdminPages console = new AdminPages(browser, portal);
+            portal.signInForTheFirstTime(keeper, PASSWORD);
+            console.openAuditLog();
+            assertThat(console.retentionState()).contains("Events are kept for ever.");
+
+            console.setRetention("5");
+            assertThat(console.retentionState())
+                    .contains("Keep events for 0 days (for ever) or 30 to 3650 days.")
+                    .contains("Events are kept for ever.");
+            List<String> findings = new ArrayList<>();
+            Accessibility.check(browser, "audit log, a retention refused", findings);
+
+            console.setRetention("400");
+            assertThat(console.retentionState())
+                    .contains("Saved. Events older than 400 days are removed, hourly.")
+                    .contains("Set by Test " + keeper + " <" + keeper + ">");
+            Accessibility.check(browser, "audit log, a retention set", findings);
+            assertThat(findings).isEmpty();
+        }
+        JsonObject retention = retention("GET", null, 200);
+        assertThat(retention.getInt("days")).isEqualTo(400);
+        assertThat(retention.getString("setAt")).endsWith("Z");
+        JsonObject changed = search("action=settings.changed&limit=1", 200);
+        assertThat(changed.getJsonArray("events").getJsonObject(0).getString("detail"))
+                .isEqualTo("0 -> 400");
+        assertThat(changed.getJsonArray("events").getJsonObject(0).getString("actorEmail"))
+                .isEqualTo(keeper);
+
+        for (String bad :
+                List.of(
+                        "{\"days\":20}",
+                        "{\"days\":3651}",
+                        "{\"days\":\"90\"}",
+                        "{\"days\":1.5}",
+                        "[]",
+                        "",
+                        "{}")) {
+            HttpResponse<String> refused = retentionAnswer("PUT", bad);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/problem+json");
+        }
+        assertThat(retention("GET", null, 200).getInt("days")).as("unchanged").isEqualTo(400);
+        String studentToken = keycloak.accessToken(student, PASSWORD);
+        HttpResponse<String> forbidden =
+                Http.json(
+                        "PUT",
+                        server.uri(API + "/retention"),
+                        "{\"days\":0}",
+                        "Authorization",
+                        "Bearer " + studentToken);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(retention("PUT", "{\"days\":0}", 200).getInt("days")).isZero();
+    }
+
+    private JsonObject retention(String method, String body, int status) throws Exception {
+        HttpResponse<String> answer = retentionAnswer(method, body);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        return json(answer);
+    }
+
+    private HttpResponse<String> retentionAnswer(String method, String body) throws Exception {
+        return Http.json(
+                method,
+                server.uri(API + "/retention"),
+                body,
+                "X-Admin-Token",
+                ReliabilityIT.ADMIN_TOKEN);
     }
 
     private JsonObject search(String query, int status) throws Exception {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -521,6 +522,62 @@ class RunsIT {
         assertThat(list.body()).contains("short-lived").doesNotContain(secret);
         assertThat(revoke.statusCode()).isEqualTo(204);
         assertThat(afterRevoke.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void everyRunIsCountedOnTheConsolesLiveFigures() throws Exception {
+        // This class's tests run one after another: from here on, the runs are this test's.
+        Instant since = Instant.now();
+        runOk(program("python3", "print('counted')"));
+        runOk(program("python3", "print(("));
+        HttpResponse<String> jobeRun =
+                jobe(
+                        "POST",
+                        "runs",
+                        runSpec(
+                                Json.createObjectBuilder()
+                                        .add("language_id", "python3")
+                                        .add("sourcecode", "print('counted too')")),
+                        jobeKey);
+        assertThat(jobeRun.statusCode()).as(jobeRun.body()).isEqualTo(200);
+
+        // Written a second or so after each run ends, by whichever server ran it.
+        URI capacity = uri("/api/v1/admin/capacity?since=" + since);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonObject counted;
+        do {
+            HttpResponse<String> answer = Http.get(capacity, "X-Admin-Token", ADMIN_TOKEN);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            counted = json(answer.body());
+            if (counted.getJsonNumber("runs").longValue() >= 3) {
+                break;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        assertThat(counted.getJsonNumber("runs").longValue()).isEqualTo(3);
+        JsonObject outcomes = counted.getJsonObject("outcomes");
+        assertThat(outcomes.getJsonNumber("OK").longValue()).as(outcomes.toString()).isEqualTo(2);
+        assertThat(outcomes.keySet()).as(outcomes.toString()).hasSize(2);
+        assertThat(counted.getJsonObject("warmPool").getInt("max")).isPositive();
+
+        JsonObject lastMinute =
+                json(Http.get(uri("/api/v1/admin/capacity"), "X-Admin-Token", ADMIN_TOKEN).body());
+        assertThat(lastMinute.getJsonNumber("runs").longValue()).isGreaterThanOrEqualTo(3);
+        assertThat(Http.get(uri("/api/v1/admin/capacity")).statusCode()).isEqualTo(401);
+        for (String bad :
+                List.of(
+                        "yesterday",
+                        "2000-01-01T00:00:00Z",
+                        Instant.now().plusSeconds(3600).toString())) {
+            HttpResponse<String> refused =
+                    Http.get(
+                            uri("/api/v1/admin/capacity?since=" + bad),
+                            "X-Admin-Token",
+                            ADMIN_TOKEN);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValue("application/problem+json");
+        }
     }
 
     // --- the Jobe API --------------------------------------------------------------------------

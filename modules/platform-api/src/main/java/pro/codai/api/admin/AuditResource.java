@@ -2,6 +2,7 @@ package pro.codai.api.admin;
 
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,7 +11,14 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -31,6 +39,7 @@ import pro.codai.api.security.Caller;
 import pro.codai.platform.audit.AuditEntry;
 import pro.codai.platform.audit.AuditLog;
 import pro.codai.platform.audit.AuditQuery;
+import pro.codai.platform.audit.AuditRetention;
 import pro.codai.platform.web.Csv;
 
 /**
@@ -47,6 +56,7 @@ public class AuditResource {
     static final int DEFAULT_LIMIT = 100;
 
     @Inject AuditLog auditLog;
+    @Inject AuditRetention retention;
     @Context UriInfo uri;
     @Context ContainerRequestContext request;
 
@@ -137,6 +147,41 @@ public class AuditResource {
                             + " must be an ISO-8601 instant such as 2026-12-01T08:00:00Z or a date"
                             + " such as 2026-12-01");
         }
+    }
+
+    /** How long events are kept: {@code days} (0: for ever), and who set it when. */
+    @GET
+    @Path("retention")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "How long the audit log keeps its events")
+    public AuditRetention.Retention getRetention() {
+        return retention.retention();
+    }
+
+    /**
+     * Keeps events for {@code {"days":365}}: 0 for ever, or 30 to 3650 days; older ones are removed
+     * within the hour, and then hourly.
+     */
+    @PUT
+    @Path("retention")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Set how long the audit log keeps its events")
+    public Response setRetention(String body) {
+        int days;
+        try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+            JsonObject object = reader.readObject();
+            if (!(object.get("days") instanceof JsonNumber number) || !number.isIntegral()) {
+                return bad("the body must be {\"days\":365}: a whole number of days, 0 for ever");
+            }
+            days = number.intValueExact();
+            retention.set(days, Caller.of(request).actor());
+        } catch (JsonException | IllegalStateException | ArithmeticException e) {
+            return bad("the body must be {\"days\":365}: a whole number of days, 0 for ever");
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        return Response.ok(retention.retention()).build();
     }
 
     static long whole(String name, String value, long min, long max) {

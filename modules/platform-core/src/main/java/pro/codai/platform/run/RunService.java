@@ -20,6 +20,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import pro.codai.platform.analytics.RunLedger;
 import pro.codai.sandbox.api.ExecRequest;
 import pro.codai.sandbox.api.ExecResult;
 import pro.codai.sandbox.api.LimitHit;
@@ -66,6 +67,8 @@ public class RunService {
     @Inject SandboxConnectionFactory sandboxes;
 
     @Inject CompileCache compileCache;
+
+    @Inject RunLedger ledger;
 
     /** sandboxd's owner label of this module's run sandboxes, e.g. {@code runs-jobe}. */
     private String owner;
@@ -114,6 +117,27 @@ public class RunService {
      * per-caller cap.
      */
     public RunResult run(RunRequest request, String caller) {
+        long started = System.nanoTime();
+        // What the ledger notes when the run ends in an exception instead of a result.
+        String outcome = Outcome.INTERNAL_ERROR.name();
+        try {
+            RunResult result = runWithin(request, caller);
+            outcome = result.outcome().name();
+            return result;
+        } catch (RunRejectedException e) {
+            outcome = "REJECTED";
+            throw e;
+        } finally {
+            ledger.note(
+                    request.dialect() == RunRequest.Dialect.JOBE ? "jobe" : "runs",
+                    caller,
+                    request.language().id(),
+                    outcome,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    private RunResult runWithin(RunRequest request, String caller) {
         int held = heldKibibytes(request);
         if (!HELD.tryAcquire(held)) {
             return RunResult.of(Outcome.OVERLOAD, "the server is busy; try again shortly");

@@ -24,16 +24,21 @@ public class SiteSetting {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    /** Who last set it (null: not recorded, as before this was kept). */
+    @Column(name = "updated_by", length = 255)
+    private String updatedBy;
+
     protected SiteSetting() {}
 
-    SiteSetting(String name, String value) {
+    SiteSetting(String name, String value, String by) {
         this.name = name;
-        change(value);
+        change(value, by);
     }
 
-    void change(String newValue) {
+    void change(String newValue, String by) {
         this.value = newValue;
         this.updatedAt = Instant.now();
+        this.updatedBy = by;
     }
 
     public String getName() {
@@ -46,5 +51,9 @@ public class SiteSetting {
 
     public Instant getUpdatedAt() {
         return updatedAt;
+    }
+
+    public String getUpdatedBy() {
+        return updatedBy;
     }
 }

@@ -44,12 +44,22 @@ public class SiteSettings {
     }
 
     public void put(String name, String value) {
+        put(name, value, null);
+    }
+
+    /** Sets the setting, recording who did ({@code by}: a subject, or null when not known). */
+    public void put(String name, String value, String by) {
         SiteSetting setting = entityManager.find(SiteSetting.class, name);
         if (setting == null) {
-            entityManager.persist(new SiteSetting(name, value));
+            entityManager.persist(new SiteSetting(name, value, by));
         } else {
-            setting.change(value);
+            setting.change(value, by);
         }
+    }
+
+    /** The setting with when and by whom it was last set; empty when it is not set. */
+    public Optional<SiteSetting> find(String name) {
+        return Optional.ofNullable(entityManager.find(SiteSetting.class, name));
     }
 
     public void remove(String name) {

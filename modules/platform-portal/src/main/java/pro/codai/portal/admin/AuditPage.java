@@ -26,9 +26,12 @@ import org.primefaces.model.FilterMeta;
 import org.primefaces.model.LazyDataModel;
 import org.primefaces.model.SortMeta;
 
+import pro.codai.platform.account.UserProfiles;
 import pro.codai.platform.audit.AuditEntry;
 import pro.codai.platform.audit.AuditLog;
 import pro.codai.platform.audit.AuditQuery;
+import pro.codai.platform.audit.AuditRetention;
+import pro.codai.portal.account.CurrentAccount;
 
 /**
  * The audit log viewer ({@code /admin/audit.xhtml}): a search by person, action, target and days
@@ -42,6 +45,12 @@ public class AuditPage implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Inject transient AuditLog auditLog;
+    @Inject transient AuditRetention retention;
+    @Inject transient UserProfiles profiles;
+    @Inject transient CurrentAccount account;
+
+    /** The retention typed in its form (days; 0: for ever). */
+    private String retentionDays;
 
     private String person;
     private String action;
@@ -66,6 +75,81 @@ public class AuditPage implements Serializable {
         if (asked != null && !asked.isBlank()) {
             person = asked;
             search();
+        }
+    }
+
+    /** The retention as the page shows it; read once per view, and again after a save. */
+    private AuditRetention.Retention retentionNow;
+
+    /** The retention as it is now (who set it and when; both null while never set). */
+    public AuditRetention.Retention getRetention() {
+        if (retentionNow == null) {
+            retentionNow = retention.retention();
+        }
+        return retentionNow;
+    }
+
+    /** How long events are kept now, in words. */
+    public String getRetentionText() {
+        int days = getRetention().days();
+        return days == 0
+                ? "Events are kept for ever."
+                : "Events older than " + days + " days are removed, hourly.";
+    }
+
+    /** Who set the retention: their name and address, or who the log names. */
+    public String getRetentionSetBy() {
+        String by = getRetention().setBy();
+        return by == null
+                ? null
+                : profiles.findBySubject(by)
+                        .map(p -> p.getDisplayName() + " <" + p.getEmail() + ">")
+                        .orElse(by);
+    }
+
+    public String getRetentionDays() {
+        if (retentionDays == null) {
+            retentionDays = Integer.toString(getRetention().days());
+        }
+        return retentionDays;
+    }
+
+    public void setRetentionDays(String retentionDays) {
+        this.retentionDays = retentionDays;
+    }
+
+    /** Saves the retention typed; a value out of bounds is refused with a message. */
+    public void saveRetention() {
+        FacesContext context = FacesContext.getCurrentInstance();
+        int days;
+        try {
+            days = Integer.parseInt(retentionDays == null ? "" : retentionDays.strip());
+        } catch (NumberFormatException e) {
+            context.addMessage(
+                    "retention:days",
+                    new FacesMessage(
+                            FacesMessage.SEVERITY_ERROR,
+                            "Type a whole number of days: 0 keeps events for ever.",
+                            null));
+            return;
+        }
+        try {
+            boolean changed = retention.set(days, account.subject());
+            retentionNow = null;
+            context.addMessage(
+                    null,
+                    new FacesMessage(
+                            FacesMessage.SEVERITY_INFO,
+                            changed ? "Saved. " + getRetentionText() : "It was so already.",
+                            null));
+        } catch (IllegalArgumentException e) {
+            String why = e.getMessage();
+            context.addMessage(
+                    "retention:days",
+                    new FacesMessage(
+                            FacesMessage.SEVERITY_ERROR,
+                            Character.toUpperCase(why.charAt(0)) + why.substring(1) + ".",
+                            null));
         }
     }
 

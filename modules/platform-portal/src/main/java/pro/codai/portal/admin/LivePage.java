@@ -16,6 +16,7 @@ import jakarta.inject.Named;
 
 import pro.codai.platform.account.UserProfile;
 import pro.codai.platform.account.UserProfiles;
+import pro.codai.platform.analytics.RunRecords;
 import pro.codai.platform.audit.AuditEntry;
 import pro.codai.portal.account.CurrentAccount;
 import pro.codai.portal.ide.LiveWorkspace;
@@ -35,6 +36,10 @@ public class LivePage implements Serializable {
     @Inject transient Workspaces workspaces;
     @Inject transient UserProfiles profiles;
     @Inject transient CurrentAccount account;
+    @Inject transient RunRecords runRecords;
+
+    /** The runs of the last minute, every server's. */
+    private RunRecords.Recent runs = new RunRecords.Recent(Instant.EPOCH, 0, Map.of());
 
     /** A workspace as a row: the person by name and address. */
     public record Row(LiveWorkspace workspace, String who) implements Serializable {}
@@ -56,6 +61,29 @@ public class LivePage implements Serializable {
                                                         live.subject(), this::nameOf)))
                         .toList();
         warmPool = workspaces.warmPool().orElse(null);
+        runs = runRecords.since(Instant.now().minusSeconds(60));
+    }
+
+    /** Runs through the run and Jobe APIs in the last minute. */
+    public long getRunsLastMinute() {
+        return runs.runs();
+    }
+
+    /** Runs refused in the last minute because the servers were full. */
+    public long getRefusedLastMinute() {
+        return runs.outcomes().getOrDefault("OVERLOAD", 0L);
+    }
+
+    /** The last minute's runs by outcome, e.g. "COMPILE_ERROR 3, OK 12". */
+    public String getRunOutcomes() {
+        return runs.outcomes().entrySet().stream()
+                .map(outcome -> outcome.getKey() + " " + outcome.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** Whether no warm sandbox is ready though some should be: new workspaces start cold. */
+    public boolean isWarmPoolEmpty() {
+        return warmPool != null && warmPool.target() > 0 && warmPool.available() == 0;
     }
 
     private String nameOf(String subject) {
