@@ -1,6 +1,7 @@
 package pro.codai.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.StringReader;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -360,6 +362,60 @@ class AdminAuditIT {
                         "Bearer " + studentToken);
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(retention("PUT", "{\"days\":0}", 200).getInt("days")).isZero();
+    }
+
+    @Test
+    void keycloaksFailedSignInsReachTheAuditLogWithTheirPerson() throws Exception {
+        String forgetful = user("forgetful");
+        // Known to the appliance, so that the log shows them by name.
+        assertThat(
+                        Http.get(
+                                        server.uri("/api/v1/me"),
+                                        "Authorization",
+                                        "Bearer " + keycloak.accessToken(forgetful, PASSWORD))
+                                .statusCode())
+                .isEqualTo(200);
+        String stranger = "stranger-" + run + "@mail.example";
+        assertThatThrownBy(() -> keycloak.accessToken(forgetful, "not-the-password"))
+                .as("a wrong password");
+        assertThatThrownBy(() -> keycloak.accessToken(stranger, "anything"))
+                .as("nobody by that name");
+
+        // Copied every 30 seconds from Keycloak's own events.
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        String failures = "";
+        while (System.nanoTime() < deadline) {
+            failures =
+                    Http.get(
+                                    server.uri(API + "?action=account.sign-in-failed&limit=1000"),
+                                    "X-Admin-Token",
+                                    ReliabilityIT.ADMIN_TOKEN)
+                            .body();
+            if (failures.contains(forgetful) && failures.contains(stranger)) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        JsonObject theirs =
+                search("action=account.sign-in-failed&person=" + encode(forgetful), 200)
+                        .getJsonArray("events")
+                        .getJsonObject(0);
+        assertThat(theirs.getString("actorEmail")).isEqualTo(forgetful);
+        assertThat(theirs.getString("targetEmail")).isEqualTo(forgetful);
+        assertThat(theirs.getString("detail"))
+                .startsWith("invalid_user_credentials, user name " + forgetful + ", from ");
+        assertThat(failures)
+                .contains("\"actor\":\"keycloak\"")
+                .contains("user_not_found, user name " + stranger);
+        assertThat(
+                        search("action=account.sign-in-failed&limit=1000", 200)
+                                .getJsonArray("events")
+                                .getValuesAs(JsonObject.class)
+                                .stream()
+                                .filter(event -> event.getString("detail").contains(forgetful))
+                                .count())
+                .as("copied once")
+                .isEqualTo(1);
     }
 
     private JsonObject retention(String method, String body, int status) throws Exception {

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -26,8 +28,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * People's accounts in Keycloak, through its admin REST API as the realm's {@code codaipro-people}
  * service account (client credentials, {@code codaipro.people.client-secret}; it may manage users
- * and nothing else). Keycloak's user id is the subject the portal knows people by. Every operation
- * can be repeated.
+ * and read the realm's sign-in events, nothing else). Keycloak's user id is the subject the portal
+ * knows people by. Every operation can be repeated.
  */
 @ApplicationScoped
 public class KeycloakAccounts {
@@ -179,6 +181,65 @@ public class KeycloakAccounts {
                             + " but did not say its id; import the line again to add them");
         }
         return subject;
+    }
+
+    /**
+     * A sign-in event Keycloak recorded (its realm's events must be saved, as the appliance's realm
+     * has them): its id, time (epoch milliseconds), type, account (null for an unknown user name),
+     * address, error and the user name typed.
+     */
+    public record SignInEvent(
+            String id,
+            long time,
+            String type,
+            String subject,
+            String ipAddress,
+            String error,
+            String username) {}
+
+    /** The sign-in event types the appliance keeps: failed sign-ins and lockouts. */
+    public static final List<String> FAILURE_EVENTS =
+            List.of("LOGIN_ERROR", "USER_DISABLED_BY_TEMPORARY_LOCKOUT");
+
+    /**
+     * Failed sign-ins and lockouts from {@code fromMillis} on (inclusive), oldest first, at most
+     * {@code max}; needs the {@code view-events} role.
+     */
+    public List<SignInEvent> failedSignIns(long fromMillis, int max) throws KeycloakException {
+        StringBuilder path = new StringBuilder("/events?direction=asc&first=0");
+        path.append("&max=").append(max).append("&dateFrom=").append(fromMillis);
+        FAILURE_EVENTS.forEach(type -> path.append("&type=").append(type));
+        HttpResponse<String> answer = send("GET", path.toString(), null);
+        expect(answer, "reading its sign-in events");
+        return eventsIn(answer.body());
+    }
+
+    /** The events of Keycloak's answer (an array of its event representations). */
+    static List<SignInEvent> eventsIn(String body) {
+        List<SignInEvent> events = new ArrayList<>();
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            for (JsonValue value : reader.readArray()) {
+                JsonObject event = value.asJsonObject();
+                JsonObject details =
+                        event.get("details") instanceof JsonObject object
+                                ? object
+                                : JsonValue.EMPTY_JSON_OBJECT;
+                long time =
+                        event.getJsonNumber("time") == null
+                                ? 0
+                                : event.getJsonNumber("time").longValue();
+                events.add(
+                        new SignInEvent(
+                                event.getString("id", time + ":" + event.getString("type", "")),
+                                time,
+                                event.getString("type", ""),
+                                event.getString("userId", null),
+                                event.getString("ipAddress", null),
+                                event.getString("error", null),
+                                details.getString("username", null)));
+            }
+        }
+        return events;
     }
 
     private static String user(String subject) throws KeycloakException {

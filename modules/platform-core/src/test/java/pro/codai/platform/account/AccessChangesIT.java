@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static pro.codai.platform.persistence.TestDatabase.inTransaction;
 
-import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -322,7 +321,7 @@ class AccessChangesIT {
         profiles.entityManager = em;
         profiles.audit = auditLog(em);
         profiles.studentEmailDomains = Optional.empty();
-        profiles.siteSettings = wired(new SiteSettings(), em);
+        profiles.siteSettings = TestDatabase.wired(new SiteSettings(), em);
         return profiles;
     }
 
@@ -333,7 +332,7 @@ class AccessChangesIT {
     }
 
     private static ApiKeys apiKeys(EntityManager em) {
-        return wired(new ApiKeys(auditLog(em)), em);
+        return TestDatabase.wired(new ApiKeys(auditLog(em)), em);
     }
 
     private static Optional<?> verify(EntityManagerFactory factory, String secret) {
@@ -343,19 +342,7 @@ class AccessChangesIT {
     }
 
     private static AuditLog auditLog(EntityManager em) {
-        return wired(new AuditLog(), em);
-    }
-
-    /** A service of another package given its entity manager (the container injects it). */
-    private static <T> T wired(T service, EntityManager em) {
-        try {
-            Field field = service.getClass().getDeclaredField("entityManager");
-            field.setAccessible(true);
-            field.set(service, em);
-            return service;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestDatabase.wired(new AuditLog(), em);
     }
 
     private static java.util.List<AuditEntry> audit(EntityManagerFactory factory, String subject) {

@@ -26,4 +26,34 @@ class KeycloakAccountsTest {
         assertThat(KeycloakAccounts.reasonIn(null)).isEmpty();
         assertThat(KeycloakAccounts.reasonIn("x".repeat(400))).hasSize(301).endsWith("…");
     }
+
+    @Test
+    void keycloaksSignInEventsAreReadWithTheirUserNameAndAddress() {
+        assertThat(
+                        KeycloakAccounts.eventsIn(
+                                "[{\"id\":\"e1\",\"time\":1733650000000,\"type\":\"LOGIN_ERROR\","
+                                        + "\"realmId\":\"r\",\"clientId\":\"codaipro-portal\","
+                                        + "\"userId\":\"kc-1\",\"ipAddress\":\"10.0.0.7\","
+                                        + "\"error\":\"invalid_user_credentials\","
+                                        + "\"details\":{\"username\":\"ada@uni.example\"}},"
+                                        + "{\"time\":1733650000001,\"type\":\"LOGIN_ERROR\","
+                                        + "\"error\":\"user_not_found\"}]"))
+                .containsExactly(
+                        new KeycloakAccounts.SignInEvent(
+                                "e1",
+                                1733650000000L,
+                                "LOGIN_ERROR",
+                                "kc-1",
+                                "10.0.0.7",
+                                "invalid_user_credentials",
+                                "ada@uni.example"),
+                        new KeycloakAccounts.SignInEvent(
+                                "1733650000001:LOGIN_ERROR",
+                                1733650000001L,
+                                "LOGIN_ERROR",
+                                null,
+                                null,
+                                "user_not_found",
+                                null));
+    }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import pro.codai.platform.persistence.TestDatabase;
-import pro.codai.platform.setup.SiteSettingsForTests;
+import pro.codai.platform.setup.SiteSettings;
 
 /** The audit log's retention, against real Derby and PostgreSQL. */
 class AuditRetentionIT {
@@ -168,7 +168,7 @@ class AuditRetentionIT {
         AuditRetention retention = new AuditRetention();
         retention.entityManager = em;
         retention.audit = audit;
-        retention.settings = SiteSettingsForTests.over(em);
+        retention.settings = TestDatabase.wired(new SiteSettings(), em);
         return retention;
     }
 

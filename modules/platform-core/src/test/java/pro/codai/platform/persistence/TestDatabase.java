@@ -56,6 +56,21 @@ public abstract sealed class TestDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * A service of any package given its entity manager, as the container injects it (the field
+     * {@code entityManager}, whatever its access).
+     */
+    public static <T> T wired(T service, EntityManager em) {
+        try {
+            java.lang.reflect.Field field = service.getClass().getDeclaredField("entityManager");
+            field.setAccessible(true);
+            field.set(service, em);
+            return service;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private EntityManagerFactory migratedFactory;
 
     /**
