@@ -10,6 +10,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import pro.codai.platform.persistence.OldRows;
+
 /** The runs recorded in the database: written in batches by {@link RunLedger}, read by views. */
 @ApplicationScoped
 @Transactional
@@ -38,25 +40,7 @@ public class RunRecords {
      * oldest first; returns how many (a caller repeats while a whole batch went).
      */
     public int purgeBatch(Instant now) {
-        Instant cutoff = now.minus(KEPT);
-        List<Long> ids =
-                entityManager
-                        .createQuery(
-                                "SELECT r.id FROM RunRecord r WHERE r.occurredAt < :cutoff"
-                                        + " ORDER BY r.id",
-                                Long.class)
-                        .setParameter("cutoff", cutoff)
-                        .setMaxResults(PURGE_BATCH)
-                        .getResultList();
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        return entityManager
-                .createQuery(
-                        "DELETE FROM RunRecord r WHERE r.id <= :last AND r.occurredAt < :cutoff")
-                .setParameter("last", ids.get(ids.size() - 1))
-                .setParameter("cutoff", cutoff)
-                .executeUpdate();
+        return OldRows.deleteBatch(entityManager, RunRecord.class, now.minus(KEPT), PURGE_BATCH);
     }
 
     /** Writes the runs in one transaction. */
@@ -86,7 +70,7 @@ public class RunRecords {
     }
 
     /** How many runs ended with each outcome since {@code since} (every server's). */
-    public Map<String, Long> outcomesSince(Instant since) {
+    private Map<String, Long> outcomesSince(Instant since) {
         Map<String, Long> counts = new TreeMap<>();
         entityManager
                 .createQuery(

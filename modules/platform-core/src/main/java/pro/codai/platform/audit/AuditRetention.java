@@ -2,7 +2,6 @@ package pro.codai.platform.audit;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import pro.codai.platform.persistence.OldRows;
 import pro.codai.platform.setup.SiteSetting;
 import pro.codai.platform.setup.SiteSettings;
 
@@ -79,8 +79,9 @@ public class AuditRetention {
                             + MAX_DAYS
                             + " days");
         }
-        int before = retention().days();
-        if (before == days && settings.find(RETENTION_DAYS).isPresent()) {
+        Optional<SiteSetting> stored = settings.find(RETENTION_DAYS);
+        int before = stored.map(setting -> daysIn(setting.getValue())).orElse(0);
+        if (stored.isPresent() && before == days) {
             return false;
         }
         settings.put(RETENTION_DAYS, Integer.toString(days), by);
@@ -100,30 +101,10 @@ public class AuditRetention {
             return 0;
         }
         Instant cutoff = now.minus(Duration.ofDays(retention.days()));
-        // The oldest batch's last id: the rows up to it that are old enough are that batch.
-        List<Long> ids =
-                entityManager
-                        .createQuery(
-                                "SELECT e.id FROM AuditEvent e WHERE e.occurredAt < :cutoff"
-                                        + " ORDER BY e.id",
-                                Long.class)
-                        .setParameter("cutoff", cutoff)
-                        .setMaxResults(BATCH)
-                        .getResultList();
-        if (ids.isEmpty()) {
-            return 0;
-        }
         // A bulk delete, past the entity's guard against removal: only this path removes events.
-        int removed =
-                entityManager
-                        .createQuery(
-                                "DELETE FROM AuditEvent e WHERE e.id <= :last"
-                                        + " AND e.occurredAt < :cutoff")
-                        .setParameter("last", ids.get(ids.size() - 1))
-                        .setParameter("cutoff", cutoff)
-                        .executeUpdate();
+        int removed = OldRows.deleteBatch(entityManager, AuditEvent.class, cutoff, BATCH);
         if (removed == 0) {
-            // Another server removed this batch first.
+            // Nothing old enough, or another server removed it first.
             return 0;
         }
         audit.record(

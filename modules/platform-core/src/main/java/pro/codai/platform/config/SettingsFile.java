@@ -3,10 +3,7 @@ package pro.codai.platform.config;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+
+import pro.codai.platform.text.Utf8;
 
 /**
  * Where the appliance's settings file is and how it is read. Shared by the application's {@link
@@ -129,12 +128,7 @@ public final class SettingsFile {
 
     private static String decode(Path file, byte[] bytes, int from, int to, int line) {
         try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, from, to - from))
-                    .toString();
+            return Utf8.strictly(bytes, from, to - from);
         } catch (CharacterCodingException e) {
             throw new SettingsFileException(
                     file, line, "is not UTF-8 text (save the file as UTF-8)");

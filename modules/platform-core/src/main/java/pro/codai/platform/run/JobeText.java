@@ -1,9 +1,8 @@
 package pro.codai.platform.run;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+
+import pro.codai.platform.text.Utf8;
 
 /**
  * Program output as Jobe answers it (its {@code ResultObject}): valid UTF-8 as it is; anything else
@@ -19,12 +18,7 @@ final class JobeText {
 
     static String of(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            return Utf8.strictly(bytes);
         } catch (CharacterCodingException notUtf8) {
             StringBuilder text = new StringBuilder(bytes.length + 16);
             for (byte b : bytes) {

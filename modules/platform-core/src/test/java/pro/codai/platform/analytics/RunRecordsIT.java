@@ -46,12 +46,12 @@ class RunRecordsIT {
                                                             12))));
 
             EntityManager em = factory.createEntityManager();
-            assertThat(records(em).outcomesSince(now.minusSeconds(60)))
+            assertThat(records(em).since(now.minusSeconds(60)).outcomes())
                     .containsExactly(
                             java.util.Map.entry("COMPILE_ERROR", 1L),
                             java.util.Map.entry("OK", 2L),
                             java.util.Map.entry("OVERLOAD", 1L));
-            assertThat(records(em).outcomesSince(now.plusSeconds(1))).isEmpty();
+            assertThat(records(em).since(now.plusSeconds(1)).outcomes()).isEmpty();
             RunRecord last =
                     em.createQuery(
                                     "SELECT r FROM RunRecord r WHERE r.outcome = 'COMPILE_ERROR'",

@@ -1,0 +1,2 @@
+/** Bytes read as text, the same way wherever the appliance reads them. */
+package pro.codai.platform.text;
